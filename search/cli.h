@@ -1,0 +1,49 @@
+/*
+ * cli.h: the option parser every `supernet <command>` uses. A command describes its flags in a
+ * table (name, kind, where the value goes, help text); the parser fills the values, prints
+ * `--help` with each flag's current value as its default, and turns every mistake into one line
+ * on stderr and exit status 2.
+ *
+ * To add a flag: add a row to the command's CliOption table; its variable's initial value is the
+ * default that `--help` shows.
+ */
+#ifndef SN_CLI_H
+#define SN_CLI_H
+
+typedef enum {
+    CLI_INT,    /* int*: decimal integer within [lo, hi] */
+    CLI_FLOAT,  /* double*: finite number within [lo, hi] */
+    CLI_STRING, /* const char**: any text */
+    CLI_CHOICE, /* const char**: one of the '|'-separated words in `choices` */
+    CLI_FLAG,   /* int*: set to 1 when present; takes no value */
+} CliKind;
+
+typedef struct {
+    const char *name; /* with leading dashes: "--batch" */
+    CliKind kind;
+    void *value;
+    const char *help;
+    const char *choices; /* CLI_CHOICE: "darts|gdas|discrete|eval" */
+    double lo, hi;       /* CLI_INT / CLI_FLOAT: accepted range, inclusive; lo == hi means unbounded */
+} CliOption;
+
+typedef struct {
+    const char *command;  /* "bench" */
+    const char *summary;  /* one line for `supernet --help` */
+    const char *synopsis; /* "[options] ARCH|INDEX" */
+    const CliOption *options;
+    int n_options;
+    int min_positional, max_positional;
+} CliSpec;
+
+/* Parses argv[0..argc) (the words after the command name). Positional words are stored in
+ * positional[] (room for spec->max_positional) and counted in the return value. `--help` prints the
+ * command's help and exits 0; any error exits 2 with one line naming the offending word. */
+int cli_parse(const CliSpec *spec, int argc, char **argv, char **positional);
+
+void cli_print_help(const CliSpec *spec);
+
+/* One-line usage error for a command: "supernet <command>: <message>", exit 2. */
+void cli_usage_error(const CliSpec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * commands.h: every `supernet <command>`. Each takes the words after the command name and returns
+ * the process exit status.
+ *
+ * To add a command: write `int cmd_<name>(int argc, char **argv)` in search/cmd_<name>.c (parse
+ * its flags with cli_parse), declare it here, and add a row to COMMANDS in search/main.c.
+ */
+#ifndef SN_COMMANDS_H
+#define SN_COMMANDS_H
+
+int cmd_version(int argc, char **argv);
+
+#endif

@@ -1,0 +1,63 @@
+/* test_cli.c: the `supernet` executable's command-line contract: help exits 0, every mistake
+ * prints exactly one line naming the offending word and exits 2. Runs the real binary. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "test_util.h"
+
+typedef struct {
+    int status;
+    char out[65536];
+    char err[4096];
+} RunResult;
+
+/* Runs `supernet ARGS`, capturing stdout and stderr separately. */
+static RunResult run(const char *args) {
+    static RunResult r;
+    char cmd[1024];
+    const char *bin = getenv("SUPERNET_BIN");
+    snprintf(cmd, sizeof cmd, "%s %s 2>/tmp/sn_test_cli_err.txt", bin ? bin : "supernet", args);
+    FILE *p = popen(cmd, "r");
+    size_t n = p ? fread(r.out, 1, sizeof r.out - 1, p) : 0;
+    r.out[n] = '\0';
+    int st = p ? pclose(p) : -1;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    FILE *e = fopen("/tmp/sn_test_cli_err.txt", "r");
+    n = e ? fread(r.err, 1, sizeof r.err - 1, e) : 0;
+    r.err[n] = '\0';
+    if (e) fclose(e);
+    return r;
+}
+
+static int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+static void expect_usage_error(const char *args, const char *must_contain) {
+    RunResult r = run(args);
+    CHECK(r.status == 2, "'%s' exited %d, expected 2", args, r.status);
+    CHECK(count_lines(r.err) == 1, "'%s' printed %d error lines: %s", args, count_lines(r.err), r.err);
+    CHECK(strstr(r.err, must_contain) != NULL, "'%s' error '%s' does not name '%s'", args, r.err, must_contain);
+}
+
+int main(void) {
+    RunResult r = run("--help");
+    CHECK(r.status == 0, "--help exited %d", r.status);
+    CHECK(strstr(r.out, "version") != NULL, "--help does not list the commands: %s", r.out);
+
+    r = run("version --help");
+    CHECK(r.status == 0 && strstr(r.out, "usage: supernet version") != NULL, "version --help: %d %s", r.status, r.out);
+
+    r = run("version");
+    CHECK(r.status == 0 && strstr(r.out, "oneDNN") != NULL, "version: %d %s", r.status, r.out);
+
+    expect_usage_error("frobnicate", "frobnicate");
+    expect_usage_error("version --bogus", "--bogus");
+    expect_usage_error("version extra", "extra");
+    TEST_EXIT();
+}
