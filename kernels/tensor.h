@@ -1,0 +1,38 @@
+/*
+ * tensor.h: the one activation layout of the whole network.
+ *
+ * Every activation and activation gradient is float32 in oneDNN's blocked layout nChw16c: channels are
+ * grouped in blocks of 16, and element (n, c, h, w) of a tensor with C channels lives at
+ *
+ *     ((n * CB + c / 16) * H * W + h * W + w) * 16 + c % 16,      CB = ceil(C / 16).
+ *
+ * C = 16, 32, 64 (the NAS-Bench-201 widths) need no padding; for other C the padded channels
+ * [C, 16*CB) exist in memory and are kept at zero, so elementwise kernels and reductions may run
+ * over the whole padded buffer (shape_padded_size) without knowing the layout. The only plain
+ * (NCHW) tensor is the input image batch; the only 2-D tensors are (N, C) features and logits.
+ */
+#ifndef SN_TENSOR_H
+#define SN_TENSOR_H
+
+#include <stddef.h>
+
+#define SN_CBLOCK 16
+
+typedef struct {
+    int n, c, h, w;
+} Shape4;
+
+static inline int shape_cblocks(Shape4 s) { return (s.c + SN_CBLOCK - 1) / SN_CBLOCK; }
+
+/* Floats in a blocked tensor of this shape, padding included. */
+static inline size_t shape_padded_size(Shape4 s) {
+    return (size_t)s.n * (size_t)shape_cblocks(s) * SN_CBLOCK * (size_t)s.h * (size_t)s.w;
+}
+
+/* Offset of element (n, c, h, w) in the blocked layout. */
+static inline size_t blocked_offset(Shape4 s, int n, int c, int h, int w) {
+    return (((size_t)n * (size_t)shape_cblocks(s) + (size_t)(c / SN_CBLOCK)) * (size_t)s.h * (size_t)s.w +
+            (size_t)h * (size_t)s.w + (size_t)w) * SN_CBLOCK + (size_t)(c % SN_CBLOCK);
+}
+
+#endif
