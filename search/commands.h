@@ -8,6 +8,7 @@
 #ifndef SN_COMMANDS_H
 #define SN_COMMANDS_H
 
+int cmd_bench(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ typedef struct {
 } Command;
 
 static const Command COMMANDS[] = {
+    {"bench", "time the engine's building blocks (kernels, data pipeline, training steps)", cmd_bench},
     {"version", "print the versions of supernet and the libraries it runs on", cmd_version},
 };
 #define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
