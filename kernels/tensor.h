@@ -35,4 +35,8 @@ static inline size_t blocked_offset(Shape4 s, int n, int c, int h, int w) {
             (size_t)h * (size_t)s.w + (size_t)w) * SN_CBLOCK + (size_t)(c % SN_CBLOCK);
 }
 
+/* Conversions between plain NCHW and the blocked layout (padded channels written as zero). */
+void tensor_to_blocked(float *blocked, const float *nchw, Shape4 s);
+void tensor_to_plain(float *nchw, const float *blocked, Shape4 s);
+
 #endif

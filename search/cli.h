@@ -44,6 +44,6 @@ int cli_parse(const CliSpec *spec, int argc, char **argv, char **positional);
 void cli_print_help(const CliSpec *spec);
 
 /* One-line usage error for a command: "supernet <command>: <message>", exit 2. */
-void cli_usage_error(const CliSpec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+void cli_usage_error(const CliSpec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3), __noreturn__));
 
 #endif

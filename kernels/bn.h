@@ -1,0 +1,37 @@
+/*
+ * bn.h: batch normalization over nChw16c activations on oneDNN (eps 1e-5, as PyTorch).
+ *
+ * Training normalises with the batch mean and biased variance, which forward returns in mean/var
+ * (C floats each) for backward and for the running-statistics update. Eval normalises with given
+ * statistics (the running ones). `affine` adds the per-channel scale gamma and shift beta; without
+ * it those pointers are ignored and may be NULL.
+ *
+ * bn_backward OVERWRITES din, dgamma and dbeta (oneDNN's backward cannot accumulate).
+ */
+#ifndef SN_BN_H
+#define SN_BN_H
+
+#include <stddef.h>
+
+#include "tensor.h"
+
+#define SN_BN_EPS 1e-5f
+
+typedef struct BnPlan BnPlan;
+
+BnPlan *bn_plan_create(Shape4 s, int affine);
+void bn_plan_free(BnPlan *p);
+
+void bn_forward_train(BnPlan *p, float *out, float *mean, float *var, const float *in, const float *gamma,
+                      const float *beta);
+void bn_forward_eval(BnPlan *p, float *out, const float *in, const float *mean, const float *var,
+                     const float *gamma, const float *beta);
+void bn_backward(BnPlan *p, float *din, float *dgamma, float *dbeta, const float *dout, const float *in,
+                 const float *mean, const float *var, const float *gamma, const float *beta);
+
+/* running = (1 - momentum) * running + momentum * batch, with the batch variance made unbiased by
+ * count / (count - 1), count = N * H * W (PyTorch's BatchNorm2d). */
+void bn_update_running(float *running_mean, float *running_var, const float *mean, const float *var, int c,
+                       size_t count, float momentum);
+
+#endif

@@ -1,0 +1,43 @@
+/* testlib.c: see testlib.h. */
+#include "testlib.h"
+
+#include <math.h>
+
+float *random_array(size_t n, Rng *rng, double lo, double hi) {
+    float *a = sn_alloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++) a[i] = (float)(lo + (hi - lo) * rng_uniform(rng));
+    return a;
+}
+
+double compare_arrays(const float *got, const float *want, size_t n, double atol, double rtol, size_t *worst) {
+    double max_ratio = 0;
+    *worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double ratio = fabs((double)got[i] - want[i]) / (atol + rtol * fabs((double)want[i]));
+        if (!(ratio <= max_ratio)) max_ratio = ratio, *worst = i; /* NaN counts as the worst */
+    }
+    return max_ratio;
+}
+
+static void shift(float *x, const float *v, size_t n, double by) {
+    for (size_t i = 0; i < n; i++) x[i] = (float)(x[i] + by * v[i]);
+}
+
+double fd_directional(double (*loss)(void *ctx), void *ctx, float *x, const float *v, size_t n, double eps) {
+    float *saved = sn_alloc(n * sizeof(float));
+    for (size_t i = 0; i < n; i++) saved[i] = x[i];
+    shift(x, v, n, eps);
+    double plus = loss(ctx);
+    for (size_t i = 0; i < n; i++) x[i] = saved[i];
+    shift(x, v, n, -eps);
+    double minus = loss(ctx);
+    for (size_t i = 0; i < n; i++) x[i] = saved[i];
+    sn_free(saved);
+    return (plus - minus) / (2 * eps);
+}
+
+double dot_double(const float *a, const float *b, size_t n) {
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
+    return s;
+}

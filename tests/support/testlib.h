@@ -1,0 +1,21 @@
+/* testlib.h: helpers shared by the kernel tests: random tensors, array comparison, finite differences. */
+#ifndef SN_TESTLIB_H
+#define SN_TESTLIB_H
+
+#include <stddef.h>
+
+#include "common.h"
+
+float *random_array(size_t n, Rng *rng, double lo, double hi); /* sn_alloc'd, uniform in [lo, hi) */
+
+/* Largest |got - want| / (atol + rtol |want|) over the arrays: <= 1 means every element is within
+ * tolerance. *worst receives the index of the largest. */
+double compare_arrays(const float *got, const float *want, size_t n, double atol, double rtol, size_t *worst);
+
+/* Central difference of loss along direction v: (loss(x + eps v) - loss(x - eps v)) / (2 eps).
+ * x is restored before returning. */
+double fd_directional(double (*loss)(void *ctx), void *ctx, float *x, const float *v, size_t n, double eps);
+
+double dot_double(const float *a, const float *b, size_t n);
+
+#endif

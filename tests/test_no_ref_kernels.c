@@ -1,0 +1,50 @@
+/* test_no_ref_kernels.c: every oneDNN primitive the network uses, at every shape it uses, gets a
+ * fast (non-`ref:`) implementation. Plan creation itself refuses a `ref:` implementation (exit 1,
+ * see test_conv's check), so reaching the end of each loop is the assertion; the checks below
+ * also confirm the plans report the shapes the network expects.
+ * Shapes: batch 64 (search) and 256 (evaluation); 32x32 inputs (CIFAR, Fashion-MNIST) and 16x16
+ * (ImageNet16-120); stage widths C, 2C, 4C for C = 16. */
+#include "bn.h"
+#include "conv.h"
+#include "pool.h"
+#include "test_util.h"
+
+static void stage_plans(int batch, int c, int hw) {
+    Shape4 s = {batch, c, hw, hw};
+    ConvPlan *c3 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0});
+    ConvPlan *c1 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0});
+    ConvPlan *c3x3edges = conv_plan_create((ConvShape){batch, c, 3 * c, hw, hw, 3, 1, 1, 0});
+    BnPlan *bn = bn_plan_create(s, 0), *bn_affine = bn_plan_create(s, 1);
+    PoolPlan *pool = pool_plan_create(s, 3, 1, 1);
+    CHECK(conv_out_shape(c3).h == hw && conv_out_shape(c1).c == c && conv_out_shape(c3x3edges).c == 3 * c, "cell conv shapes");
+    CHECK(pool_out_shape(pool).h == hw, "cell pool shape");
+    conv_plan_free(c3), conv_plan_free(c1), conv_plan_free(c3x3edges);
+    bn_plan_free(bn), bn_plan_free(bn_affine), pool_plan_free(pool);
+}
+
+static void reduction_plans(int batch, int c, int hw) {
+    ConvPlan *conv_a = conv_plan_create((ConvShape){batch, c, 2 * c, hw, hw, 3, 2, 1, 0});
+    ConvPlan *conv_b = conv_plan_create((ConvShape){batch, 2 * c, 2 * c, hw / 2, hw / 2, 3, 1, 1, 0});
+    PoolPlan *shortcut_pool = pool_plan_create((Shape4){batch, c, hw, hw}, 2, 2, 0);
+    ConvPlan *shortcut_conv = conv_plan_create((ConvShape){batch, c, 2 * c, hw / 2, hw / 2, 1, 1, 0, 0});
+    BnPlan *bn = bn_plan_create((Shape4){batch, 2 * c, hw / 2, hw / 2}, 1);
+    CHECK(conv_out_shape(conv_a).h == hw / 2 && pool_out_shape(shortcut_pool).h == hw / 2, "reduction block shapes");
+    conv_plan_free(conv_a), conv_plan_free(conv_b), conv_plan_free(shortcut_conv);
+    pool_plan_free(shortcut_pool), bn_plan_free(bn);
+}
+
+int main(void) {
+    const int batches[] = {64, 256}, sizes[] = {32, 16}, channels[] = {3, 1};
+    for (int b = 0; b < 2; b++)
+        for (int s = 0; s < 2; s++) {
+            int batch = batches[b], hw = sizes[s];
+            for (int ch = 0; ch < 2; ch++) {
+                ConvPlan *stem = conv_plan_create((ConvShape){batch, channels[ch], 16, hw, hw, 3, 1, 1, 1});
+                CHECK(conv_out_shape(stem).c == 16, "stem shape");
+                conv_plan_free(stem);
+            }
+            for (int stage = 0; stage < 3; stage++) stage_plans(batch, 16 << stage, hw >> stage);
+            for (int stage = 0; stage < 2; stage++) reduction_plans(batch, 16 << stage, hw >> stage);
+        }
+    TEST_EXIT();
+}
