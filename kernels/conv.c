@@ -21,11 +21,11 @@ static void describe(const ConvShape *s, const char *pass, char *buf, size_t n) 
              s->c_out, s->h, s->w, s->n, pass);
 }
 
-static void create_forward(ConvPlan *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wany,
+static void create_forward(ConvPlan *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wmd,
                            const dnnl_memory_desc_t *dst, const dnnl_dims_t strides, const dnnl_dims_t pad) {
     char what[128];
     dnnl_convolution_desc_t d;
-    DNNL_CHECK(dnnl_convolution_forward_desc_init(&d, dnnl_forward_training, dnnl_convolution_direct, src, wany,
+    DNNL_CHECK(dnnl_convolution_forward_desc_init(&d, dnnl_forward_training, dnnl_convolution_direct, src, wmd,
                                                   NULL, dst, strides, pad, pad));
     describe(&p->s, "forward", what, sizeof what);
     static const int ids[] = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
@@ -46,11 +46,11 @@ static void create_backward_data(ConvPlan *p, const dnnl_memory_desc_t *src, con
     p->bwd_data_weights = sn_alloc(dnnl_memory_desc_get_size(wanted));
 }
 
-static void create_backward_weights(ConvPlan *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wany,
+static void create_backward_weights(ConvPlan *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wmd,
                                     const dnnl_memory_desc_t *dst, const dnnl_dims_t strides, const dnnl_dims_t pad) {
     char what[128];
     dnnl_convolution_desc_t d;
-    DNNL_CHECK(dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, src, wany, NULL, dst,
+    DNNL_CHECK(dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, src, wmd, NULL, dst,
                                                            strides, pad, pad));
     describe(&p->s, "backward-weights", what, sizeof what);
     static const int ids[] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS};
@@ -77,11 +77,14 @@ ConvPlan *conv_plan_create(ConvShape s) {
     dnnl_dims_t in_dims = {s.n, s.c_in, s.h, s.w}, wdims = {s.c_out, s.c_in, s.kernel, s.kernel};
     dnnl_dims_t strides = {s.stride, s.stride}, pad = {s.pad, s.pad};
     dnnl_memory_desc_t src = dnnl_md_tag(4, in_dims, s.plain_input ? dnnl_nchw : dnnl_nChw16c);
+    /* Weights are stored in one fixed layout so that plans for different batch sizes share them;
+     * backward-data picks its own (format_tag_any) and gets a reorder. */
+    dnnl_memory_desc_t wfixed = dnnl_md_tag(4, wdims, s.plain_input ? dnnl_Ohwi16o : dnnl_OIhw16i16o);
     dnnl_memory_desc_t wany = dnnl_md_tag(4, wdims, dnnl_format_tag_any);
     dnnl_memory_desc_t dst = dnnl_md_blocked(p->out);
-    create_forward(p, &src, &wany, &dst, strides, pad);
+    create_forward(p, &src, &wfixed, &dst, strides, pad);
     if (!s.plain_input) create_backward_data(p, &src, &wany, &dst, strides, pad);
-    create_backward_weights(p, &src, &wany, &dst, strides, pad);
+    create_backward_weights(p, &src, &wfixed, &dst, strides, pad);
     create_weight_io(p);
     return p;
 }

@@ -2,7 +2,7 @@
  * fast (non-`ref:`) implementation. Plan creation itself refuses a `ref:` implementation (exit 1,
  * see test_conv's check), so reaching the end of each loop is the assertion; the checks below
  * also confirm the plans report the shapes the network expects.
- * Shapes: batch 64 (search) and 256 (evaluation); 32x32 inputs (CIFAR, Fashion-MNIST) and 16x16
+ * Shapes: batch 64 (search), 40 (an epoch's last partial batch), 1, 256 and 512 (evaluation); 32x32 inputs (CIFAR, Fashion-MNIST) and 16x16
  * (ImageNet16-120); stage widths C, 2C, 4C for C = 16. */
 #include "bn.h"
 #include "conv.h"
@@ -34,8 +34,8 @@ static void reduction_plans(int batch, int c, int hw) {
 }
 
 int main(void) {
-    const int batches[] = {64, 256}, sizes[] = {32, 16}, channels[] = {3, 1};
-    for (int b = 0; b < 2; b++)
+    const int batches[] = {1, 40, 64, 256, 512}, sizes[] = {32, 16}, channels[] = {3, 1};
+    for (int b = 0; b < 5; b++)
         for (int s = 0; s < 2; s++) {
             int batch = batches[b], hw = sizes[s];
             for (int ch = 0; ch < 2; ch++) {
