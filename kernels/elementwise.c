@@ -148,3 +148,15 @@ void mix_backward(float *const *dxs, double *dw, const float *dy, const float *c
         dw[q] += s;
     }
 }
+
+void mix_relu_accumulate(float *dx, int accumulate, const float *const *xs, const float *a, int nx, const float *gate,
+                         const float *const *ys, const float *b, int ny, size_t n) {
+    SN_ASSERT(nx >= 0 && nx <= SN_MIX_MAX && ny >= 0 && ny <= SN_MIX_MAX, "mix_relu_accumulate: %d + %d inputs", nx, ny);
+#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) {
+        float direct = accumulate ? dx[i] : 0.0f, gated = 0.0f;
+        for (int q = 0; q < nx; q++) direct += a[q] * xs[q][i];
+        for (int r = 0; r < ny; r++) gated += b[r] * ys[r][i];
+        dx[i] = gate[i] > 0.0f ? direct + gated : direct;
+    }
+}

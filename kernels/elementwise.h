@@ -15,8 +15,8 @@
 
 #include <stddef.h>
 
-/* Most inputs one fused mixed-op pass takes (NAS-Bench-201 edges have 5 ops). */
-#define SN_MIX_MAX 8
+/* Most inputs one fused mixed-op pass takes: a DARTS node sums up to 3 edges x 4 non-zero ops. */
+#define SN_MIX_MAX 16
 
 /* y = max(x, 0). y may alias x. x, y are (n). */
 void relu_forward(float *y, const float *x, size_t n);
@@ -46,5 +46,14 @@ void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t
  */
 void mix_backward(float *const *dxs, double *dw, const float *dy, const float *const *xs, const float *w, int k,
                   size_t n);
+
+/*
+ * The gradient reaching a cell node from its outgoing edges, in one pass:
+ *   dx = (accumulate ? dx : 0) + sum_q a[q] * xs[q] + [gate > 0] * sum_r b[r] * ys[r]
+ * xs are gradients that reach x directly (skip, pooling), ys those that pass the ReLU in front of a
+ * convolution (gate is the ReLU's input). 0 <= nx, ny <= SN_MIX_MAX; all arrays are (n).
+ */
+void mix_relu_accumulate(float *dx, int accumulate, const float *const *xs, const float *a, int nx, const float *gate,
+                         const float *const *ys, const float *b, int ny, size_t n);
 
 #endif
