@@ -104,15 +104,22 @@ double vec_sum(const float *x, size_t n) { return chunked_dot(x, NULL, n); }
 /* ---------------------------------------------------------------------------------------------
  * Fused mixed-op passes */
 
+/* y[i .. i + width) of the mixed-op sum, input by input, so each inner loop runs along contiguous floats. */
+static inline void mix_forward_block(float *y, const float *const *xs, const float *w, int k, size_t i, int width) {
+    float acc[LANES];
+    for (int j = 0; j < width; j++) acc[j] = w[0] * xs[0][i + j];
+    for (int q = 1; q < k; q++)
+        for (int j = 0; j < width; j++) acc[j] += w[q] * xs[q][i + j];
+    for (int j = 0; j < width; j++) y[i + j] = acc[j];
+}
+
 void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t n) {
     SN_ASSERT(k >= 1 && k <= SN_MIX_MAX, "mix_forward: %d inputs (1..%d)", k, SN_MIX_MAX);
     for (int q = 0; q < k; q++) SN_ASSERT(xs[q], "mix_forward: input %d is NULL", q);
+    size_t blocks = n / LANES;
 #pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
-    for (size_t i = 0; i < n; i++) {
-        float s = w[0] * xs[0][i];
-        for (int q = 1; q < k; q++) s += w[q] * xs[q][i];
-        y[i] = s;
-    }
+    for (size_t b = 0; b < blocks; b++) mix_forward_block(y, xs, w, k, b * LANES, LANES);
+    mix_forward_block(y, xs, w, k, blocks * LANES, (int)(n - blocks * LANES));
 }
 
 /* One block of `width` (<= LANES) elements at offset i of the fused backward; inlined with width =
