@@ -59,6 +59,11 @@ void vec_scale(float *y, float alpha, size_t n) {
     for (size_t i = 0; i < n; i++) y[i] *= alpha;
 }
 
+void vec_add_scalar(float *y, float c, size_t n) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) y[i] += c;
+}
+
 void vec_axpy(float *y, float alpha, const float *x, size_t n) {
 #pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
@@ -156,14 +161,24 @@ void mix_backward(float *const *dxs, double *dw, const float *dy, const float *c
     }
 }
 
+/* One block of `width` (<= LANES) elements of mix_relu_accumulate; lane loops vectorise. */
+static inline void mix_relu_block(float *dx, int accumulate, const float *const *xs, const float *a, int nx,
+                                  const float *gate, const float *const *ys, const float *b, int ny, size_t i,
+                                  int width) {
+    float direct[LANES], gated[LANES];
+    for (int j = 0; j < width; j++) direct[j] = accumulate ? dx[i + j] : 0.0f, gated[j] = 0.0f;
+    for (int q = 0; q < nx; q++)
+        for (int j = 0; j < width; j++) direct[j] += a[q] * xs[q][i + j];
+    for (int r = 0; r < ny; r++)
+        for (int j = 0; j < width; j++) gated[j] += b[r] * ys[r][i + j];
+    for (int j = 0; j < width; j++) dx[i + j] = gate[i + j] > 0.0f ? direct[j] + gated[j] : direct[j];
+}
+
 void mix_relu_accumulate(float *dx, int accumulate, const float *const *xs, const float *a, int nx, const float *gate,
                          const float *const *ys, const float *b, int ny, size_t n) {
     SN_ASSERT(nx >= 0 && nx <= SN_MIX_MAX && ny >= 0 && ny <= SN_MIX_MAX, "mix_relu_accumulate: %d + %d inputs", nx, ny);
+    size_t blocks = n / LANES;
 #pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
-    for (size_t i = 0; i < n; i++) {
-        float direct = accumulate ? dx[i] : 0.0f, gated = 0.0f;
-        for (int q = 0; q < nx; q++) direct += a[q] * xs[q][i];
-        for (int r = 0; r < ny; r++) gated += b[r] * ys[r][i];
-        dx[i] = gate[i] > 0.0f ? direct + gated : direct;
-    }
+    for (size_t blk = 0; blk < blocks; blk++) mix_relu_block(dx, accumulate, xs, a, nx, gate, ys, b, ny, blk * LANES, LANES);
+    mix_relu_block(dx, accumulate, xs, a, nx, gate, ys, b, ny, blocks * LANES, (int)(n - blocks * LANES));
 }

@@ -27,6 +27,7 @@ void vec_fill(float *y, float value, size_t n);                     /* y = value
 void vec_add(float *y, const float *a, const float *b, size_t n);   /* y = a + b; y may alias a or b */
 void vec_scale(float *y, float alpha, size_t n);                    /* y *= alpha */
 void vec_axpy(float *y, float alpha, const float *x, size_t n);     /* y += alpha * x */
+void vec_add_scalar(float *y, float c, size_t n);                   /* y += c */
 double vec_dot(const float *a, const float *b, size_t n);           /* sum of a * b, in double */
 double vec_sum(const float *x, size_t n);                           /* sum of x, in double */
 

@@ -1,0 +1,214 @@
+/*
+ * cell.c: one search cell, forward and backward, on the DARTS path (every op of every edge) or the
+ * selected path (one op per edge: GDAS, discrete). REFERENCE.md 1.2, 1.3, 1.7.
+ *
+ * Work shared by the edges leaving a node is done once per node: ReLU (in front of both convs of
+ * every outgoing edge) and 3x3 average pooling going forward; in backward, the pooling gradient of a
+ * node's incoming sum. A node that is a single op with weight 1 is that op's output (no copy);
+ * a node whose edges are all `none` is the stage's zero tensor.
+ */
+#include <string.h>
+
+#include "common.h"
+#include "elementwise.h"
+#include "internal.h"
+
+typedef struct {
+    const float *xs[SN_MIX_MAX];
+    float w[SN_MIX_MAX];
+    int k;
+} MixList;
+
+static void mix_add(MixList *m, const float *x, float w) {
+    SN_ASSERT(m->k < SN_MIX_MAX, "a node sums more than %d terms", SN_MIX_MAX);
+    m->xs[m->k] = x;
+    m->w[m->k++] = w;
+}
+
+static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
+    int hw = net->stage_size[stage];
+    return (Shape4){batch, net->stage_channels[stage], hw, hw};
+}
+
+static int conv_slot(int op) { return op == SN_OP_CONV3X3; }
+
+/* Weight of op k on edge e in the node sum. */
+static float edge_weight(const Selection *sel, int e, int op) { return sel->has_w ? sel->w[e][op] : 1.0f; }
+
+/* ---------------------------------------------------------------------------------------------
+ * Forward */
+
+typedef struct {
+    Supernet *net;
+    const PlanSet *ps;
+    int stage, batch, train;
+    const CellParams *cp;
+    CellActs *a;
+    size_t n; /* floats in one activation */
+} CellRun;
+
+static const float *node_relu(CellRun *r, int j) {
+    if (!r->a->have_relu[j]) relu_forward(r->a->relu[j], r->a->x[j], r->n), r->a->have_relu[j] = 1;
+    return r->a->relu[j];
+}
+
+static const float *node_pool(CellRun *r, int j) {
+    if (!r->a->have_pool[j]) pool_forward(r->ps->stage[r->stage].pool, r->a->pool[j], r->a->x[j]), r->a->have_pool[j] = 1;
+    return r->a->pool[j];
+}
+
+/* ReLU -> conv -> BN of edge e on node j; slot 0 is the 1x1, slot 1 the 3x3. */
+static const float *conv_op(CellRun *r, int e, int j, int slot) {
+    CellActs *a = r->a;
+    const BnParams *bp = &r->cp->bn[e][slot];
+    BnPlan *bn = r->ps->stage[r->stage].bn;
+    conv_forward(r->ps->stage[r->stage].conv[slot], a->conv[e][slot], node_relu(r, j), r->cp->conv[e][slot]);
+    if (!r->train && bp->mean) {
+        bn_forward_eval(bn, a->bn[e][slot], a->conv[e][slot], bp->mean, bp->var, NULL, NULL);
+        return a->bn[e][slot];
+    }
+    bn_forward_train(bn, a->bn[e][slot], a->mean[e][slot], a->var[e][slot], a->conv[e][slot], NULL, NULL);
+    if (r->train && bp->mean) {
+        int hw = r->net->stage_size[r->stage];
+        bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], r->net->stage_channels[r->stage],
+                          (size_t)r->batch * hw * hw, 0.1f);
+    }
+    return a->bn[e][slot];
+}
+
+static const float *op_output(CellRun *r, int e, int j, int op) {
+    switch (op) {
+    case SN_OP_SKIP: return r->a->x[j];
+    case SN_OP_POOL: return node_pool(r, j);
+    case SN_OP_CONV1X1:
+    case SN_OP_CONV3X3: return conv_op(r, e, j, conv_slot(op));
+    default: SN_ASSERT(0, "op %d has no output", op); return NULL;
+    }
+}
+
+static void edge_forward(CellRun *r, const Selection *sel, int e, int j, MixList *m) {
+    if (sel->darts) {
+        for (int op = SN_OP_SKIP; op < SN_OPS; op++) mix_add(m, op_output(r, e, j, op), sel->w[e][op]);
+        return;
+    }
+    int op = sel->ops[e];
+    if (op != SN_OP_NONE) mix_add(m, op_output(r, e, j, op), edge_weight(sel, e, op));
+}
+
+/* GDAS's scalar terms: the weights of the edges' unselected ops, each added as a constant. They are 0
+ * in value (a hard one-hot), but are added whenever they are not, so the forward matches the gradient. */
+static float scalar_terms(const Selection *sel, int i) {
+    float c = 0.0f;
+    if (sel->darts || !sel->has_w) return c;
+    for (int e = i * (i - 1) / 2; e < i * (i + 1) / 2; e++)
+        for (int op = 0; op < SN_OPS; op++)
+            if (op != sel->ops[e]) c += sel->w[e][op];
+    return c;
+}
+
+static const float *node_sum(CellRun *r, const MixList *m, float constant, float *buffer) {
+    if (constant == 0.0f && m->k == 0) return r->net->zero[r->stage];
+    if (constant == 0.0f && m->k == 1 && m->w[0] == 1.0f) return m->xs[0];
+    if (m->k) mix_forward(buffer, m->xs, m->w, m->k, r->n);
+    else vec_fill(buffer, 0.0f, r->n);
+    if (constant != 0.0f) vec_add_scalar(buffer, constant, r->n);
+    return buffer;
+}
+
+const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a,
+                          const float *x0, float *out_buffer, const Selection *sel, int batch, int train) {
+    CellRun r = {net, ps, stage, batch, train, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
+    memset(a->have_relu, 0, sizeof a->have_relu);
+    memset(a->have_pool, 0, sizeof a->have_pool);
+    a->x[0] = x0;
+    for (int i = 1, e = 0; i < 4; i++) {
+        MixList m = {.k = 0};
+        for (int j = 0; j < i; j++, e++) edge_forward(&r, sel, e, j, &m);
+        a->x[i] = node_sum(&r, &m, scalar_terms(sel, i), i == 3 && out_buffer ? out_buffer : a->node[i - 1]);
+    }
+    if (out_buffer && a->x[3] != out_buffer) memcpy(out_buffer, a->x[3], r.n * sizeof(float));
+    return out_buffer ? out_buffer : a->x[3];
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Backward */
+
+/* dL/dW of the edges entering node i: sums of dy times each op's output (DARTS), or of dy times the
+ * selected output and of dy alone for the others' scalar terms (GDAS). */
+static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const float *dy) {
+    const float *xs[SN_MIX_MAX];
+    float *dxs[SN_MIX_MAX] = {NULL};
+    float w[SN_MIX_MAX] = {0};
+    double dw[SN_MIX_MAX] = {0};
+    int target_e[SN_MIX_MAX], target_op[SN_MIX_MAX], k = 0, first = i * (i - 1) / 2;
+    for (int e = first; e < first + i; e++) {
+        int j = e - first;
+        for (int op = SN_OP_SKIP; op < SN_OPS; op++) {
+            if (!sel->darts && sel->ops[e] != op) continue;
+            xs[k] = op == SN_OP_SKIP ? r->a->x[j] : op == SN_OP_POOL ? r->a->pool[j] : r->a->bn[e][conv_slot(op)];
+            target_e[k] = e, target_op[k++] = op;
+        }
+    }
+    int sum_term = -1;
+    if (!sel->darts) xs[sum_term = k++] = NULL; /* the plain sum of dy */
+    mix_backward(dxs, dw, dy, xs, w, k, r->n);
+    for (int q = 0; q < k; q++)
+        if (q != sum_term) r->net->d_edge[target_e[q]][target_op[q]] += dw[q];
+    if (sum_term < 0) return;
+    for (int e = first; e < first + i; e++)
+        for (int op = 0; op < SN_OPS; op++)
+            if (op != sel->ops[e]) r->net->d_edge[e][op] += dw[sum_term];
+}
+
+/* Backward of ReLU -> conv -> BN of edge e (from node j) whose output entered the sum with weight w:
+ * the conv's weight gradient, and in drelu the gradient at the ReLU's output. */
+static void conv_op_backward(CellRun *r, int e, int j, int slot, const float *dy, float w, float *drelu) {
+    CellActs *a = r->a;
+    GradStore *g = &r->net->grad;
+    ConvPlan *conv = r->ps->stage[r->stage].conv[slot];
+    float *dconv = g->dconv[r->stage], *dweight = grad_of(r->net, r->cp->conv[e][slot]);
+    /* BN backward is linear in dy, so w scales its results instead of a copy of dy */
+    bn_backward(r->ps->stage[r->stage].bn, dconv, NULL, NULL, dy, a->conv[e][slot], a->mean[e][slot], a->var[e][slot],
+                NULL, NULL);
+    conv_backward_weights(conv, dweight, a->relu[j], dconv);
+    if (w != 1.0f) vec_scale(dweight, w, conv_weight_floats(conv));
+    conv_backward_data(conv, drelu, dconv, r->cp->conv[e][slot]);
+}
+
+static int uses_op(const Selection *sel, int e, int op) { return sel->darts || sel->ops[e] == op; }
+
+/* Adds to dnode[j] what reaches node j through edge e into node i. */
+static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, const float *dpool,
+                          float *dnode_j) {
+    GradStore *g = &r->net->grad;
+    const float *direct[2], *gated[2];
+    float a[2], b[2];
+    int nd = 0, ng = 0;
+    if (uses_op(sel, e, SN_OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, SN_OP_SKIP);
+    if (uses_op(sel, e, SN_OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, SN_OP_POOL);
+    for (int op = SN_OP_CONV1X1; op <= SN_OP_CONV3X3; op++)
+        if (uses_op(sel, e, op)) {
+            float w = edge_weight(sel, e, op);
+            conv_op_backward(r, e, j, conv_slot(op), dy, w, g->drelu[r->stage][ng]);
+            gated[ng] = g->drelu[r->stage][ng], b[ng++] = w;
+        }
+    if (nd + ng) mix_relu_accumulate(dnode_j, 1, direct, a, nd, r->a->x[j], gated, b, ng, r->n);
+}
+
+static void node_backward(CellRun *r, const Selection *sel, int i, float *const *dnode) {
+    const float *dy = dnode[i];
+    int first = i * (i - 1) / 2, any_pool = 0;
+    if (sel->has_w) edge_weight_grads(r, sel, i, dy);
+    for (int e = first; e < first + i; e++) any_pool |= uses_op(sel, e, SN_OP_POOL);
+    float *dpool = r->net->grad.dpool[r->stage];
+    if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
+    for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first]);
+}
+
+void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a, float *dx0,
+                   const float *dx3, const Selection *sel, int batch) {
+    CellRun r = {net, ps, stage, batch, 1, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
+    float *dnode[4] = {dx0, net->grad.dnode[stage][1], net->grad.dnode[stage][2], (float *)dx3};
+    for (int i = 0; i < 3; i++) vec_fill(dnode[i], 0.0f, r.n);
+    for (int i = 3; i >= 1; i--) node_backward(&r, sel, i, dnode);
+}

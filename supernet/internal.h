@@ -1,0 +1,172 @@
+/*
+ * internal.h: the supernet's private structures, shared by its .c files only.
+ *
+ *   params.c    the tensor table, initialisation, named access
+ *   plans.c     oneDNN plans per batch size
+ *   storage.c   activation and scratch buffers, sized once at creation
+ *   cell.c      search-cell forward and backward (DARTS and selected paths)
+ *   network.c   stem, reduction blocks, head; the public forward/backward
+ */
+#ifndef SN_SUPERNET_INTERNAL_H
+#define SN_SUPERNET_INTERNAL_H
+
+#include "bn.h"
+#include "conv.h"
+#include "pool.h"
+#include "supernet.h"
+
+#define N_STAGES 3
+#define N_REDUCE 2
+#define MAX_PLAN_SETS 8
+#define MAX_TENSORS 512
+
+/* A NetSelection copied and checked: which path, which ops, which edge weights. */
+typedef struct {
+    int darts;                 /* every op of every edge */
+    uint8_t ops[SN_EDGES];     /* selected path: op per edge */
+    int has_w;                 /* edge weights given (DARTS always; GDAS) */
+    float w[SN_EDGES][SN_OPS];
+} Selection;
+
+/* oneDNN plans for one batch size; shared by every layer of the same shape. */
+typedef struct {
+    int batch;
+    ConvPlan *stem;
+    BnPlan *stem_bn;
+    struct {
+        ConvPlan *conv[2]; /* [0] 1x1, [1] 3x3 */
+        BnPlan *bn;
+        PoolPlan *pool;
+    } stage[N_STAGES];
+    struct {
+        ConvPlan *conv_a, *conv_b, *shortcut;
+        BnPlan *bn;
+        PoolPlan *pool;
+    } reduce[N_REDUCE];
+    BnPlan *head_bn;
+} PlanSet;
+
+typedef struct {
+    float *gamma, *beta;  /* in the weights; NULL without affine */
+    float *mean, *var;    /* running statistics, in the stats; NULL when not tracked */
+} BnParams;
+
+typedef struct {
+    float *conv[SN_EDGES][2]; /* [edge][0] 1x1, [1] 3x3 */
+    BnParams bn[SN_EDGES][2];
+} CellParams;
+
+typedef struct {
+    float *conv_a, *conv_b, *shortcut;
+    BnParams bn_a, bn_b;
+} ReduceParams;
+
+/* One named tensor: where it lives and which plan knows its blocked layout (conv weights). */
+typedef enum { INIT_ZERO, INIT_ONE, INIT_UNIFORM } InitKind;
+
+typedef struct {
+    TensorInfo info;
+    float *data;
+    ConvPlan *layout; /* NULL: stored plainly in PyTorch order */
+    InitKind init;
+    double bound;     /* INIT_UNIFORM: U(-bound, bound) */
+} Tensor;
+
+/* A cell's activations. Training storage has one per cell; evaluation storage one per stage. */
+typedef struct {
+    float *node[3];            /* buffers for nodes 1..3 */
+    float *relu[3], *pool[3];  /* of nodes 0..2 */
+    float *conv[SN_EDGES][2], *bn[SN_EDGES][2];   /* conv output and BN output per edge and op */
+    float *mean[SN_EDGES][2], *var[SN_EDGES][2];  /* batch statistics (channels floats) */
+    const float *x[4];         /* what nodes 0..3 were in the last forward (buffers or aliases) */
+    int have_relu[3], have_pool[3];
+} CellActs;
+
+typedef struct {
+    float *relu_in, *a, *a_bn, *relu_a, *b, *b_bn, *pooled, *shortcut, *out;
+    float *mean_a, *var_a, *mean_b, *var_b;
+} ReduceActs;
+
+typedef struct {
+    float *conv, *out, *mean, *var;
+} StemActs;
+
+typedef struct {
+    float *bn, *relu, *pooled, *logits, *mean, *var;
+} HeadActs;
+
+typedef struct {
+    CellActs *cells;           /* N_STAGES * cells_per_stage */
+    int cells_per_stage;       /* cfg.cells (training) or 1 (evaluation) */
+    float *cell_out[N_STAGES][2]; /* evaluation: cell outputs alternate between two buffers */
+    ReduceActs reduce[N_REDUCE];
+    StemActs stem;
+    HeadActs head;
+} ActStore;
+
+/* Backward scratch, per stage: node gradients and op temporaries. */
+typedef struct {
+    float *dnode[N_STAGES][4];
+    float *dconv[N_STAGES], *dpool[N_STAGES], *drelu[N_STAGES][2];
+    float *dreduce[N_REDUCE][3]; /* at the block's output size */
+    float *dhead_relu, *dhead_bn, *dpooled, *dlogits;
+} GradStore;
+
+struct Supernet {
+    SupernetConfig cfg;
+    int stage_channels[N_STAGES], stage_size[N_STAGES];
+
+    float *weights, *grads, *stats;   /* flat arrays (weights and grads share a layout) */
+    size_t weights_floats, stats_floats, num_weights;
+    Tensor tensors[MAX_TENSORS];
+    int num_tensors;
+
+    /* parameter views */
+    float *stem_conv;
+    BnParams stem_bn;
+    CellParams *cells;  /* N_STAGES * cfg.cells */
+    ReduceParams reduce[N_REDUCE];
+    BnParams head_bn;
+    float *fc_w, *fc_b;
+
+    PlanSet plans[MAX_PLAN_SETS];
+    int num_plan_sets;
+
+    void *memory;        /* every activation and scratch buffer, one allocation */
+    ActStore train, eval;
+    GradStore grad;
+    float *zero[N_STAGES]; /* an all-zero tensor per stage: the value of a node whose edges are all `none` */
+
+    /* the last training forward, for backward */
+    Selection train_sel;
+    int train_batch, have_forward;
+    const float *train_images;
+    const int32_t *train_labels;
+    const float *stage_out[N_STAGES];      /* the last cell's output of each stage */
+    const float *logits;                   /* of the last forward, training or evaluation */
+    double d_edge[SN_EDGES][SN_OPS];       /* dL/dW accumulated over the cells by backward */
+};
+
+/* params.c */
+void params_build(Supernet *net);
+void params_init(Supernet *net);
+static inline float *grad_of(Supernet *net, const float *w) { return net->grads + (w - net->weights); }
+
+/* plans.c */
+const PlanSet *plans_for_batch(Supernet *net, int batch);
+void plans_free(Supernet *net);
+
+/* storage.c */
+void storage_build(Supernet *net);
+
+/* cell.c */
+/* Runs one cell on x0; returns its output (out_buffer, or an alias of a node when the output is a
+ * single skip or all-`none`). */
+const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a,
+                          const float *x0, float *out_buffer, const Selection *sel, int batch, int train);
+/* From dx3 = dL/d(cell output) of the last training forward, writes dx0 = dL/d(cell input), the
+ * cell's weight gradients, and adds dL/dW into net->d_edge. */
+void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a, float *dx0,
+                   const float *dx3, const Selection *sel, int batch);
+
+#endif

@@ -1,0 +1,171 @@
+/* params.c: the supernet's tensor table (names, shapes, where each lives), PyTorch's default
+ * initialisation, and named access in PyTorch's layout (see supernet.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+#include "internal.h"
+
+/* Tensors are laid out twice: a counting pass that sizes the flat arrays, then the real one. */
+typedef struct {
+    Supernet *net;
+    size_t weight_floats, stat_floats;
+    int counting;
+} Builder;
+
+static float *add_tensor(Builder *b, TensorKind kind, ConvPlan *layout, InitKind init, double bound, int ndims,
+                         const int *dims, const char *fmt, ...) {
+    size_t count = 1;
+    for (int d = 0; d < ndims; d++) count *= (size_t)dims[d];
+    size_t storage = layout ? conv_weight_floats(layout) : count;
+    size_t *used = kind == TENSOR_WEIGHT ? &b->weight_floats : &b->stat_floats;
+    float *p = NULL;
+    if (!b->counting) {
+        Supernet *net = b->net;
+        SN_ASSERT(net->num_tensors < MAX_TENSORS, "more than %d tensors", MAX_TENSORS);
+        p = (kind == TENSOR_WEIGHT ? net->weights : net->stats) + *used;
+        Tensor *t = &net->tensors[net->num_tensors++];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(t->info.name, sizeof t->info.name, fmt, ap);
+        va_end(ap);
+        t->info.kind = kind;
+        t->info.ndims = ndims;
+        memcpy(t->info.dims, dims, sizeof(int) * (size_t)ndims);
+        t->info.count = count;
+        t->data = p;
+        t->layout = layout;
+        t->init = init;
+        t->bound = bound;
+        if (kind == TENSOR_WEIGHT) net->num_weights += count;
+    }
+    *used += (storage + 15) / 16 * 16; /* every tensor starts on a 64-byte line */
+    return p;
+}
+
+static float *add_conv(Builder *b, ConvPlan *layout, int cout, int cin, int k, const char *name) {
+    int dims[4] = {cout, cin, k, k};
+    return add_tensor(b, TENSOR_WEIGHT, layout, INIT_UNIFORM, 1.0 / sqrt((double)cin * k * k), 4, dims, "%s.weight", name);
+}
+
+static BnParams add_bn(Builder *b, int c, int affine, int tracked, const char *name) {
+    BnParams p = {NULL, NULL, NULL, NULL};
+    if (affine) {
+        p.gamma = add_tensor(b, TENSOR_WEIGHT, NULL, INIT_ONE, 0, 1, &c, "%s.weight", name);
+        p.beta = add_tensor(b, TENSOR_WEIGHT, NULL, INIT_ZERO, 0, 1, &c, "%s.bias", name);
+    }
+    if (tracked) {
+        p.mean = add_tensor(b, TENSOR_RUNNING_STAT, NULL, INIT_ZERO, 0, 1, &c, "%s.running_mean", name);
+        p.var = add_tensor(b, TENSOR_RUNNING_STAT, NULL, INIT_ONE, 0, 1, &c, "%s.running_var", name);
+    }
+    return p;
+}
+
+static void add_cell(Builder *b, const PlanSet *ps, int stage, int index, CellParams *cp) {
+    Supernet *net = b->net;
+    int c = net->stage_channels[stage], track = net->cfg.track_running_stats;
+    static const char *op_names[2] = {"conv1x1", "conv3x3"};
+    for (int e = 0; e < SN_EDGES; e++)
+        for (int k = 0; k < 2; k++) {
+            char name[48];
+            snprintf(name, sizeof name, "cells.%d.edges.%d.%s", index, e, op_names[k]);
+            cp->conv[e][k] = add_conv(b, ps->stage[stage].conv[k], c, c, k ? 3 : 1, name);
+            snprintf(name, sizeof name, "cells.%d.edges.%d.%s_bn", index, e, op_names[k]);
+            cp->bn[e][k] = add_bn(b, c, 0, track, name);
+        }
+}
+
+static void add_reduce(Builder *b, const PlanSet *ps, int r, ReduceParams *rp) {
+    int c = b->net->stage_channels[r];
+    char name[32];
+    ReduceParams p;
+    snprintf(name, sizeof name, "reduce.%d.conv_a", r);
+    p.conv_a = add_conv(b, ps->reduce[r].conv_a, 2 * c, c, 3, name);
+    snprintf(name, sizeof name, "reduce.%d.bn_a", r);
+    p.bn_a = add_bn(b, 2 * c, 1, 1, name);
+    snprintf(name, sizeof name, "reduce.%d.conv_b", r);
+    p.conv_b = add_conv(b, ps->reduce[r].conv_b, 2 * c, 2 * c, 3, name);
+    snprintf(name, sizeof name, "reduce.%d.bn_b", r);
+    p.bn_b = add_bn(b, 2 * c, 1, 1, name);
+    snprintf(name, sizeof name, "reduce.%d.shortcut", r);
+    p.shortcut = add_conv(b, ps->reduce[r].shortcut, 2 * c, c, 1, name);
+    *rp = p;
+}
+
+static void lay_out(Builder *b) {
+    Supernet *net = b->net;
+    const SupernetConfig *cfg = &net->cfg;
+    const PlanSet *ps = plans_for_batch(net, cfg->max_batch);
+    int c0 = net->stage_channels[0], c_last = net->stage_channels[N_STAGES - 1];
+    net->stem_conv = add_conv(b, ps->stem, c0, cfg->in_channels, 3, "stem.conv");
+    net->stem_bn = add_bn(b, c0, 1, 1, "stem.bn");
+    for (int stage = 0, cell = 0; stage < N_STAGES; stage++) {
+        if (stage > 0) add_reduce(b, ps, stage - 1, &net->reduce[stage - 1]);
+        for (int i = 0; i < cfg->cells; i++, cell++) add_cell(b, ps, stage, cell, &net->cells[cell]);
+    }
+    net->head_bn = add_bn(b, c_last, 1, 1, "head.bn");
+    int fc_dims[2] = {cfg->classes, c_last};
+    double fc_bound = 1.0 / sqrt((double)c_last);
+    net->fc_w = add_tensor(b, TENSOR_WEIGHT, NULL, INIT_UNIFORM, fc_bound, 2, fc_dims, "classifier.weight");
+    net->fc_b = add_tensor(b, TENSOR_WEIGHT, NULL, INIT_UNIFORM, fc_bound, 1, &cfg->classes, "classifier.bias");
+}
+
+void params_build(Supernet *net) {
+    Builder b = {net, 0, 0, 1};
+    net->cells = sn_alloc(sizeof(CellParams) * N_STAGES * (size_t)net->cfg.cells);
+    lay_out(&b);
+    net->weights_floats = b.weight_floats;
+    net->stats_floats = b.stat_floats;
+    net->weights = sn_alloc(b.weight_floats * sizeof(float));
+    net->grads = sn_alloc(b.weight_floats * sizeof(float));
+    net->stats = sn_alloc((b.stat_floats ? b.stat_floats : 1) * sizeof(float));
+    b = (Builder){net, 0, 0, 0};
+    lay_out(&b);
+}
+
+/* PyTorch's defaults (REFERENCE 1.6): conv and linear U(+-1/sqrt(fan_in)), BN gamma 1, beta 0,
+ * running mean 0, running variance 1. Values are drawn in table order, each tensor in PyTorch order. */
+void params_init(Supernet *net) {
+    Rng rng;
+    rng_seed(&rng, net->cfg.seed, 0x1417);
+    size_t largest = 1;
+    for (int i = 0; i < net->num_tensors; i++)
+        if (net->tensors[i].info.count > largest) largest = net->tensors[i].info.count;
+    float *plain = sn_alloc(largest * sizeof(float));
+    for (int i = 0; i < net->num_tensors; i++) {
+        const Tensor *t = &net->tensors[i];
+        for (size_t j = 0; j < t->info.count; j++)
+            plain[j] = t->init == INIT_UNIFORM ? (float)(t->bound * (2.0 * rng_uniform(&rng) - 1.0))
+                     : t->init == INIT_ONE     ? 1.0f
+                                               : 0.0f;
+        supernet_tensor_set(net, i, plain);
+    }
+    sn_free(plain);
+}
+
+int supernet_num_tensors(const Supernet *net) { return net->num_tensors; }
+
+const TensorInfo *supernet_tensor(const Supernet *net, int index) {
+    SN_ASSERT(index >= 0 && index < net->num_tensors, "tensor index %d out of range", index);
+    return &net->tensors[index].info;
+}
+
+int supernet_find_tensor(const Supernet *net, const char *name) {
+    for (int i = 0; i < net->num_tensors; i++)
+        if (strcmp(net->tensors[i].info.name, name) == 0) return i;
+    return -1;
+}
+
+void supernet_tensor_get(Supernet *net, int index, float *out) {
+    const Tensor *t = &net->tensors[index];
+    if (t->layout) conv_weight_export(t->layout, out, t->data);
+    else memcpy(out, t->data, t->info.count * sizeof(float));
+}
+
+void supernet_tensor_set(Supernet *net, int index, const float *in) {
+    const Tensor *t = &net->tensors[index];
+    if (t->layout) conv_weight_import(t->layout, t->data, in);
+    else memcpy(t->data, in, t->info.count * sizeof(float));
+}

@@ -1,0 +1,106 @@
+/*
+ * supernet.h: the NAS-Bench-201 search network with shared weights (REFERENCE.md section 1).
+ *
+ *   stem: conv 3x3 -> BN                                  (affine, running statistics)
+ *   stage 1: N search cells at C channels, H x W
+ *   reduction: ResNet basic block C -> 2C, stride 2        (affine BNs, running statistics)
+ *   stage 2: N cells at 2C, H/2;  reduction 2C -> 4C;  stage 3: N cells at 4C, H/4
+ *   head: BN -> ReLU -> global average pool -> linear (with bias)
+ *
+ * A cell has 4 nodes; node i = sum over j < i of edge (i<-j) applied to node j; the output is node 3.
+ * Edges are numbered 0..5 = 1<-0, 2<-0, 2<-1, 3<-0, 3<-1, 3<-2. Every edge of every cell owns its
+ * own 1x1 and 3x3 convolutions (ReLU -> conv -> BN, BN without affine); one set of edge weights
+ * (6 x 5, softmax(alpha) or a GDAS one-hot) is shared by all cells.
+ *
+ * How a forward pass chooses ops (NetSelection):
+ *   DARTS      ops == NULL: every edge computes all 5 ops, y_e = sum_k W[e][k] op_k(x).
+ *   GDAS       ops and W: only op s = ops[e] is computed; y_e = W[e][s] op_s(x) + sum_{k != s} W[e][k].
+ *   discrete   ops, W == NULL: y_e = op_s(x). `skip_connect` aliases its input, `none` costs nothing.
+ *
+ * Training passes normalise every BN with batch statistics and update the running statistics of the
+ * tracked BNs. Evaluation passes keep no activations for backward; the stem, reduction and head BNs
+ * use their running statistics, the cell BNs batch statistics unless track_running_stats is set.
+ *
+ * Memory: activations are allocated when the network is created, sized for max_batch and for the
+ * path it must support (`darts` keeps every op's output, otherwise only the chosen ones); evaluation
+ * buffers for max_eval_batch. Nothing is allocated by forward or backward, except the oneDNN plans
+ * of a batch size the first time it is seen.
+ */
+#ifndef SN_SUPERNET_H
+#define SN_SUPERNET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SN_EDGES 6
+#define SN_OPS 5
+
+enum { SN_OP_NONE, SN_OP_SKIP, SN_OP_CONV1X1, SN_OP_CONV3X3, SN_OP_POOL };
+
+typedef struct {
+    int channels;            /* C, a multiple of 16 */
+    int cells;               /* N search cells per stage */
+    int classes;
+    int in_channels;         /* 3, or 1 for Fashion-MNIST */
+    int image_size;          /* 32, or 16 for ImageNet16-120 (a multiple of 4) */
+    int max_batch;           /* largest training batch */
+    int max_eval_batch;      /* largest evaluation batch */
+    int darts;               /* support the DARTS path in training (every op's output kept) */
+    int track_running_stats; /* the cell BNs keep running statistics and use them in evaluation */
+    uint64_t seed;           /* weight initialisation (PyTorch's default init, REFERENCE 1.6) */
+} SupernetConfig;
+
+typedef struct {
+    const uint8_t *ops;         /* op per edge, or NULL for the DARTS path */
+    const float *edge_weights;  /* 6 x 5 weights of the edge sums, or NULL (discrete) */
+} NetSelection;
+
+typedef struct Supernet Supernet;
+
+Supernet *supernet_create(const SupernetConfig *cfg);
+void supernet_free(Supernet *net);
+const SupernetConfig *supernet_config(const Supernet *net);
+
+/* The weights (every trainable tensor but alpha) as one flat array, and their gradient, same layout. */
+size_t supernet_num_weights(const Supernet *net); /* exact parameter count */
+float *supernet_weights(Supernet *net);
+float *supernet_grads(Supernet *net);
+size_t supernet_weights_floats(const Supernet *net); /* length of the flat arrays */
+
+/* Training forward: loss (mean cross-entropy) of the batch, *correct = top-1 hits. Keeps what
+ * backward needs. images: plain (batch, in_channels, H, W); labels: (batch). */
+double supernet_forward(Supernet *net, const float *images, const int32_t *labels, int batch, NetSelection sel,
+                        int *correct);
+
+/* Backward of the last training forward: sets supernet_grads() to the gradient of its loss (weights
+ * the pass did not use get 0), and d_edge_weights (6 x 5, may be NULL) to dL/dW for DARTS and GDAS. */
+void supernet_backward(Supernet *net, float *d_edge_weights);
+
+/* Evaluation forward (no gradients); logits (batch x classes) may be NULL. */
+double supernet_evaluate(Supernet *net, const float *images, const int32_t *labels, int batch, NetSelection sel,
+                         int *correct, float *logits);
+
+/* The logits of the last forward (training or evaluation), (batch x classes). */
+const float *supernet_logits(const Supernet *net);
+
+/* ---------------------------------------------------------------------------------------------
+ * Named tensors, for checkpoints and for exchanging weights with other tools. Conv weights are
+ * given in PyTorch's (out, in, kh, kw) order whatever the internal layout. */
+
+typedef enum { TENSOR_WEIGHT, TENSOR_RUNNING_STAT } TensorKind;
+
+typedef struct {
+    char name[64];    /* "cells.3.edges.2.conv3x3.weight", "stem.bn.running_mean", ... */
+    TensorKind kind;
+    int ndims;
+    int dims[4];
+    size_t count;     /* product of dims */
+} TensorInfo;
+
+int supernet_num_tensors(const Supernet *net);
+const TensorInfo *supernet_tensor(const Supernet *net, int index);
+int supernet_find_tensor(const Supernet *net, const char *name); /* index, or -1 */
+void supernet_tensor_get(Supernet *net, int index, float *out);       /* count floats, PyTorch order */
+void supernet_tensor_set(Supernet *net, int index, const float *in);
+
+#endif
