@@ -59,6 +59,7 @@ static int parse_op(Parser *p, int node, int input) {
         if (peek(p) == '\0') return fail(p, start, "string ends inside node %d (edge from node %d missing)", node, input);
         return fail(p, start, "missing op name for edge %d<-%d", node, input);
     }
+    if (peek(p) == '\0') return fail(p, start, "string ends inside node %d, in op name '%.*s'", node, (int)(len > 40 ? 40 : len), p->text + start);
     for (int op = 0; op < ARCH_N_OPS; op++)
         if (strlen(ARCH_OP_NAMES[op]) == len && strncmp(p->text + start, ARCH_OP_NAMES[op], len) == 0) return op;
     return fail(p, start, "unknown op '%.*s' on edge %d<-%d", (int)(len > 40 ? 40 : len), p->text + start, node, input);
@@ -84,8 +85,9 @@ static int check_edge_count(Parser *p, int node, int edges_read) {
     if (edges_read < node && at_boundary)
         return fail(p, p->pos, "node %d has %d edge(s), expected %d", node, edges_read, node);
     if (edges_read == node && !at_boundary) {
-        if (c == '|' || strchr(p->text + p->pos, '~'))
-            return fail(p, p->pos, "node %d has more than %d edge(s)", node, node);
+        int op_like = (c >= 'a' && c <= 'z') || c == '_' || c == '|';
+        if (op_like && strchr(p->text + p->pos, '~')) return fail(p, p->pos, "node %d has more than %d edge(s)", node, node);
+        if (node < ARCH_N_NODES - 1) return fail(p, p->pos, "expected '+' between nodes, found '%c'", c);
         return fail(p, p->pos, "stray character '%c' after node %d", c, node);
     }
     return 0;
