@@ -1,0 +1,157 @@
+/*
+ * elementwise.c: pointwise ops, deterministic reductions and the fused mixed-op passes (see elementwise.h).
+ *
+ * Reductions: the array is cut into at most REDUCE_CHUNKS chunks whose length depends only on n; each
+ * chunk is summed in 16 double lanes (independent lanes let the compiler vectorise without reassociating),
+ * the lanes are added in order, and the chunk sums are added serially in order. Threads only decide who
+ * computes which chunk, never how the sum is rounded.
+ */
+#include "elementwise.h"
+
+#include "common.h"
+
+#define REDUCE_CHUNKS 64
+#define LANES 16
+#define MIN_CHUNK 1024
+/* Below this many floats a parallel region costs more than it saves. */
+#define PARALLEL_MIN 32768
+
+/* Chunk length for an array of n floats: a multiple of LANES, at most REDUCE_CHUNKS chunks. */
+static size_t chunk_len(size_t n) {
+    size_t len = (n + REDUCE_CHUNKS - 1) / REDUCE_CHUNKS;
+    len = (len + LANES - 1) / LANES * LANES;
+    return len < MIN_CHUNK ? MIN_CHUNK : len;
+}
+
+static size_t chunk_count(size_t n, size_t len) { return (n + len - 1) / len; }
+
+static double sum_lanes(const double *lane) {
+    double s = 0.0;
+    for (int j = 0; j < LANES; j++) s += lane[j];
+    return s;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * ReLU and BLAS-1 style ops */
+
+void relu_forward(float *y, const float *x, size_t n) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void relu_backward(float *dx, const float *dy, const float *x, size_t n) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+void vec_fill(float *y, float value, size_t n) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) y[i] = value;
+}
+
+void vec_add(float *y, const float *a, const float *b, size_t n) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) y[i] = a[i] + b[i];
+}
+
+void vec_scale(float *y, float alpha, size_t n) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) y[i] *= alpha;
+}
+
+void vec_axpy(float *y, float alpha, const float *x, size_t n) {
+#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Reductions */
+
+/* One block of `width` (<= LANES) elements of a * b (of a alone when b is NULL), element j into lane j;
+ * the same lane assignment as mix_backward, so vec_dot and mix_backward round identically. */
+static inline void dot_block(double *lane, const float *a, const float *b, int width) {
+    if (b)
+        for (int j = 0; j < width; j++) lane[j] += (double)a[j] * (double)b[j];
+    else
+        for (int j = 0; j < width; j++) lane[j] += (double)a[j];
+}
+
+static double dot_segment(const float *a, const float *b, size_t n) {
+    double lane[LANES] = {0};
+    size_t i = 0;
+    for (; i + LANES <= n; i += LANES) dot_block(lane, a + i, b ? b + i : NULL, LANES);
+    dot_block(lane, a + i, b ? b + i : NULL, (int)(n - i));
+    return sum_lanes(lane);
+}
+
+static double chunked_dot(const float *a, const float *b, size_t n) {
+    size_t len = chunk_len(n), chunks = chunk_count(n, len);
+    double part[REDUCE_CHUNKS];
+#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t c = 0; c < chunks; c++) {
+        size_t lo = c * len, hi = lo + len < n ? lo + len : n;
+        part[c] = dot_segment(a + lo, b ? b + lo : NULL, hi - lo);
+    }
+    double s = 0.0;
+    for (size_t c = 0; c < chunks; c++) s += part[c];
+    return s;
+}
+
+double vec_dot(const float *a, const float *b, size_t n) { return chunked_dot(a, b, n); }
+
+double vec_sum(const float *x, size_t n) { return chunked_dot(x, NULL, n); }
+
+/* ---------------------------------------------------------------------------------------------
+ * Fused mixed-op passes */
+
+/* y[i .. i + width) of the mixed-op sum, input by input, so each inner loop runs along contiguous floats. */
+static inline void mix_forward_block(float *y, const float *const *xs, const float *w, int k, size_t i, int width) {
+    float acc[LANES];
+    for (int j = 0; j < width; j++) acc[j] = w[0] * xs[0][i + j];
+    for (int q = 1; q < k; q++)
+        for (int j = 0; j < width; j++) acc[j] += w[q] * xs[q][i + j];
+    for (int j = 0; j < width; j++) y[i + j] = acc[j];
+}
+
+void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t n) {
+    SN_ASSERT(k >= 1 && k <= SN_MIX_MAX, "mix_forward: %d inputs (1..%d)", k, SN_MIX_MAX);
+    for (int q = 0; q < k; q++) SN_ASSERT(xs[q], "mix_forward: input %d is NULL", q);
+    size_t blocks = n / LANES;
+#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t b = 0; b < blocks; b++) mix_forward_block(y, xs, w, k, b * LANES, LANES);
+    mix_forward_block(y, xs, w, k, blocks * LANES, (int)(n - blocks * LANES));
+}
+
+/* One block of `width` (<= LANES) elements at offset i of the fused backward; inlined with width =
+ * LANES in the main loop so the lane loops vectorise. */
+static inline void mix_backward_block(double lane[][LANES], float *const *dxs, const float *dy,
+                                      const float *const *xs, const float *w, int k, size_t i, int width) {
+    for (int q = 0; q < k; q++) {
+        if (dxs[q])
+            for (int j = 0; j < width; j++) dxs[q][i + j] += w[q] * dy[i + j];
+        if (xs[q])
+            for (int j = 0; j < width; j++) lane[q][j] += (double)dy[i + j] * (double)xs[q][i + j];
+        else
+            for (int j = 0; j < width; j++) lane[q][j] += (double)dy[i + j];
+    }
+}
+
+void mix_backward(float *const *dxs, double *dw, const float *dy, const float *const *xs, const float *w, int k,
+                  size_t n) {
+    SN_ASSERT(k >= 1 && k <= SN_MIX_MAX, "mix_backward: %d inputs (1..%d)", k, SN_MIX_MAX);
+    size_t len = chunk_len(n), chunks = chunk_count(n, len);
+    double part[REDUCE_CHUNKS][SN_MIX_MAX];
+#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
+    for (size_t c = 0; c < chunks; c++) {
+        size_t lo = c * len, hi = lo + len < n ? lo + len : n, i = lo;
+        double lane[SN_MIX_MAX][LANES] = {{0}};
+        for (; i + LANES <= hi; i += LANES) mix_backward_block(lane, dxs, dy, xs, w, k, i, LANES);
+        mix_backward_block(lane, dxs, dy, xs, w, k, i, (int)(hi - i));
+        for (int q = 0; q < k; q++) part[c][q] = sum_lanes(lane[q]);
+    }
+    for (int q = 0; q < k; q++) {
+        double s = 0.0;
+        for (size_t c = 0; c < chunks; c++) s += part[c][q];
+        dw[q] += s;
+    }
+}

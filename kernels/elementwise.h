@@ -1,0 +1,50 @@
+/*
+ * elementwise.h: pointwise ops and deterministic reductions on flat float arrays.
+ *
+ * Activations are nChw16c blocked tensors (tensor.h) whose padded channels are zero, so every op here
+ * runs over the whole padded buffer, n = shape_padded_size(shape), without knowing the layout: a
+ * pointwise op maps 0 to 0 (relu, scale, axpy and sums of zeros), so padding stays zero, and padded
+ * entries add nothing to a reduction. The same functions serve plain arrays (parameters, gradients).
+ *
+ * Conventions (llm.c): outputs first; backward ACCUMULATES (+=) into d-prefixed buffers; nothing here
+ * allocates. Large arrays are split over OpenMP threads. Reductions accumulate in double over a fixed
+ * chunking that depends only on n, so their result is bit-identical for any number of threads.
+ */
+#ifndef SN_ELEMENTWISE_H
+#define SN_ELEMENTWISE_H
+
+#include <stddef.h>
+
+/* Most inputs one fused mixed-op pass takes (NAS-Bench-201 edges have 5 ops). */
+#define SN_MIX_MAX 8
+
+/* y = max(x, 0). y may alias x. x, y are (n). */
+void relu_forward(float *y, const float *x, size_t n);
+/* dx += dy where x > 0. x is the forward input (the forward output works too: y > 0 exactly when x > 0). */
+void relu_backward(float *dx, const float *dy, const float *x, size_t n);
+
+void vec_fill(float *y, float value, size_t n);                     /* y = value */
+void vec_add(float *y, const float *a, const float *b, size_t n);   /* y = a + b; y may alias a or b */
+void vec_scale(float *y, float alpha, size_t n);                    /* y *= alpha */
+void vec_axpy(float *y, float alpha, const float *x, size_t n);     /* y += alpha * x */
+double vec_dot(const float *a, const float *b, size_t n);           /* sum of a * b, in double */
+double vec_sum(const float *x, size_t n);                           /* sum of x, in double */
+
+/*
+ * The mixed-op sum of an edge, y = sum_q w[q] * xs[q], for 1 <= k <= SN_MIX_MAX inputs, in one pass.
+ * xs[q] are (n); w is (k). Ops whose output is identically zero (`none`, GDAS's unselected scalar
+ * terms, which are 0 in value) are simply left out by the caller. y may alias any xs[q].
+ */
+void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t n);
+
+/*
+ * Backward of the mixed-op sum in one pass over dy:
+ *   dxs[q] += w[q] * dy        (skipped where dxs[q] is NULL: nothing upstream wants it)
+ *   dw[q]  += sum(dy * xs[q])  (where xs[q] is NULL the input is the constant 1 broadcast over the
+ *                               tensor, GDAS's scalar-add term of REFERENCE 1.7, so dw[q] += sum(dy))
+ * dy, xs[q], dxs[q] are (n); w, dw are (k). Several dxs[q] may point at the same buffer.
+ */
+void mix_backward(float *const *dxs, double *dw, const float *dy, const float *const *xs, const float *w, int k,
+                  size_t n);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * test_kern_elementwise.c: relu, the BLAS-1 ops, the reductions and the fused mixed-op passes.
+ *
+ * - values against naive loops (exact for pointwise ops; reductions within 1e-12 relative of a naive
+ *   double sum);
+ * - finite-difference checks of relu_backward and mix_backward (w.r.t. every input and every weight) on
+ *   blocked shapes with batch 1, odd spatial sizes and C not a multiple of 16; these ops are linear
+ *   (piecewise, for relu, with inputs kept >= 0.05 away from the kink), so eps = 1e-2 and the tolerance
+ *   1e-3 absolute + 1e-3 relative only cover float rounding of the loss;
+ * - padded channels stay zero; reductions and mix_backward are bit-identical for 1, 2 and 3 threads.
+ */
+#include <omp.h>
+
+#include "elementwise.h"
+#include "kern_check.h"
+
+#define SAMPLES 48
+#define FD_EPS 1e-2f
+#define FD_TOL 1e-3
+
+static const Shape4 SHAPES[] = {{1, 5, 7, 3}, {3, 16, 9, 9}, {2, 20, 5, 11}, {8, 20, 17, 15}};
+#define NSHAPES (int)(sizeof(SHAPES) / sizeof(SHAPES[0]))
+
+/* ---------------------------------------------------------------------------------------------
+ * relu */
+
+typedef struct {
+    const float *x, *r;
+    float *y;
+    size_t n;
+} ReluCtx;
+
+static double relu_loss(void *p) {
+    ReluCtx *c = p;
+    relu_forward(c->y, c->x, c->n);
+    return naive_dot(c->r, c->y, c->n);
+}
+
+/* Values in [-1, 1] pushed at least 0.05 away from 0, so a finite-difference step never crosses the kink. */
+static void away_from_zero(float *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != 0.0f && fabsf(x[i]) < 0.05f) x[i] = x[i] > 0 ? 0.05f + x[i] : -0.05f + x[i];
+}
+
+static void test_relu(Shape4 s, Rng *rng) {
+    size_t n = shape_padded_size(s);
+    float *x = sn_alloc(n * 4), *y = sn_alloc(n * 4), *r = sn_alloc(n * 4), *dx = sn_alloc(n * 4), *base = sn_alloc(n * 4);
+    fill_blocked(x, s, rng, -1, 1);
+    away_from_zero(x, n);
+    fill_blocked(r, s, rng, -1, 1);
+    relu_forward(y, x, n);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad += y[i] != (x[i] > 0 ? x[i] : 0.0f);
+    CHECK(bad == 0, "relu_forward: %zu values differ from max(x, 0)", bad);
+    CHECK(padding_nonzero(y, s) == 0, "relu_forward: padding became nonzero");
+    fill_uniform(base, n, rng, -1, 1);
+    for (size_t i = 0; i < n; i++) dx[i] = base[i];
+    relu_backward(dx, r, x, n);
+    for (size_t i = 0; i < n; i++) dx[i] -= base[i];
+    ReluCtx ctx = {x, r, y, n};
+    fd_check("relu dx", relu_loss, &ctx, x, dx, n, FD_EPS, FD_TOL, FD_TOL, rng, SAMPLES);
+    relu_forward(y, x, n); /* the last finite difference left y at a perturbed x */
+    relu_forward(x, x, n); /* in place */
+    CHECK(naive_dot(x, x, n) == naive_dot(y, y, n), "relu_forward in place differs");
+    sn_free(x), sn_free(y), sn_free(r), sn_free(dx), sn_free(base);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * BLAS-1 ops and reductions */
+
+static void test_blas1(size_t n, Rng *rng) {
+    float *a = sn_alloc(n * 4), *b = sn_alloc(n * 4), *y = sn_alloc(n * 4);
+    fill_uniform(a, n, rng, -1, 1);
+    fill_uniform(b, n, rng, -1, 1);
+    size_t bad = 0;
+    vec_fill(y, 0.75f, n);
+    for (size_t i = 0; i < n; i++) bad += y[i] != 0.75f;
+    vec_add(y, a, b, n);
+    for (size_t i = 0; i < n; i++) bad += y[i] != a[i] + b[i];
+    vec_scale(y, -1.5f, n);
+    for (size_t i = 0; i < n; i++) bad += y[i] != (a[i] + b[i]) * -1.5f;
+    vec_fill(y, 1.0f, n);
+    vec_axpy(y, 0.25f, a, n);
+    for (size_t i = 0; i < n; i++) bad += y[i] != 1.0f + 0.25f * a[i];
+    CHECK(bad == 0, "fill/add/scale/axpy (n = %zu): %zu values differ from the naive loop", n, bad);
+
+    double dots[3], sums[3];
+    for (int t = 1; t <= 3; t++) {
+        omp_set_num_threads(t);
+        dots[t - 1] = vec_dot(a, b, n);
+        sums[t - 1] = vec_sum(a, n);
+    }
+    omp_set_num_threads(2);
+    double want_dot = naive_dot(a, b, n), want_sum = 0.0;
+    for (size_t i = 0; i < n; i++) want_sum += a[i];
+    CHECK_CLOSE(dots[0], want_dot, 1e-12 * n, 0, "vec_dot vs naive");
+    CHECK_CLOSE(sums[0], want_sum, 1e-12 * n, 0, "vec_sum vs naive");
+    CHECK(dots[0] == dots[1] && dots[1] == dots[2], "vec_dot (n = %zu) differs across 1/2/3 threads", n);
+    CHECK(sums[0] == sums[1] && sums[1] == sums[2], "vec_sum (n = %zu) differs across 1/2/3 threads", n);
+    sn_free(a), sn_free(b), sn_free(y);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * mixed-op sum */
+
+#define K 4
+
+typedef struct {
+    const float *const *xs;
+    const float *w, *r;
+    float *y;
+    size_t n;
+} MixCtx;
+
+static double mix_loss(void *p) {
+    MixCtx *c = p;
+    mix_forward(c->y, c->xs, c->w, K, c->n);
+    return naive_dot(c->r, c->y, c->n);
+}
+
+static void test_mix_values(Shape4 s, float **x, const float *w, const float *y) {
+    size_t n = shape_padded_size(s), bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        float want = w[0] * x[0][i];
+        for (int q = 1; q < K; q++) want += w[q] * x[q][i];
+        bad += y[i] != want;
+    }
+    CHECK(bad == 0, "mix_forward: %zu values differ from the naive sum", bad);
+    CHECK(padding_nonzero(y, s) == 0, "mix_forward: padding became nonzero");
+}
+
+/* dxs and dw from one mix_backward with dy = r, minus the random values the buffers held before. */
+static void mix_grads(float **dx, double *dw, const float *r, float **x, const float *w, size_t n, Rng *rng) {
+    float *base = sn_alloc(n * 4);
+    fill_uniform(base, n, rng, -1, 1);
+    for (int q = 0; q < K; q++)
+        for (size_t i = 0; i < n; i++) dx[q][i] = base[i];
+    for (int q = 0; q < K; q++) dw[q] = 0.5 * q;
+    mix_backward(dx, dw, r, (const float *const *)x, w, K, n);
+    for (int q = 0; q < K; q++) {
+        dw[q] -= 0.5 * q;
+        for (size_t i = 0; i < n; i++) dx[q][i] -= base[i];
+    }
+    sn_free(base);
+}
+
+static void test_mix(Shape4 s, Rng *rng) {
+    size_t n = shape_padded_size(s);
+    float *x[K], *dx[K], w[K] = {0.1f, -0.7f, 0.35f, 1.2f}, dwf[K];
+    double dw[K];
+    for (int q = 0; q < K; q++) x[q] = sn_alloc(n * 4), dx[q] = sn_alloc(n * 4), fill_blocked(x[q], s, rng, -1, 1);
+    float *y = sn_alloc(n * 4), *r = sn_alloc(n * 4);
+    fill_blocked(r, s, rng, -1, 1);
+    mix_forward(y, (const float *const *)x, w, K, n);
+    test_mix_values(s, x, w, y);
+    mix_grads(dx, dw, r, x, w, n, rng);
+    MixCtx ctx = {(const float *const *)x, w, r, y, n};
+    for (int q = 0; q < K; q++) {
+        fd_check("mix dx", mix_loss, &ctx, x[q], dx[q], n, FD_EPS, FD_TOL, FD_TOL, rng, SAMPLES);
+        CHECK(padding_nonzero(dx[q], s) == 0, "mix_backward: padding of dx[%d] became nonzero", q);
+        dwf[q] = (float)dw[q];
+    }
+    fd_check("mix dw", mix_loss, &ctx, w, dwf, K, FD_EPS, FD_TOL, FD_TOL, rng, SAMPLES);
+    for (int q = 0; q < K; q++) sn_free(x[q]), sn_free(dx[q]);
+    sn_free(y), sn_free(r);
+}
+
+/* NULL inputs (GDAS's broadcast constant), NULL and aliased input gradients, and thread independence. */
+static void test_mix_special(Shape4 s, Rng *rng) {
+    size_t n = shape_padded_size(s);
+    float *x = sn_alloc(n * 4), *dy = sn_alloc(n * 4), *dx = sn_alloc(n * 4), w[3] = {1.0f, 0.0f, 0.5f};
+    fill_blocked(x, s, rng, -1, 1);
+    fill_blocked(dy, s, rng, -1, 1);
+    const float *xs[3] = {x, NULL, x};
+    float *dxs[3] = {dx, NULL, dx};
+    double dw[3][3] = {{0}};
+    for (int t = 1; t <= 3; t++) {
+        omp_set_num_threads(t);
+        vec_fill(dx, 0.0f, n);
+        mix_backward(dxs, dw[t - 1], dy, xs, w, 3, n);
+    }
+    omp_set_num_threads(2);
+    CHECK_CLOSE(dw[0][0], naive_dot(dy, x, n), 1e-9, 1e-12, "mix_backward dw of a real input");
+    CHECK(dw[0][0] == vec_dot(dy, x, n), "mix_backward dw and vec_dot round differently");
+    CHECK_CLOSE(dw[0][1], vec_sum(dy, n), 0, 0, "mix_backward dw of the constant input = sum(dy)");
+    for (int t = 1; t < 3; t++)
+        for (int q = 0; q < 3; q++) CHECK(dw[t][q] == dw[0][q], "mix_backward dw[%d] differs for %d threads", q, t + 1);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad += dx[i] != dy[i] + 0.5f * dy[i];
+    CHECK(bad == 0, "mix_backward: aliased dx is not dy + 0.5 dy at %zu places", bad);
+    sn_free(x), sn_free(dy), sn_free(dx);
+}
+
+int main(void) {
+    Rng rng;
+    rng_seed(&rng, 7, 0);
+    for (int i = 0; i < NSHAPES; i++) {
+        test_relu(SHAPES[i], &rng);
+        test_mix(SHAPES[i], &rng);
+        test_mix_special(SHAPES[i], &rng);
+    }
+    size_t sizes[] = {1, 15, 16, 1000, 1025, 65536 + 3, 1000003};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) test_blas1(sizes[i], &rng);
+    TEST_EXIT();
+}
