@@ -10,6 +10,7 @@
 
 int cmd_bench(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 int cmd_table_build(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
