@@ -192,7 +192,7 @@ int cmd_query(int argc, char **argv) {
         {"--dataset", CLI_CHOICE, &q.dataset, "dataset --best ranks on", "cifar10-valid|cifar10|cifar100|ImageNet16-120", 0, 0},
         {"--metric", CLI_CHOICE, &q.metric, "--best ranks by x-valid or x-test (auto: valid, ori-test for cifar10)", "auto|valid|test", 0, 0},
         {"--top", CLI_INT, &q.top, "how many cells --best prints", NULL, 1, TABLE_N_ARCHS},
-        {"--table", CLI_STRING, &q.table, "benchmark table file (default: $SUPERNET_TABLE, else data/" TABLE_FILE_NAME ")", NULL, 0, 0},
+        {"--table", CLI_STRING, &q.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
     const CliSpec spec = {"query", "Print the benchmark table's values for one cell, or the best cells of a dataset.",
                           "ARCH|CODE|INDEX [options]  or  --best --dataset D [--top K] [options]",

@@ -183,7 +183,7 @@ int cmd_search(int argc, char **argv) {
         {"--threads", CLI_INT, &a.threads, "OpenMP threads the runs are spread over", NULL, 1, 1024},
         {"--json", CLI_FLAG, &a.json, "print the JSON summary instead of a table", NULL, 0, 0},
         {"--out-dir", CLI_STRING, &a.out_dir, "folder for the JSON and CSV results", NULL, 0, 0},
-        {"--table", CLI_STRING, &a.table, "benchmark table file (default: $SUPERNET_TABLE, else data/" TABLE_FILE_NAME ")", NULL, 0, 0},
+        {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
     const CliSpec spec = {"search", "Run a search method and report its chosen cells' benchmark accuracies.",
                           "--method M [options]", options, (int)(sizeof options / sizeof options[0]), 0, 0};
