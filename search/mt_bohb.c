@@ -95,7 +95,7 @@ static void new_result(Bohb *b, int lvl, const Arch *x, double loss) {
     lv->loss[lv->n++] = loss;
     int n = lv->n;
     if (n < MIN_POINTS) return;
-    static _Thread_local int order[MAX_OBS];
+    int order[MAX_OBS];
     for (int i = 0; i < n; i++) { /* stable insertion sort by loss */
         int j = i;
         for (; j > 0 && by_loss(lv, order[j - 1], i); j--) order[j] = order[j - 1];

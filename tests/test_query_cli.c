@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -99,8 +100,31 @@ static void test_errors(void) {
     expect_usage_error("query 1 --table /nonexistent/t.sntab", "table file /nonexistent/t.sntab: cannot open");
 }
 
+/* table-build names the CSV file, line and column of a bad value. */
+static void test_table_build_errors(void) {
+    const char *root = getenv("SUPERNET_ROOT");
+    char real[4096], bad[128], header[2048], args[4600];
+    snprintf(real, sizeof real, "%s/../shared/benchmark/nasbench201_tss_all.csv", root ? root : "..");
+    snprintf(bad, sizeof bad, "/tmp/sn_test_bad_%d.csv", (int)getpid());
+    FILE *in = fopen(real, "r"), *f = fopen(bad, "w");
+    CHECK(in && f && fgets(header, sizeof header, in), "cannot prepare %s", bad);
+    if (!in || !f) return;
+    fclose(in);
+    fputs(header, f);
+    fputs("0,|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|,4,2,1,2,1,1,abc", f);
+    for (int k = 9; k < 31; k++) fputs(",1", f);
+    fputs("\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "table-build --all %s --seeds %s --out /tmp/never_written.sntab", bad, bad);
+    expect_usage_error(args, ":2: column 9: 'abc' is not a number");
+    snprintf(args, sizeof args, "table-build --all %s --seeds %s --out /tmp/never_written.sntab", real, bad);
+    expect_usage_error(args, ":1: unexpected header");
+    remove(bad);
+}
+
 int main(void) {
     test_resnet();
+    test_table_build_errors();
     test_best();
     test_errors();
     TEST_EXIT();
