@@ -13,6 +13,9 @@ typedef struct {
 
 static const Command COMMANDS[] = {
     {"bench", "time the engine's building blocks (kernels, data pipeline, training steps)", cmd_bench},
+    {"query", "print the benchmark table's values for a cell, or the best cells of a dataset", cmd_query},
+    {"search", "run a search method (rs, rea, reinforce, bohb on the benchmark table)", cmd_search},
+    {"table-build", "rebuild data/nasbench201.sntab from the benchmark CSVs (maintenance)", cmd_table_build},
     {"version", "print the versions of supernet and the libraries it runs on", cmd_version},
 };
 #define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
@@ -20,7 +23,7 @@ static const Command COMMANDS[] = {
 static void print_help(void) {
     printf("supernet: weight-sharing neural architecture search on the NAS-Bench-201 space\n\n"
            "usage: supernet <command> [options]\n\ncommands:\n");
-    for (int i = 0; i < N_COMMANDS; i++) printf("  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    for (int i = 0; i < N_COMMANDS; i++) printf("  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     printf("\n'supernet <command> --help' lists a command's flags and their defaults.\n");
 }
 

@@ -1,0 +1,11 @@
+/* atomic_file.h: write a whole file so that readers see either the old or the complete new one. */
+#ifndef SN_ATOMIC_FILE_H
+#define SN_ATOMIC_FILE_H
+
+#include <stddef.h>
+
+/* Writes `len` bytes to "<path>.tmp.<pid>", fsyncs it, then renames it over `path`. Any failure is
+ * a user-facing error naming the file (exit 2). */
+void atomic_write_file(const char *path, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,218 @@
+/* test_table.c: the binary benchmark table against the CSVs it was built from (every row and value,
+ * string <-> code <-> index), the paper's anchor values, the analytic cost formulas, and the loader's
+ * errors on missing, truncated and corrupted files. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "table.h"
+#include "table_format.h"
+#include "test_util.h"
+
+static char shared_dir[4096], table_path[4096];
+
+static void set_paths(void) {
+    const char *root = getenv("SUPERNET_ROOT");
+    snprintf(shared_dir, sizeof shared_dir, "%s/../shared/benchmark", root ? root : "..");
+    snprintf(table_path, sizeof table_path, "%s/data/nasbench201.sntab", root ? root : "..");
+}
+
+/* Every row of the main CSV: its string parses to the table's code at the same index, the string
+ * formatted back from the code is identical, and all 22 values are bit-identical. */
+static void test_rows_match_csv(const Table *t) {
+    char path[4200], line[4096];
+    snprintf(path, sizeof path, "%s/nasbench201_tss_all.csv", shared_dir);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "cannot open %s", path);
+    if (!f) return;
+    int rows = 0, bad_ids = 0, bad_values = 0;
+    CHECK(fgets(line, sizeof line, f) != NULL, "empty csv");
+    while (fgets(line, sizeof line, f)) {
+        char *field[32] = {NULL};
+        int n = 0;
+        for (char *p = strtok(line, ",\r\n"); p && n < 32; p = strtok(NULL, ",\r\n")) field[n++] = p;
+        int index = n == 31 ? atoi(field[0]) : -1;
+        if (index < 0 || index >= TABLE_N_ARCHS) {
+            bad_ids++, rows++;
+            continue;
+        }
+        Arch a;
+        char err[256], back[ARCH_STR_MAX];
+        int ok = n == 31 && arch_parse(field[1], &a, err, sizeof err) == 0;
+        int code = ok ? arch_to_code(&a) : -1;
+        Arch from_table = arch_from_code(table_arch(t, index)->code);
+        arch_format(&from_table, back);
+        bad_ids += !(ok && index == rows && table_arch(t, index)->code == code && table_index_of_code(t, code) == index && strcmp(back, field[1]) == 0);
+        const TableArch *r = table_arch(t, index);
+        double got[22] = {0};
+        memcpy(got, r->acc200, sizeof r->acc200);
+        memcpy(got + 6, r->acc12, sizeof r->acc12);
+        memcpy(got + 12, r->train_time, sizeof r->train_time);
+        memcpy(got + 16, r->params_m, sizeof r->params_m);
+        memcpy(got + 19, r->flops_m, sizeof r->flops_m);
+        for (int k = 0; k < 22 && ok; k++) bad_values += got[k] != strtod(field[k < 6 ? 8 + k : 9 + k], NULL);
+        bad_values += ok && r->n_seeds != atoi(field[14]);
+        rows++;
+    }
+    fclose(f);
+    CHECK(rows == TABLE_N_ARCHS, "%d csv rows", rows);
+    CHECK(bad_ids == 0, "%d rows do not round-trip string <-> code <-> index", bad_ids);
+    CHECK(bad_values == 0, "%d values differ from the csv", bad_values);
+}
+
+static void test_anchor_values(const Table *t) {
+    /* Paper Table 5 "optimal" row; ImageNet16-120 valid is 46.73 in this (v1.1) data, 46.77 in v1.0. */
+    const double best[TABLE_N_COLS] = {91.61, 94.37, 73.49, 73.51, 46.73, 47.31};
+    for (int k = 0; k < TABLE_N_COLS; k++) {
+        double m = 0;
+        for (int i = 0; i < TABLE_N_ARCHS; i++) m = fmax(m, table_arch(t, i)->acc200[k]);
+        CHECK_CLOSE(m, best[k], 0.005, 0, "best value of a column");
+    }
+    const double skip[TABLE_N_COLS] = {39.77, 54.30, 15.03, 15.61, 16.43, 16.32};
+    int index = table_index_of_code(t, arch_code_parse("111111"));
+    CHECK(index == 1835, "all-skip cell at index %d, expected 1835", index);
+    for (int k = 0; k < TABLE_N_COLS; k++) CHECK_CLOSE(table_arch(t, index)->acc200[k], skip[k], 0.005, 0, "all-skip cell");
+    CHECK_CLOSE(table_arch(t, 6111)->acc200[COL_C10_VALID], 91.61, 0.005, 0, "best cifar10-valid cell 6111");
+}
+
+/* Per-seed rows average to the table's 200-epoch validation means. */
+static void test_seed_means(const Table *t) {
+    const int col[3] = {COL_C10_VALID, COL_C100_VALID, COL_IN16_VALID};
+    int bad = 0, total = 0;
+    for (int i = 0; i < TABLE_N_ARCHS; i++) {
+        const TableArch *a = table_arch(t, i);
+        total += a->n_seeds;
+        for (int c = 0; c < 3; c++) {
+            double sum = 0;
+            for (int s = 0; s < a->n_seeds; s++) sum += t->seeds[a->first_seed + s].v[c];
+            bad += fabs(sum / a->n_seeds - a->acc200[col[c]]) > 1e-6;
+        }
+    }
+    CHECK(total == 39419 && t->n_seed_rows == 39419, "%d seed rows", total);
+    CHECK(bad == 0, "%d per-seed means differ from the table's means", bad);
+}
+
+static int in_mismatch_list(const int *list, int n, int index) {
+    for (int k = 0; k < n; k++)
+        if (list[k] == index) return 1;
+    return 0;
+}
+
+static void test_cost_formulas(const Table *t) {
+    char path[4200], line[1024];
+    int listed[200], n_listed = 0;
+    snprintf(path, sizeof path, "%s/params_formula_mismatch.csv", shared_dir);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "cannot open %s", path);
+    if (!f) return;
+    while (fgets(line, sizeof line, f) && n_listed < 200)
+        if (line[0] >= '0' && line[0] <= '9') listed[n_listed++] = atoi(line);
+    fclose(f);
+    CHECK(n_listed == 150, "%d listed mismatches", n_listed);
+    const int classes[TABLE_N_NETS] = {10, 100, 120}, sizes[TABLE_N_NETS] = {32, 32, 16};
+    int param_mismatch = 0, unlisted = 0, flops_bad = 0;
+    for (int i = 0; i < TABLE_N_ARCHS; i++) {
+        const TableArch *r = table_arch(t, i);
+        Arch a = arch_from_code(r->code);
+        int differs = 0;
+        for (int net = 0; net < TABLE_N_NETS; net++) {
+            ArchCost c = arch_cost(&a, classes[net], sizes[net]);
+            differs |= fabs((double)c.params / 1e6 - r->params_m[net]) > 5e-7;
+            flops_bad += fabs((double)c.macs / 1e6 - r->flops_m[net]) > 5e-6;
+        }
+        param_mismatch += differs;
+        unlisted += differs && !in_mismatch_list(listed, n_listed, i);
+    }
+    CHECK(param_mismatch == 150 && unlisted == 0, "params differ on %d cells, %d of them not listed", param_mismatch, unlisted);
+    CHECK(flops_bad == 0, "FLOPs differ on %d (cell, dataset) pairs", flops_bad);
+    ArchCost c0 = arch_cost(&(Arch){{4, 2, 1, 2, 1, 1}}, 10, 32);
+    CHECK(c0.params == 129306 && c0.macs == 15647370, "cell 0: %lld params, %lld MACs", (long long)c0.params, (long long)c0.macs);
+}
+
+typedef struct {
+    uint8_t *bytes;
+    size_t size;
+} Blob;
+
+static Blob read_blob(const char *path) {
+    Blob b = {NULL, 0};
+    FILE *f = fopen(path, "rb");
+    if (!f) return b;
+    fseek(f, 0, SEEK_END);
+    b.size = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b.bytes = malloc(b.size);
+    if (fread(b.bytes, 1, b.size, f) != b.size) b.size = 0;
+    fclose(f);
+    return b;
+}
+
+/* Writes `size` bytes of blob (with byte `flip_at` XOR-ed, if >= 0) and expects the loader to fail
+ * with a message containing `expect`. */
+static void expect_load_error(const Blob *b, size_t size, long flip_at, const char *expect) {
+    char path[256], err[512] = "";
+    snprintf(path, sizeof path, "/tmp/sn_test_table_%d.sntab", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL, "cannot write %s", path);
+    if (!f) return;
+    if (flip_at >= 0) b->bytes[flip_at] ^= 0x5a;
+    fwrite(b->bytes, 1, size, f);
+    if (flip_at >= 0) b->bytes[flip_at] ^= 0x5a;
+    fclose(f);
+    Table *t = NULL;
+    int status = table_load_checked(path, &t, err, sizeof err);
+    CHECK(status == -1 && t == NULL, "broken file (%s) was accepted", expect);
+    CHECK(strstr(err, expect) != NULL && strstr(err, path) != NULL, "message '%s' lacks '%s' or the path", err, expect);
+    remove(path);
+}
+
+static void test_loader_errors(void) {
+    Blob b = read_blob(table_path);
+    CHECK(b.size > 0, "cannot read %s", table_path);
+    if (b.size == 0) return;
+    const size_t arch_end = TABLE_HEADER_BYTES + (size_t)TABLE_N_ARCHS * TABLE_ARCH_RECORD_BYTES;
+    expect_load_error(&b, 0, -1, "truncated: 0 bytes, the header alone needs 48");
+    expect_load_error(&b, TABLE_HEADER_BYTES + 100 * TABLE_ARCH_RECORD_BYTES + 50, -1, "truncated inside cell row 100");
+    expect_load_error(&b, arch_end + 7 * TABLE_SEED_RECORD_BYTES + 3, -1, "truncated inside seed row 7");
+    expect_load_error(&b, b.size, 0, "bad magic at offset 0");
+    expect_load_error(&b, b.size, 12, "header checksum mismatch at offset 40");
+    expect_load_error(&b, b.size, TABLE_HEADER_BYTES + 5 * TABLE_ARCH_RECORD_BYTES + 30, "row 5 (offset 968): checksum mismatch");
+    expect_load_error(&b, b.size, (long)arch_end + 10, "row 0 (offset 48): checksum mismatch");
+    uint8_t *grown = realloc(b.bytes, b.size + 16);
+    CHECK(grown != NULL, "realloc");
+    if (!grown) return;
+    b.bytes = grown;
+    memset(b.bytes + b.size, 0, 16);
+    expect_load_error(&b, b.size + 16, -1, "16 unexpected bytes after offset");
+    TableHeader h;
+    size_t bad;
+    CHECK(table_header_decode(b.bytes, &h, &bad) == 0, "header of the real table");
+    h.version = TABLE_VERSION + 1;
+    table_header_encode(&h, b.bytes);
+    expect_load_error(&b, b.size, -1, "format version 2 at offset 8");
+    free(b.bytes);
+    char err[512];
+    Table *t;
+    CHECK(table_load_checked("/nonexistent/table.sntab", &t, err, sizeof err) == -1, "missing file accepted");
+    CHECK(strstr(err, "/nonexistent/table.sntab: cannot open") != NULL, "message '%s'", err);
+}
+
+int main(void) {
+    set_paths();
+    char err[512];
+    Table *t = NULL;
+    int status = table_load_checked(table_path, &t, err, sizeof err);
+    CHECK(status == 0, "%s", err);
+    if (status != 0) TEST_EXIT();
+    test_rows_match_csv(t);
+    test_anchor_values(t);
+    test_seed_means(t);
+    test_cost_formulas(t);
+    test_loader_errors();
+    table_free(t);
+    TEST_EXIT();
+}
