@@ -30,7 +30,7 @@ static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
     return (Shape4){batch, net->stage_channels[stage], hw, hw};
 }
 
-static int conv_slot(int op) { return op == SN_OP_CONV3X3; }
+static int conv_slot(int op) { return op == OP_CONV3; }
 
 /* Weight of op k on edge e in the node sum. */
 static float edge_weight(const Selection *sel, int e, int op) { return sel->has_w ? sel->w[e][op] : 1.0f; }
@@ -78,21 +78,21 @@ static const float *conv_op(CellRun *r, int e, int j, int slot) {
 
 static const float *op_output(CellRun *r, int e, int j, int op) {
     switch (op) {
-    case SN_OP_SKIP: return r->a->x[j];
-    case SN_OP_POOL: return node_pool(r, j);
-    case SN_OP_CONV1X1:
-    case SN_OP_CONV3X3: return conv_op(r, e, j, conv_slot(op));
+    case OP_SKIP: return r->a->x[j];
+    case OP_POOL: return node_pool(r, j);
+    case OP_CONV1:
+    case OP_CONV3: return conv_op(r, e, j, conv_slot(op));
     default: SN_ASSERT(0, "op %d has no output", op); return NULL;
     }
 }
 
 static void edge_forward(CellRun *r, const Selection *sel, int e, int j, MixList *m) {
     if (sel->darts) {
-        for (int op = SN_OP_SKIP; op < SN_OPS; op++) mix_add(m, op_output(r, e, j, op), sel->w[e][op]);
+        for (int op = OP_SKIP; op < ARCH_N_OPS; op++) mix_add(m, op_output(r, e, j, op), sel->w[e][op]);
         return;
     }
     int op = sel->ops[e];
-    if (op != SN_OP_NONE) mix_add(m, op_output(r, e, j, op), edge_weight(sel, e, op));
+    if (op != OP_NONE) mix_add(m, op_output(r, e, j, op), edge_weight(sel, e, op));
 }
 
 /* GDAS's scalar terms: the weights of the edges' unselected ops, each added as a constant. They are 0
@@ -101,7 +101,7 @@ static float scalar_terms(const Selection *sel, int i) {
     float c = 0.0f;
     if (sel->darts || !sel->has_w) return c;
     for (int e = i * (i - 1) / 2; e < i * (i + 1) / 2; e++)
-        for (int op = 0; op < SN_OPS; op++)
+        for (int op = 0; op < ARCH_N_OPS; op++)
             if (op != sel->ops[e]) c += sel->w[e][op];
     return c;
 }
@@ -143,9 +143,9 @@ static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const flo
     int target_e[SN_MIX_MAX], target_op[SN_MIX_MAX], k = 0, first = i * (i - 1) / 2;
     for (int e = first; e < first + i; e++) {
         int j = e - first;
-        for (int op = SN_OP_SKIP; op < SN_OPS; op++) {
+        for (int op = OP_SKIP; op < ARCH_N_OPS; op++) {
             if (!sel->darts && sel->ops[e] != op) continue;
-            xs[k] = op == SN_OP_SKIP ? r->a->x[j] : op == SN_OP_POOL ? r->a->pool[j] : r->a->bn[e][conv_slot(op)];
+            xs[k] = op == OP_SKIP ? r->a->x[j] : op == OP_POOL ? r->a->pool[j] : r->a->bn[e][conv_slot(op)];
             target_e[k] = e, target_op[k++] = op;
         }
     }
@@ -156,7 +156,7 @@ static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const flo
         if (q != sum_term) r->net->d_edge[target_e[q]][target_op[q]] += dw[q];
     if (sum_term < 0) return;
     for (int e = first; e < first + i; e++)
-        for (int op = 0; op < SN_OPS; op++)
+        for (int op = 0; op < ARCH_N_OPS; op++)
             if (op != sel->ops[e]) r->net->d_edge[e][op] += dw[sum_term];
 }
 
@@ -184,9 +184,9 @@ static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const 
     const float *direct[2], *gated[2];
     float a[2], b[2];
     int nd = 0, ng = 0;
-    if (uses_op(sel, e, SN_OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, SN_OP_SKIP);
-    if (uses_op(sel, e, SN_OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, SN_OP_POOL);
-    for (int op = SN_OP_CONV1X1; op <= SN_OP_CONV3X3; op++)
+    if (uses_op(sel, e, OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, OP_SKIP);
+    if (uses_op(sel, e, OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, OP_POOL);
+    for (int op = OP_CONV1; op <= OP_CONV3; op++)
         if (uses_op(sel, e, op)) {
             float w = edge_weight(sel, e, op);
             conv_op_backward(r, e, j, conv_slot(op), dy, w, g->drelu[r->stage][ng]);
@@ -199,7 +199,7 @@ static void node_backward(CellRun *r, const Selection *sel, int i, float *const 
     const float *dy = dnode[i];
     int first = i * (i - 1) / 2, any_pool = 0;
     if (sel->has_w) edge_weight_grads(r, sel, i, dy);
-    for (int e = first; e < first + i; e++) any_pool |= uses_op(sel, e, SN_OP_POOL);
+    for (int e = first; e < first + i; e++) any_pool |= uses_op(sel, e, OP_POOL);
     float *dpool = r->net->grad.dpool[r->stage];
     if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
     for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first]);

@@ -23,9 +23,9 @@
 /* A NetSelection copied and checked: which path, which ops, which edge weights. */
 typedef struct {
     int darts;                 /* every op of every edge */
-    uint8_t ops[SN_EDGES];     /* selected path: op per edge */
+    uint8_t ops[ARCH_N_EDGES];     /* selected path: op per edge */
     int has_w;                 /* edge weights given (DARTS always; GDAS) */
-    float w[SN_EDGES][SN_OPS];
+    float w[ARCH_N_EDGES][ARCH_N_OPS];
 } Selection;
 
 /* oneDNN plans for one batch size; shared by every layer of the same shape. */
@@ -52,8 +52,8 @@ typedef struct {
 } BnParams;
 
 typedef struct {
-    float *conv[SN_EDGES][2]; /* [edge][0] 1x1, [1] 3x3 */
-    BnParams bn[SN_EDGES][2];
+    float *conv[ARCH_N_EDGES][2]; /* [edge][0] 1x1, [1] 3x3 */
+    BnParams bn[ARCH_N_EDGES][2];
 } CellParams;
 
 typedef struct {
@@ -76,8 +76,8 @@ typedef struct {
 typedef struct {
     float *node[3];            /* buffers for nodes 1..3 */
     float *relu[3], *pool[3];  /* of nodes 0..2 */
-    float *conv[SN_EDGES][2], *bn[SN_EDGES][2];   /* conv output and BN output per edge and op */
-    float *mean[SN_EDGES][2], *var[SN_EDGES][2];  /* batch statistics (channels floats) */
+    float *conv[ARCH_N_EDGES][2], *bn[ARCH_N_EDGES][2];   /* conv output and BN output per edge and op */
+    float *mean[ARCH_N_EDGES][2], *var[ARCH_N_EDGES][2];  /* batch statistics (channels floats) */
     const float *x[4];         /* what nodes 0..3 were in the last forward (buffers or aliases) */
     int have_relu[3], have_pool[3];
 } CellActs;
@@ -144,7 +144,7 @@ struct Supernet {
     const int32_t *train_labels;
     const float *stage_out[N_STAGES];      /* the last cell's output of each stage */
     const float *logits;                   /* of the last forward, training or evaluation */
-    double d_edge[SN_EDGES][SN_OPS];       /* dL/dW accumulated over the cells by backward */
+    double d_edge[ARCH_N_EDGES][ARCH_N_OPS];       /* dL/dW accumulated over the cells by backward */
 };
 
 /* params.c */

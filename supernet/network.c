@@ -115,12 +115,12 @@ static double head_forward(Supernet *net, const PlanSet *ps, HeadActs *a, const 
 static Selection make_selection(const Supernet *net, NetSelection ns, int train) {
     Selection s;
     memset(&s, 0, sizeof s);
-    s.darts = ns.ops == NULL;
+    s.darts = ns.arch == NULL;
     SN_ASSERT(!s.darts || ns.edge_weights, "the DARTS path needs edge weights");
     SN_ASSERT(!(s.darts && train) || net->cfg.darts, "DARTS training on a network created without darts storage");
-    for (int e = 0; e < SN_EDGES && !s.darts; e++) {
-        SN_ASSERT(ns.ops[e] < SN_OPS, "op %d on edge %d", ns.ops[e], e);
-        s.ops[e] = ns.ops[e];
+    for (int e = 0; e < ARCH_N_EDGES && !s.darts; e++) {
+        SN_ASSERT(ns.arch->op[e] < ARCH_N_OPS, "op %d on edge %d", ns.arch->op[e], e);
+        s.ops[e] = ns.arch->op[e];
     }
     if (ns.edge_weights) s.has_w = 1, memcpy(s.w, ns.edge_weights, sizeof s.w);
     return s;
@@ -248,6 +248,6 @@ void supernet_backward(Supernet *net, float *d_edge_weights) {
     }
     stem_backward(net, ps, dx);
     if (d_edge_weights)
-        for (int e = 0; e < SN_EDGES; e++)
-            for (int k = 0; k < SN_OPS; k++) d_edge_weights[e * SN_OPS + k] = (float)net->d_edge[e][k];
+        for (int e = 0; e < ARCH_N_EDGES; e++)
+            for (int k = 0; k < ARCH_N_OPS; k++) d_edge_weights[e * ARCH_N_OPS + k] = (float)net->d_edge[e][k];
 }

@@ -67,7 +67,7 @@ static void add_cell(Builder *b, const PlanSet *ps, int stage, int index, CellPa
     Supernet *net = b->net;
     int c = net->stage_channels[stage], track = net->cfg.track_running_stats;
     static const char *op_names[2] = {"conv1x1", "conv3x3"};
-    for (int e = 0; e < SN_EDGES; e++)
+    for (int e = 0; e < ARCH_N_EDGES; e++)
         for (int k = 0; k < 2; k++) {
             char name[48];
             snprintf(name, sizeof name, "cells.%d.edges.%d.%s", index, e, op_names[k]);
@@ -168,4 +168,12 @@ void supernet_tensor_set(Supernet *net, int index, const float *in) {
     const Tensor *t = &net->tensors[index];
     if (t->layout) conv_weight_import(t->layout, t->data, in);
     else memcpy(t->data, in, t->info.count * sizeof(float));
+}
+
+void supernet_tensor_get_grad(Supernet *net, int index, float *out) {
+    const Tensor *t = &net->tensors[index];
+    SN_ASSERT(t->info.kind == TENSOR_WEIGHT, "%s has no gradient", t->info.name);
+    const float *grad = grad_of(net, t->data);
+    if (t->layout) conv_weight_export(t->layout, out, grad);
+    else memcpy(out, grad, t->info.count * sizeof(float));
 }

@@ -27,7 +27,7 @@ static void carve_cell(Carver *cv, const Supernet *net, CellActs *a, int stage, 
         a->relu[i] = carve(cv, t);
         a->pool[i] = carve(cv, t);
     }
-    for (int e = 0; e < SN_EDGES; e++)
+    for (int e = 0; e < ARCH_N_EDGES; e++)
         for (int k = 0; k < 2; k++) {
             int fresh = k < ops; /* without DARTS an edge computes one op: both slots share buffers */
             a->conv[e][k] = fresh ? carve(cv, t) : a->conv[e][0];

@@ -13,9 +13,9 @@
  * (6 x 5, softmax(alpha) or a GDAS one-hot) is shared by all cells.
  *
  * How a forward pass chooses ops (NetSelection):
- *   DARTS      ops == NULL: every edge computes all 5 ops, y_e = sum_k W[e][k] op_k(x).
- *   GDAS       ops and W: only op s = ops[e] is computed; y_e = W[e][s] op_s(x) + sum_{k != s} W[e][k].
- *   discrete   ops, W == NULL: y_e = op_s(x). `skip_connect` aliases its input, `none` costs nothing.
+ *   DARTS      arch == NULL: every edge computes all 5 ops, y_e = sum_k W[e][k] op_k(x).
+ *   GDAS       arch and W: only op s = arch->op[e] is computed; y_e = W[e][s] op_s(x) + sum_{k != s} W[e][k].
+ *   discrete   arch, W == NULL: y_e = op_s(x). `skip_connect` aliases its input, `none` costs nothing.
  *
  * Training passes normalise every BN with batch statistics and update the running statistics of the
  * tracked BNs. Evaluation passes keep no activations for backward; the stem, reduction and head BNs
@@ -32,10 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SN_EDGES 6
-#define SN_OPS 5
-
-enum { SN_OP_NONE, SN_OP_SKIP, SN_OP_CONV1X1, SN_OP_CONV3X3, SN_OP_POOL };
+#include "arch.h"
 
 typedef struct {
     int channels;            /* C, a multiple of 16 */
@@ -51,7 +48,7 @@ typedef struct {
 } SupernetConfig;
 
 typedef struct {
-    const uint8_t *ops;         /* op per edge, or NULL for the DARTS path */
+    const Arch *arch;           /* op per edge, or NULL for the DARTS path */
     const float *edge_weights;  /* 6 x 5 weights of the edge sums, or NULL (discrete) */
 } NetSelection;
 
@@ -102,5 +99,6 @@ const TensorInfo *supernet_tensor(const Supernet *net, int index);
 int supernet_find_tensor(const Supernet *net, const char *name); /* index, or -1 */
 void supernet_tensor_get(Supernet *net, int index, float *out);       /* count floats, PyTorch order */
 void supernet_tensor_set(Supernet *net, int index, const float *in);
+void supernet_tensor_get_grad(Supernet *net, int index, float *out); /* a weight's gradient */
 
 #endif

@@ -1,0 +1,164 @@
+/*
+ * test_supernet_reference.c: the C supernet against an independent PyTorch implementation
+ * (tests/reference/make_supernet_fixture.py, run once in float64; its output is the committed fixture).
+ * Same weights and batch; compared: logits, loss, d alpha and every weight gradient, for the DARTS,
+ * GDAS and discrete training passes, and the logits of an evaluation pass after running statistics
+ * moved. Tolerance: max |c - ref| <= 1e-4 * max |ref| per tensor (float32 engine vs float64 reference).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "common.h"
+#include "fixture.h"
+#include "softmax.h"
+#include "supernet.h"
+#include "test_util.h"
+
+#define REL_TOL 1e-4
+
+static Fixture fx;
+
+static const FixtureTensor *need(const char *name) {
+    const FixtureTensor *t = fixture_get(&fx, name);
+    CHECK(t != NULL, "fixture has no tensor '%s'", name);
+    return t;
+}
+
+static void compare(const char *what, const float *got, const float *want, size_t n) {
+    double worst = 0, scale = 0;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)got[i] - want[i]);
+        if (!(d <= worst)) worst = d, at = i;
+        if (fabs(want[i]) > scale) scale = fabs(want[i]);
+    }
+    CHECK(worst <= REL_TOL * scale + 1e-12, "%s: max difference %.3g at %zu (got %.8g, want %.8g; scale %.3g)", what,
+          worst, at, got[at], want[at], scale);
+}
+
+static Supernet *make_net(void) {
+    SupernetConfig cfg = {16, 1, 10, 3, 8, 4, 4, 1, 0, 1};
+    Supernet *net = supernet_create(&cfg);
+    int weights = 0;
+    for (int i = 0; i < supernet_num_tensors(net); i++) {
+        const TensorInfo *info = supernet_tensor(net, i);
+        if (info->kind != TENSOR_WEIGHT) continue;
+        const FixtureTensor *t = need(info->name);
+        if (!t) continue;
+        CHECK(t->count == info->count, "%s: %zu values in the fixture, %zu in the network", info->name, t->count, info->count);
+        if (t->count == info->count) supernet_tensor_set(net, i, t->data), weights++;
+    }
+    CHECK(weights == 3 * 6 * 2 + 1 + 2 + 2 * 7 + 2 + 2, "set %d weight tensors", weights);
+    return net;
+}
+
+static void compare_weight_grads(Supernet *net, const char *tag) {
+    float *buf = sn_alloc(sizeof(float) * 64 * 64 * 9);
+    for (int i = 0; i < supernet_num_tensors(net); i++) {
+        const TensorInfo *info = supernet_tensor(net, i);
+        char name[160];
+        if (info->kind != TENSOR_WEIGHT) continue;
+        snprintf(name, sizeof name, "%s.grad.%s", tag, info->name);
+        const FixtureTensor *t = need(name);
+        if (!t) continue;
+        supernet_tensor_get_grad(net, i, buf);
+        compare(name, buf, t->data, info->count);
+    }
+    sn_free(buf);
+}
+
+typedef struct {
+    const float *images;
+    int32_t labels[4];
+} Batch;
+
+static Batch load_batch(void) {
+    Batch b = {need("images")->data, {0}};
+    for (int i = 0; i < 4; i++) b.labels[i] = (int32_t)need("labels")->data[i];
+    return b;
+}
+
+static void compare_pass(Supernet *net, const char *tag, double loss) {
+    char name[64];
+    snprintf(name, sizeof name, "%s.logits", tag);
+    compare(name, supernet_logits(net), need(name)->data, 40);
+    snprintf(name, sizeof name, "%s.loss", tag);
+    CHECK_CLOSE(loss, need(name)->data[0], 0, REL_TOL, name);
+}
+
+static void check_darts(const Batch *b) {
+    Supernet *net = make_net();
+    const float *alpha = need("alpha")->data;
+    float w[30], dw[30], dalpha[30] = {0};
+    softmax_forward(w, alpha, 6, 5);
+    double loss = supernet_forward(net, b->images, b->labels, 4, (NetSelection){NULL, w}, NULL);
+    supernet_backward(net, dw);
+    softmax_backward(dalpha, dw, w, 6, 5);
+    compare_pass(net, "darts", loss);
+    compare("darts.dalpha", dalpha, need("darts.dalpha")->data, 30);
+    compare_weight_grads(net, "darts");
+    supernet_free(net);
+}
+
+static void check_gdas(const Batch *b) {
+    Supernet *net = make_net();
+    const float *alpha = need("alpha")->data, *gumbel = need("gumbel")->data;
+    double tau = need("tau")->data[0];
+    float probs[30], hard[30] = {0}, dw[30], dalpha[30] = {0};
+    Arch arch;
+    gumbel_softmax_forward(probs, alpha, gumbel, 6, 5, tau);
+    for (int e = 0; e < 6; e++) {
+        int best = 0;
+        for (int k = 1; k < 5; k++)
+            if (probs[e * 5 + k] > probs[e * 5 + best]) best = k;
+        arch.op[e] = (uint8_t)best;
+        hard[e * 5 + best] = 1.0f;
+        CHECK(best == (int)need("gdas.ops")->data[e], "GDAS edge %d picks op %d, reference %g", e, best, need("gdas.ops")->data[e]);
+    }
+    double loss = supernet_forward(net, b->images, b->labels, 4, (NetSelection){&arch, hard}, NULL);
+    supernet_backward(net, dw);
+    gumbel_softmax_backward(dalpha, dw, probs, alpha, 6, 5, tau);
+    compare_pass(net, "gdas", loss);
+    compare("gdas.dalpha", dalpha, need("gdas.dalpha")->data, 30);
+    compare_weight_grads(net, "gdas");
+    supernet_free(net);
+}
+
+static Arch fixture_arch(void) {
+    Arch arch;
+    for (int e = 0; e < 6; e++) arch.op[e] = (uint8_t)need("discrete.arch")->data[e];
+    return arch;
+}
+
+static void check_discrete(const Batch *b) {
+    Supernet *net = make_net();
+    Arch arch = fixture_arch();
+    double loss = supernet_forward(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL);
+    supernet_backward(net, NULL);
+    compare_pass(net, "discrete", loss);
+    compare_weight_grads(net, "discrete");
+    supernet_free(net);
+}
+
+static void check_eval(const Batch *b) {
+    Supernet *net = make_net();
+    Arch arch = fixture_arch();
+    supernet_forward(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL);
+    float logits[40];
+    supernet_evaluate(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL, logits);
+    compare("eval.logits", logits, need("eval.logits")->data, 40);
+    supernet_free(net);
+}
+
+int main(void) {
+    CHECK(fixture_load(&fx, "reference/supernet_fixture.bin"), "cannot read tests/reference/supernet_fixture.bin");
+    if (fx.count) {
+        Batch b = load_batch();
+        check_darts(&b);
+        check_gdas(&b);
+        check_discrete(&b);
+        check_eval(&b);
+    }
+    fixture_free(&fx);
+    TEST_EXIT();
+}
