@@ -36,7 +36,7 @@ uint8_t *read_file_bytes(const char *path, size_t *len) {
         if (got < 0) {
             int code;
             const char *msg = gzerror(f, &code);
-            sn_die(SN_EXIT_USAGE, "%s: offset %zu: corrupt or truncated gzip data (%s)", path, n, msg);
+            sn_die(SN_EXIT_USAGE, "%s: offset %zu of the unpacked data: corrupt or truncated gzip data (%s)", path, n, msg);
         }
         if (got == 0) break;
         n += (size_t)got;
@@ -44,7 +44,7 @@ uint8_t *read_file_bytes(const char *path, size_t *len) {
     int code;
     const char *msg = gzerror(f, &code);
     if (code != Z_OK && code != Z_BUF_ERROR) sn_die(SN_EXIT_USAGE, "%s: offset %zu: read error (%s)", path, n, msg);
-    if (code == Z_BUF_ERROR) sn_die(SN_EXIT_USAGE, "%s: offset %zu: truncated gzip data", path, n);
+    if (code == Z_BUF_ERROR) sn_die(SN_EXIT_USAGE, "%s: offset %zu of the unpacked data: truncated gzip data", path, n);
     gzclose(f);
     *len = n;
     return buf;
