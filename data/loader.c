@@ -63,7 +63,7 @@ static void fill_sample(const Loader *L, Batch *b, int i, int epoch, int pos) {
     }
 }
 
-void loader_fill(Loader *L, Batch *out, int epoch, int step) {
+static void fill_batch(Loader *L, Batch *out, int epoch, int step) {
     SN_ASSERT(epoch >= 0 && epoch < (1 << 30) && step >= 0 && step < L->steps, "batch (%d, %d) out of range", epoch, step);
     if (L->order_epoch != epoch) make_order(L, epoch);
     int start = step * L->cfg.batch, n = L->cfg.items->n - start;
@@ -80,7 +80,7 @@ static void *filler_main(void *arg) {
         while (!L->busy && !L->quit) pthread_cond_wait(&L->cv, &L->mu);
         if (L->quit) break;
         pthread_mutex_unlock(&L->mu);
-        loader_fill(L, L->buf[L->job_buf], L->job_epoch, L->job_step);
+        fill_batch(L, L->buf[L->job_buf], L->job_epoch, L->job_step);
         pthread_mutex_lock(&L->mu);
         L->busy = 0;
         pthread_cond_broadcast(&L->cv);
@@ -100,6 +100,11 @@ static void start_fill(Loader *L, int buf, int epoch, int step) {
     L->job_buf = buf, L->job_epoch = epoch, L->job_step = step, L->busy = 1;
     pthread_cond_broadcast(&L->cv);
     pthread_mutex_unlock(&L->mu);
+}
+
+void loader_fill(Loader *L, Batch *out, int epoch, int step) {
+    if (L->cfg.prefetch) wait_idle(L); /* the filler thread owns the epoch order while it runs */
+    fill_batch(L, out, epoch, step);
 }
 
 Batch *batch_create(const Loader *L) {
@@ -173,7 +178,7 @@ const Batch *loader_next(Loader *L) {
         b = L->job_buf;
     } else {
         b = 0;
-        loader_fill(L, L->buf[b], L->next_epoch, L->next_step);
+        fill_batch(L, L->buf[b], L->next_epoch, L->next_step);
     }
     if (++L->next_step == L->steps) L->next_step = 0, L->next_epoch++;
     if (L->cfg.prefetch) {
