@@ -3,6 +3,7 @@
 #include "readers.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <zlib.h>
@@ -93,24 +94,78 @@ void parse_record_bytes(ImageArray *out, const uint8_t *bytes, size_t len, const
     copy_records(out, 0, bytes, n, name, fmt);
 }
 
-void load_record_files(ImageArray *out, const char *const *paths, int n_files, const RecordFormat *fmt,
-                       char (*sha256)[65]) {
-    uint8_t *bytes[16];
-    size_t lens[16], total = 0;
-    SN_ASSERT(n_files <= 16, "too many record files (%d)", n_files);
-    for (int f = 0; f < n_files; f++) {
-        bytes[f] = read_file_bytes(paths[f], &lens[f]);
-        total += count_records(lens[f], paths[f], fmt);
+void load_record_buffers(ImageArray *out, const uint8_t *const *bytes, const size_t *lens, const char *const *names,
+                         int n, const RecordFormat *fmt, char (*sha256)[65]) {
+    size_t total = 0;
+    for (int f = 0; f < n; f++) {
+        total += count_records(lens[f], names[f], fmt);
         if (sha256) sha256_hex(bytes[f], lens[f], sha256[f]);
     }
     image_array_alloc(out, total, (size_t)fmt->pixel_bytes);
     int at = 0;
-    for (int f = 0; f < n_files; f++) {
-        size_t n = lens[f] / (size_t)(fmt->label_bytes + fmt->pixel_bytes);
-        copy_records(out, at, bytes[f], n, paths[f], fmt);
-        at += (int)n;
-        sn_free(bytes[f]);
+    for (int f = 0; f < n; f++) {
+        size_t count = lens[f] / (size_t)(fmt->label_bytes + fmt->pixel_bytes);
+        copy_records(out, at, bytes[f], count, names[f], fmt);
+        at += (int)count;
     }
+}
+
+void load_record_files(ImageArray *out, const char *const *paths, int n_files, const RecordFormat *fmt,
+                       char (*sha256)[65]) {
+    uint8_t *bytes[16] = {0};
+    size_t lens[16] = {0};
+    SN_ASSERT(n_files >= 1 && n_files <= 16, "too many record files (%d)", n_files);
+    for (int f = 0; f < n_files; f++) bytes[f] = read_file_bytes(paths[f], &lens[f]);
+    load_record_buffers(out, (const uint8_t *const *)bytes, lens, paths, n_files, fmt, sha256);
+    for (int f = 0; f < n_files; f++) sn_free(bytes[f]);
+}
+
+void file_sha256(const char *path, char hex[65], size_t *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) sn_die(SN_EXIT_USAGE, "cannot open %s: %s", path, strerror(errno));
+    static uint8_t chunk[1 << 16];
+    Sha256 h;
+    uint8_t d[32];
+    size_t got;
+    sha256_init(&h);
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) sha256_update(&h, chunk, got);
+    fclose(f);
+    *size = (size_t)h.total;
+    sha256_final(&h, d);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* ustar header fields: name [0, 100), size in octal [124, 136), type flag at 156, prefix [345, 500). */
+static size_t tar_octal(const uint8_t *field, int width) {
+    size_t v = 0;
+    for (int i = 0; i < width && field[i] >= '0' && field[i] <= '7'; i++) v = v * 8 + (size_t)(field[i] - '0');
+    return v;
+}
+
+static int tar_name_matches(const uint8_t *h, const char *file) {
+    char name[101];
+    memcpy(name, h, 100);
+    name[100] = '\0';
+    const char *base = strrchr(name, '/');
+    return strcmp(base ? base + 1 : name, file) == 0;
+}
+
+const uint8_t *tar_member(const uint8_t *tar, size_t len, const char *archive, const char *file, size_t *member_len) {
+    size_t at = 0;
+    while (at + 512 <= len && tar[at] != 0) {
+        const uint8_t *h = tar + at;
+        if (memcmp(h + 257, "ustar", 5) != 0)
+            sn_die(SN_EXIT_USAGE, "%s: offset %zu of the unpacked data: not a tar header", archive, at);
+        size_t size = tar_octal(h + 124, 12);
+        if (at + 512 + size > len)
+            sn_die(SN_EXIT_USAGE, "%s: offset %zu of the unpacked data: member of %zu bytes runs past the end", archive, at, size);
+        if ((h[156] == '0' || h[156] == 0) && tar_name_matches(h, file)) {
+            *member_len = size;
+            return h + 512;
+        }
+        at += 512 + (size + 511) / 512 * 512;
+    }
+    sn_die(SN_EXIT_USAGE, "%s: offset %zu of the unpacked data: no member named %s", archive, at, file);
 }
 
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }

@@ -130,6 +130,12 @@ static void record_file_cases(void) {
     put_records("recsize", "test.bin", 4, 3074, 1, -1, 0);
     expect_error("recsize", NULL, "train.bin: offset 6148:", "3074-byte records");
 
+    snprintf(cmd, sizeof cmd, "cd %s && mkdir -p tar/cifar-10-batches-bin && cp label10/*.bin tar/cifar-10-batches-bin/ && "
+             "rm tar/cifar-10-batches-bin/data_batch_4.bin && cd tar && tar czf cifar-10-binary.tar.gz cifar-10-batches-bin && "
+             "rm -r cifar-10-batches-bin", root);
+    CHECK(system(cmd) == 0, "tar fixture");
+    expect_error("tar", NULL, "cifar-10-binary.tar.gz: offset", "no member named data_batch_4.bin");
+
     put_records("c100label", "train.bin", 3, 3074, 1, 1, 100);
     put_records("c100label", "test.bin", 4, 3074, 1, -1, 0);
     expect_error("c100label", "cifar100", "train.bin: offset 3075: label 100 out of range 0..99", NULL);

@@ -83,7 +83,34 @@ static void test_cifar10(void) {
     Dataset *again = dataset_open(dir, "CIFAR10", 5), *other = dataset_open(dir, "cifar10", 6);
     CHECK(memcmp(again->search_valid.index, d->search_valid.index, sizeof(int32_t) * 10) == 0, "same seed, other split");
     CHECK(memcmp(other->search_valid.index, d->search_valid.index, sizeof(int32_t) * 10) != 0, "seed 6 gave seed 5's split");
-    dataset_free(again), dataset_free(other), dataset_free(d);
+    dataset_free(again), dataset_free(other);
+    /* The same files packed as the authors' archive (not extracted) read the same. */
+    char cmd[700];
+    make_dir("c10tar/cifar-10-batches-bin");
+    snprintf(cmd, sizeof cmd, "cd %s && cp c10/*.bin c10tar/cifar-10-batches-bin/ && cd c10tar && "
+             "tar czf cifar-10-binary.tar.gz --format=ustar cifar-10-batches-bin && rm -r cifar-10-batches-bin", root);
+    CHECK(system(cmd) == 0, "cannot make the archive fixture");
+    snprintf(dir, sizeof dir, "%s/c10tar", root);
+    Dataset *packed = dataset_open(dir, NULL, 5);
+    check_images(&packed->train, 0, 20, 10, 3, 1024, "cifar10 archive train");
+    check_images(&packed->test, 100, 6, 10, 3, 1024, "cifar10 archive test");
+    CHECK(memcmp(packed->search_valid.index, d->search_valid.index, sizeof(int32_t) * 10) == 0, "archive split differs");
+    CHECK(strstr(packed->split_note, "archive cifar-10-binary.tar.gz not recognised"), "note: %s", packed->split_note);
+    /* The split lists written for the run log: three lines with 10, 10 and 6 indices. */
+    FILE *log = tmpfile();
+    dataset_write_split(d, log);
+    rewind(log);
+    char line[8192];
+    int counts[3] = {0}, k = 0;
+    while (fgets(line, sizeof line, log) && k < 3)
+        if (line[0] != '#') {
+            for (char *c = line; *c; c++) counts[k] += *c == ' ';
+            k++;
+        }
+    fclose(log);
+    CHECK(counts[0] == 10 && counts[1] == 10 && counts[2] == 6, "written split lists have %d/%d/%d entries", counts[0],
+          counts[1], counts[2]);
+    dataset_free(packed), dataset_free(d);
 }
 
 /* CIFAR-100: the fine label (second byte) is the class; with a 10,000-image test set the official
