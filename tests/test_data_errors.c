@@ -37,7 +37,11 @@ static void put(const char *sub, const char *file, const void *bytes, size_t len
 static void put_records(const char *sub, const char *file, int n, int rec, int label_at, int bad_at, int bad_label) {
     uint8_t *b = calloc((size_t)n, (size_t)rec);
     for (int i = 0; i < n * rec; i++) b[i] = (uint8_t)(i % 251);
-    for (int k = 0; k < n; k++) b[(size_t)k * rec + label_at] = k == bad_at ? (uint8_t)bad_label : 1, b[(size_t)k * rec] = b[(size_t)k * rec + label_at];
+    for (int k = 0; k < n; k++) { /* every label byte of a record gets the same value */
+        uint8_t label = k == bad_at ? (uint8_t)bad_label : 1;
+        b[(size_t)k * rec] = label;
+        b[(size_t)k * rec + label_at] = label;
+    }
     put(sub, file, b, (size_t)n * rec);
     free(b);
 }
