@@ -25,10 +25,10 @@
 /* Constants from REFERENCE.md 2.1 (xautodl get_dataset_with_transform.py); Fashion-MNIST's are this
  * project's: the mean and standard deviation of all 47,040,000 training pixels, crop padding 4. */
 static const DatasetSpec SPECS[DATASET_KINDS] = {
-    {DATASET_CIFAR10, "cifar10", 3, 32, 32, 10, 4, {125.3f, 123.0f, 113.9f}, {63.0f, 62.1f, 66.7f}},
-    {DATASET_CIFAR100, "cifar100", 3, 32, 32, 100, 4, {129.3f, 124.1f, 112.4f}, {68.2f, 65.4f, 70.4f}},
-    {DATASET_IMAGENET16_120, "ImageNet16-120", 3, 16, 16, 120, 2, {122.68f, 116.66f, 104.01f}, {63.22f, 61.26f, 65.09f}},
-    {DATASET_FASHION_MNIST, "fashion-mnist", 1, 28, 28, 10, 4, {72.94f}, {90.02f}},
+    {DATASET_CIFAR10, "cifar10", 3, 32, 32, 10, 4, {125.3, 123.0, 113.9}, {63.0, 62.1, 66.7}},
+    {DATASET_CIFAR100, "cifar100", 3, 32, 32, 100, 4, {129.3, 124.1, 112.4}, {68.2, 65.4, 70.4}},
+    {DATASET_IMAGENET16_120, "ImageNet16-120", 3, 16, 16, 120, 2, {122.68, 116.66, 104.01}, {63.22, 61.26, 65.09}},
+    {DATASET_FASHION_MNIST, "fashion-mnist", 1, 28, 28, 10, 4, {72.94}, {90.02}},
 };
 
 /* Marker file that identifies each format in a folder, in detection order. */

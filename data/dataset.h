@@ -35,7 +35,7 @@ typedef struct {
     int channels, height, width;
     int n_classes;
     int crop_pad; /* zero padding of the random crop, in pixels */
-    float mean[3], std[3];
+    double mean[3], std[3]; /* double: the reference divides these Python floats by 255 before rounding to float32 */
 } DatasetSpec;
 
 typedef struct {
