@@ -14,6 +14,7 @@ typedef struct {
 
 static const BenchMode BENCH_MODES[] = {
     {"kernels", bench_kernels},
+    {"data", bench_data},
 };
 #define N_BENCH_MODES ((int)(sizeof BENCH_MODES / sizeof BENCH_MODES[0]))
 
