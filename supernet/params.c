@@ -158,22 +158,34 @@ int supernet_find_tensor(const Supernet *net, const char *name) {
     return -1;
 }
 
-void supernet_tensor_get(Supernet *net, int index, float *out) {
+/* Where tensor `index` lives in `flat` (an array laid out like the weights, or the stats). */
+static float *locate(Supernet *net, int index, const float *flat) {
     const Tensor *t = &net->tensors[index];
-    if (t->layout) conv_weight_export(t->layout, out, t->data);
-    else memcpy(out, t->data, t->info.count * sizeof(float));
+    if (!flat) return t->data;
+    SN_ASSERT(t->info.kind == TENSOR_WEIGHT, "%s is not laid out like the weights", t->info.name);
+    return (float *)flat + (t->data - net->weights);
 }
 
-void supernet_tensor_set(Supernet *net, int index, const float *in) {
+static void export_tensor(Supernet *net, int index, const float *src, float *out) {
     const Tensor *t = &net->tensors[index];
-    if (t->layout) conv_weight_import(t->layout, t->data, in);
-    else memcpy(t->data, in, t->info.count * sizeof(float));
+    if (t->layout) conv_weight_export(t->layout, out, src);
+    else memcpy(out, src, t->info.count * sizeof(float));
 }
 
-void supernet_tensor_get_grad(Supernet *net, int index, float *out) {
+static void import_tensor(Supernet *net, int index, float *dst, const float *in) {
     const Tensor *t = &net->tensors[index];
-    SN_ASSERT(t->info.kind == TENSOR_WEIGHT, "%s has no gradient", t->info.name);
-    const float *grad = grad_of(net, t->data);
-    if (t->layout) conv_weight_export(t->layout, out, grad);
-    else memcpy(out, grad, t->info.count * sizeof(float));
+    if (t->layout) conv_weight_import(t->layout, dst, in);
+    else memcpy(dst, in, t->info.count * sizeof(float));
+}
+
+void supernet_tensor_get(Supernet *net, int index, float *out) { export_tensor(net, index, locate(net, index, NULL), out); }
+void supernet_tensor_set(Supernet *net, int index, const float *in) { import_tensor(net, index, locate(net, index, NULL), in); }
+void supernet_tensor_get_grad(Supernet *net, int index, float *out) { supernet_flat_get(net, index, net->grads, out); }
+
+void supernet_flat_get(Supernet *net, int index, const float *flat, float *out) {
+    export_tensor(net, index, locate(net, index, flat), out);
+}
+
+void supernet_flat_set(Supernet *net, int index, float *flat, const float *in) {
+    import_tensor(net, index, locate(net, index, flat), in);
 }
