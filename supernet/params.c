@@ -12,6 +12,7 @@
 typedef struct {
     Supernet *net;
     size_t weight_floats, stat_floats;
+    int tensors;
     int counting;
 } Builder;
 
@@ -22,9 +23,9 @@ static float *add_tensor(Builder *b, TensorKind kind, ConvPlan *layout, InitKind
     size_t storage = layout ? conv_weight_floats(layout) : count;
     size_t *used = kind == TENSOR_WEIGHT ? &b->weight_floats : &b->stat_floats;
     float *p = NULL;
+    b->tensors++;
     if (!b->counting) {
         Supernet *net = b->net;
-        SN_ASSERT(net->num_tensors < MAX_TENSORS, "more than %d tensors", MAX_TENSORS);
         p = (kind == TENSOR_WEIGHT ? net->weights : net->stats) + *used;
         Tensor *t = &net->tensors[net->num_tensors++];
         va_list ap;
@@ -113,7 +114,7 @@ static void lay_out(Builder *b) {
 }
 
 void params_build(Supernet *net) {
-    Builder b = {net, 0, 0, 1};
+    Builder b = {net, 0, 0, 0, 1};
     net->cells = sn_alloc(sizeof(CellParams) * N_STAGES * (size_t)net->cfg.cells);
     lay_out(&b);
     net->weights_floats = b.weight_floats;
@@ -121,7 +122,8 @@ void params_build(Supernet *net) {
     net->weights = sn_alloc(b.weight_floats * sizeof(float));
     net->grads = sn_alloc(b.weight_floats * sizeof(float));
     net->stats = sn_alloc((b.stat_floats ? b.stat_floats : 1) * sizeof(float));
-    b = (Builder){net, 0, 0, 0};
+    net->tensors = sn_alloc(sizeof(Tensor) * (size_t)b.tensors);
+    b = (Builder){net, 0, 0, 0, 0};
     lay_out(&b);
 }
 
