@@ -352,7 +352,7 @@ static void write_summary(const Run *r, const EpochRecord *last) {
     fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
                "\"arch\": \"%s\", \"index\": %d",
             r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.9g", RUN_LOG_ACC_KEYS[k], last->acc[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", RUN_LOG_ACC_KEYS[k], last->acc[k]);
     fprintf(f, "}\n");
     fclose(f);
     file_in_run(path, sizeof path, r, "summary.json"), atomic_write_file(path, text, len);

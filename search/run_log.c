@@ -61,7 +61,7 @@ static void write_csv_line(FILE *f, const EpochRecord *r, const char *arch) {
     fprintf(f, "%d,%.3f", r->epoch, r->seconds);
     for (int k = 0; k < N_SCALARS; k++) csv_number(f, s[k]);
     fprintf(f, ",%s,%d", arch, r->index);
-    for (int k = 0; k < TABLE_N_COLS; k++) csv_number(f, r->acc[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%.6g", r->acc[k]);
     for (int i = 0; i < ARCH_N_EDGES * ARCH_N_OPS; i++) csv_number(f, r->has_probs ? r->probs[i] : NAN);
     fputc('\n', f);
 }
@@ -72,7 +72,7 @@ static void write_json_line(FILE *f, const EpochRecord *r, const char *arch) {
     fprintf(f, "{\"epoch\": %d, \"seconds\": %.3f", r->epoch, r->seconds);
     for (int k = 0; k < N_SCALARS; k++) json_number(f, SCALAR_KEYS[k], s[k]);
     fprintf(f, ", \"arch\": \"%s\", \"index\": %d", arch, r->index);
-    for (int k = 0; k < TABLE_N_COLS; k++) json_number(f, RUN_LOG_ACC_KEYS[k], r->acc[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", RUN_LOG_ACC_KEYS[k], r->acc[k]);
     if (!r->has_probs) fprintf(f, ", \"p\": null}\n");
     else {
         fprintf(f, ", \"p\": [");
