@@ -68,7 +68,7 @@ static double loss_and_alpha_grad(Supernet *net, const float *x, const int32_t *
 }
 
 double darts_v2_arch_grad(Supernet *net, const float *alpha, const Batch *b, double lr, double mu, double wd,
-                          const float *momentum, DartsScratch *s, float *dalpha, int *correct) {
+                          const float *momentum, double r, DartsScratch *s, float *dalpha, int *correct) {
     enum { NA = ARCH_N_EDGES * ARCH_N_OPS };
     float W[NA], gplus[NA] = {0}, gminus[NA] = {0}, scratch[NA] = {0};
     size_t n = supernet_weights_floats(net);
@@ -83,7 +83,7 @@ double darts_v2_arch_grad(Supernet *net, const float *alpha, const Batch *b, dou
     double val_loss = loss_and_alpha_grad(net, b->xa, b->ya, b->n, W, dalpha, correct);
     supernet_running_stats_set(net, s->stats);
     memcpy(s->v, g, n * sizeof(float));
-    double R = 0.01 / sqrt(vec_dot(s->v, s->v, n));
+    double R = r / sqrt(vec_dot(s->v, s->v, n));
     for (int sign = 1; sign >= -1; sign -= 2) {
         for (size_t i = 0; i < n; i++) w[i] = s->saved_w[i] + (float)(sign * R) * s->v[i];
         loss_and_alpha_grad(net, b->x, b->y, b->n, W, sign > 0 ? gplus : gminus, &hits);
@@ -140,7 +140,7 @@ static void darts_step(void *state, SearchContext *ctx, const Batch *b, StepStat
     }
     int hits;
     const float *buf = ctx->sgd_steps ? ctx->momentum : NULL;
-    double loss = darts_v2_arch_grad(ctx->net, d->arch.alpha, b, ctx->lr, c->momentum, c->weight_decay, buf,
+    double loss = darts_v2_arch_grad(ctx->net, d->arch.alpha, b, ctx->lr, c->momentum, c->weight_decay, buf, DARTS_HVP_R,
                                      &d->scratch, d->arch.grad, &hits);
     arch_params_step(&d->arch, c);
     st->arch_loss_sum += loss * b->n, st->arch_correct += hits, st->arch_images += b->n;
