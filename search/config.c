@@ -207,7 +207,7 @@ static void write_value(const SearchConfig *c, int k, FILE *out) {
 }
 
 void config_write(const ConfigState *s, FILE *out, int annotate) {
-    static const char *const marks[] = {"  # default", "", "  # --set"};
+    static const char *const marks[] = {"  # default", "", "  # command line"};
     for (int k = 0; k < N_KEYS; k++) {
         fprintf(out, "%s%s = ", annotate ? "  " : "", CONFIG_KEYS[k].name);
         write_value(&s->c, k, out);
