@@ -204,11 +204,11 @@ int cmd_search(int argc, char **argv) {
     const char *set_help = NULL, **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
     const CliOption options[] = {
         {"--method", CLI_STRING, &a.method, "darts-v1|darts-v2|gdas (weight-sharing) or rs|rea|reinforce|bohb (table only)", NULL, 0, 0},
-        {"--config", CLI_STRING, &d.config_path, "weight-sharing: config file (default configs/<method>-quick.cfg, with --data configs/<method>.cfg)", NULL, 0, 0},
+        {"--config", CLI_STRING, &d.config_path, "weight-sharing: config file; when unset configs/<method>-quick.cfg, or configs/<method>.cfg with --data", NULL, 0, 0},
         {"--set", CLI_STRING, &set_help, "weight-sharing: key=value overriding a config key (repeatable)", NULL, 0, 0},
         {"--seed", CLI_INT, &a.seed, "seed (-1: the config's seed; table-only: 1)", NULL, -1, 2147483647},
-        {"--data", CLI_STRING, &d.data, "weight-sharing: dataset folder (default: the embedded CIFAR-10 subset)", NULL, 0, 0},
-        {"--run", CLI_STRING, &d.run_name, "weight-sharing: run name (default <method>-<dataset>-s<seed>-<UTC time>)", NULL, 0, 0},
+        {"--data", CLI_STRING, &d.data, "weight-sharing: dataset folder; when unset the embedded CIFAR-10 subset", NULL, 0, 0},
+        {"--run", CLI_STRING, &d.run_name, "weight-sharing: run name; when unset <method>-<dataset>-s<seed>-<UTC time>", NULL, 0, 0},
         {"--logs", CLI_STRING, &d.logs_dir, "weight-sharing: folder of run directories", NULL, 0, 0},
         {"--resume", CLI_STRING, &d.resume, "weight-sharing: continue the run in this directory from its checkpoint", NULL, 0, 0},
         {"--quiet", CLI_FLAG, &d.quiet, "weight-sharing: print only the final summary", NULL, 0, 0},

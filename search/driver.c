@@ -284,11 +284,18 @@ static void fill_record(Run *r, const StepStats *st, const EpochReport *rep, Epo
     for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = table_arch(r->table, rec->index)->acc200[k];
 }
 
-static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_seconds) {
+/* CPU seconds of the whole process (all threads): with a shared machine, wall time alone misleads. */
+static double cpu_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_seconds, double epoch_cpu) {
     if (r->quiet) return;
     char arch[ARCH_STR_MAX];
     arch_format(&rec->arch, arch);
-    printf("epoch %3d/%d  %6.1fs  lr %.5f", rec->epoch, r->config.c.epochs, epoch_seconds, rec->lr);
+    printf("epoch %3d/%d  %6.1fs (cpu %.1fs)  lr %.5f", rec->epoch, r->config.c.epochs, epoch_seconds, epoch_cpu, rec->lr);
     if (!isnan(rec->tau)) printf("  tau %.3f", rec->tau);
     printf("  train %.4f/%.2f%%", rec->train_loss, rec->train_acc);
     if (!isnan(rec->arch_loss)) printf("  arch %.4f/%.2f%%", rec->arch_loss, rec->arch_acc);
@@ -386,13 +393,13 @@ int search_weight_sharing(const DriverArgs *a) {
     for (int e = r.start_epoch; e < r.config.c.epochs; e++) {
         StepStats st;
         EpochReport rep;
-        double before = r.seconds;
+        double before = r.seconds, cpu_before = cpu_seconds();
         r.ctx.epoch = e;
         train_epoch(&r, &st, &rep);
         fill_record(&r, &st, &rep, &rec);
         run_log_append(r.dir, &rec);
         save_checkpoint(&r, e + 1);
-        print_epoch(&r, &rec, r.seconds - before);
+        print_epoch(&r, &rec, r.seconds - before, cpu_seconds() - cpu_before);
     }
     write_summary(&r, &rec);
     print_summary(&r, &rec);
