@@ -73,11 +73,13 @@ static double central_difference(const float *alpha, int k, double h, double eta
     return (up - unrolled_loss(a, eta)) / (2 * h);
 }
 
-static double rel_error(const float *a, const double *ref) {
+static double rel_error_n(const float *a, const double *ref, int count) {
     double d = 0, r = 0;
-    for (int k = 0; k < NA; k++) d += (a[k] - ref[k]) * (a[k] - ref[k]), r += ref[k] * ref[k];
+    for (int k = 0; k < count; k++) d += (a[k] - ref[k]) * (a[k] - ref[k]), r += ref[k] * ref[k];
     return sqrt(d / r);
 }
+
+static double rel_error(const float *a, const double *ref) { return rel_error_n(a, ref, NA); }
 
 static double rel_error_f(const float *a, const float *ref) {
     double r[NA];
@@ -162,10 +164,10 @@ int main(void) {
     CHECK(err_fd0 <= 0.05, "eta = 0: relative error %.3g against central differences", err_fd0);
 
     /* 4. with eta > 0: reported, not asserted (see the file head) */
-    for (int k = 0; k < NA; k++) fd[k] = k < 10 ? central_difference(alpha, k, H, ETA) : grad[k]; /* edges 0-1 only */
+    for (int k = 0; k < NA; k++) fd[k] = k < 10 ? central_difference(alpha, k, H, ETA) : 0; /* edges 0-1 only */
     printf("DARTS-V2 alpha gradient: assembly %.2g, HVP r=0.01 vs 0.001 %.3g, eta=0 vs central differences %.3g; "
            "eta=%g vs central differences of the unrolled objective (edges 0-1) %.3g (not asserted)\n",
-           err_assembly, err_hvp, err_fd0, ETA, rel_error(grad, fd));
+           err_assembly, err_hvp, err_fd0, ETA, rel_error_n(grad, fd, 10));
 
     darts_scratch_free(&s);
     sn_free(w0), sn_free(buf), sn_free(images);
