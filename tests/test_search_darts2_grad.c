@@ -18,6 +18,7 @@
  * derivative (REFERENCE 6.2 calls it approximate). README "Searching" records the numbers.
  */
 #include <math.h>
+#include <omp.h>
 #include <string.h>
 
 #include "common.h"
@@ -124,6 +125,7 @@ static void independent_v2_grad(const float *alpha, double r, float *out, float 
 }
 
 int main(void) {
+    omp_set_num_threads(1); /* tiny tensors: one thread is fastest, and immune to a busy machine */
     SupernetConfig cfg = {16, 1, 10, 3, IMG, BATCH, BATCH, 1, 0, 5};
     net = supernet_create(&cfg);
     size_t n = supernet_weights_floats(net), pixels = (size_t)BATCH * 3 * IMG * IMG;
