@@ -39,7 +39,7 @@ static void check(int rc, const char *err) {
 }
 
 /* Alpha and ops charts of one run: to -o when given (one run only), else into the run directory. */
-static void per_run_chart(int alpha, const RunLog *run, const char *dir, const char *out, const PlotOptions *opt) {
+static void per_run_chart(int alpha, const RunEpochs *run, const char *dir, const char *out, const PlotOptions *opt) {
     char path[4096], err[600];
     if (out) snprintf(path, sizeof path, "%s", out);
     else snprintf(path, sizeof path, "%s/%s", dir, alpha ? "alpha.png" : "ops.png");
@@ -70,9 +70,9 @@ int cmd_plot(int argc, char **argv) {
     if (!all && strcmp(a.kind, "derivation") != 0 && a.out && n > 1)
         cli_usage_error(&spec, "-o with --kind %s needs exactly one run (the chart is drawn per run)", a.kind);
 
-    static RunLog runs[PLOT_MAX_RUNS];
+    static RunEpochs runs[PLOT_MAX_RUNS];
     char err[600], path[4096];
-    for (int r = 0; r < n; r++) check(runlog_read(dirs[r], &runs[r], err, sizeof err), err);
+    for (int r = 0; r < n; r++) check(epochs_csv_read(dirs[r], &runs[r], err, sizeof err), err);
     if (all || strcmp(a.kind, "derivation") == 0) {
         if (a.out) snprintf(path, sizeof path, "%s", a.out);
         else snprintf(path, sizeof path, "%s/%s", dirs[0], n > 1 ? "derivation-compare.png" : "derivation.png");
@@ -83,6 +83,6 @@ int cmd_plot(int argc, char **argv) {
         if (all || strcmp(a.kind, "alpha") == 0) per_run_chart(1, &runs[r], dirs[r], all ? NULL : a.out, &opt);
         if (all || strcmp(a.kind, "ops") == 0) per_run_chart(0, &runs[r], dirs[r], all ? NULL : a.out, &opt);
     }
-    for (int r = 0; r < n; r++) runlog_free(&runs[r]);
+    for (int r = 0; r < n; r++) run_epochs_free(&runs[r]);
     return 0;
 }

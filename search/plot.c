@@ -11,7 +11,7 @@
 #include "common.h"
 
 /* The benchmark's best 200-epoch accuracy per dataset (valid, test): `supernet query --best` on
- * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRecord.acc. */
+ * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRow.acc. */
 static const struct {
     const char *name;
     int acc_valid, acc_test;
@@ -38,7 +38,7 @@ static int figure_scale(int w, int h, int panel_w) {
     return s < 1 ? 1 : s;
 }
 
-static void epoch_range(const RunLog *runs, int n_runs, double *lo, double *hi) {
+static void epoch_range(const RunEpochs *runs, int n_runs, double *lo, double *hi) {
     *lo = INFINITY, *hi = -INFINITY;
     for (int r = 0; r < n_runs; r++)
         if (runs[r].n > 0) {
@@ -75,7 +75,7 @@ static int finish(Canvas *c, const char *png, char *err, size_t err_len) {
 /* ---------------------------------------------------------------------------------------------
  * Derivation: accuracy of the derived cell per epoch, one panel per dataset.
  */
-static void derivation_panel(Canvas *c, Panel *p, const RunLog *runs, int n_runs, int d, int valid, int scale) {
+static void derivation_panel(Canvas *c, Panel *p, const RunEpochs *runs, int n_runs, int d, int valid, int scale) {
     int col = valid ? DATASETS[d].acc_valid : DATASETS[d].acc_test;
     double best = valid ? DATASETS[d].best_valid : DATASETS[d].best_test, lo = best, hi = best, e_lo, e_hi;
     for (int r = 0; r < n_runs; r++)
@@ -98,7 +98,7 @@ static void derivation_panel(Canvas *c, Panel *p, const RunLog *runs, int n_runs
     }
 }
 
-int plot_derivation(const RunLog *runs, int n_runs, const PlotOptions *opt, const char *png, PlotLayout *layout,
+int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, const char *png, PlotLayout *layout,
                     char *err, size_t err_len) {
     int sets[3], n_panels = 0;
     for (int d = 0; d < 3; d++)
@@ -127,10 +127,10 @@ int plot_derivation(const RunLog *runs, int n_runs, const PlotOptions *opt, cons
  * Alpha: op probabilities per edge.
  */
 static void op_legend(LegendEntry legend[ARCH_N_OPS], int box) {
-    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){RUNLOG_OP_KEYS[k], OP_COLORS[k], MARKER_CIRCLE, box};
+    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){EPOCHS_OP_KEYS[k], OP_COLORS[k], MARKER_CIRCLE, box};
 }
 
-int plot_alpha(const RunLog *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {
+int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {
     int w = opt->width ? opt->width : 1500, h = opt->height ? opt->height : 900;
     Canvas c = canvas_new(w, h, CHART_WHITE);
     int scale = figure_scale(w, h, w / 3);
@@ -168,7 +168,7 @@ int plot_alpha(const RunLog *run, const PlotOptions *opt, const char *png, PlotL
 /* ---------------------------------------------------------------------------------------------
  * Ops: number of edges per op in the derived cell, stacked bars per epoch.
  */
-static void ops_bar(Canvas *c, const Panel *p, const EpochRecord *r, int half_width) {
+static void ops_bar(Canvas *c, const Panel *p, const EpochRow *r, int half_width) {
     Arch a = arch_from_code(r->code);
     int count[ARCH_N_OPS] = {0}, base = 0;
     for (int e = 0; e < ARCH_N_EDGES; e++) count[a.op[e]]++;
@@ -181,7 +181,7 @@ static void ops_bar(Canvas *c, const Panel *p, const EpochRecord *r, int half_wi
     }
 }
 
-int plot_ops(const RunLog *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {
+int plot_ops(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {
     int w = opt->width ? opt->width : 900, h = opt->height ? opt->height : 500;
     Canvas c = canvas_new(w, h, CHART_WHITE);
     int scale = figure_scale(w, h, w);
@@ -213,8 +213,8 @@ int plot_ops(const RunLog *run, const PlotOptions *opt, const char *png, PlotLay
 int plot_run_refresh(const char *rundir) {
     static const char *const FILES[3] = {"derivation.png", "alpha.png", "ops.png"};
     char err[600], path[4096];
-    RunLog log;
-    if (runlog_read(rundir, &log, err, sizeof err) != 0) {
+    RunEpochs log;
+    if (epochs_csv_read(rundir, &log, err, sizeof err) != 0) {
         fprintf(stderr, "warning: plots not refreshed: %s\n", err);
         return -1;
     }
@@ -230,6 +230,6 @@ int plot_run_refresh(const char *rundir) {
             rc = -1;
         }
     }
-    runlog_free(&log);
+    run_epochs_free(&log);
     return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * plot.h: the charts of search runs, drawn from their epochs.csv (runlog.h) into PNG files:
+ * plot.h: the charts of search runs, drawn from their epochs.csv (epochs_csv.h) into PNG files:
  *
  *   derivation  the derived cell's 200-epoch benchmark accuracy after every search epoch, one panel
  *               per dataset (CIFAR-10, CIFAR-100, ImageNet16-120; test columns unless `valid`),
@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 #include "chart.h"
-#include "runlog.h"
+#include "epochs_csv.h"
 
 enum { PLOT_C10 = 1, PLOT_C100 = 2, PLOT_IN16 = 4, PLOT_ALL_DATASETS = 7 };
 enum { PLOT_MAX_RUNS = 64 };
@@ -40,10 +40,10 @@ typedef struct {
     Panel panel[ARCH_N_EDGES];
 } PlotLayout;
 
-int plot_derivation(const RunLog *runs, int n_runs, const PlotOptions *opt, const char *png, PlotLayout *layout,
+int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, const char *png, PlotLayout *layout,
                     char *err, size_t err_len);
-int plot_alpha(const RunLog *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len);
-int plot_ops(const RunLog *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len);
+int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len);
+int plot_ops(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len);
 
 /* The colour and marker of run i on the derivation chart, and of op k on the alpha and ops charts. */
 Color plot_run_color(int i);

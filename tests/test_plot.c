@@ -118,14 +118,14 @@ static const char *const ARCH_A[5] = {RESNET, RESNET, ALLSKIP, ALLSKIP, ALLSKIP}
 /* Both runs' points on the CIFAR-10 test panel (column offset +1) sit at the mapped pixels, the
  * midpoints of their segments too, and an empty spot is background. */
 static void test_derivation_pixels(void) {
-    RunLog runs[2];
+    RunEpochs runs[2];
     char dir[256], png[300], err[600];
     make_run("a", 5, ACC_A, ARCH_A);
     make_run("b", 5, ACC_B, ARCH_A);
     snprintf(dir, sizeof dir, "%s/a", root);
-    CHECK(runlog_read(dir, &runs[0], err, sizeof err) == 0, "%s", err);
+    CHECK(epochs_csv_read(dir, &runs[0], err, sizeof err) == 0, "%s", err);
     snprintf(dir, sizeof dir, "%s/b", root);
-    CHECK(runlog_read(dir, &runs[1], err, sizeof err) == 0, "%s", err);
+    CHECK(epochs_csv_read(dir, &runs[1], err, sizeof err) == 0, "%s", err);
     PlotOptions opt = plot_options_default();
     opt.width = 900, opt.height = 420, opt.datasets = PLOT_C10 | PLOT_IN16;
     PlotLayout layout;
@@ -151,15 +151,15 @@ static void test_derivation_pixels(void) {
     CHECK(pixel_is(&im, panel_px(q, 3), panel_py(q, ACC_A[3] + 5), plot_run_color(0)), "IN16 panel point");
     CHECK(pixel_is(&im, panel_px(p, 4), p->y1, CHART_BLACK), "frame below the panel");
     free(im.rgb);
-    runlog_free(&runs[0]);
-    runlog_free(&runs[1]);
+    run_epochs_free(&runs[0]);
+    run_epochs_free(&runs[1]);
 }
 
 static void test_alpha_and_ops_pixels(void) {
-    RunLog run;
+    RunEpochs run;
     char dir[256], png[300], err[600];
     snprintf(dir, sizeof dir, "%s/a", root);
-    CHECK(runlog_read(dir, &run, err, sizeof err) == 0, "%s", err);
+    CHECK(epochs_csv_read(dir, &run, err, sizeof err) == 0, "%s", err);
     PlotOptions opt = plot_options_default();
     opt.width = 1000, opt.height = 600;
     PlotLayout layout;
@@ -187,7 +187,7 @@ static void test_alpha_and_ops_pixels(void) {
     CHECK(pixel_is(&im, panel_px(p, 3.5), panel_py(p, 3), CHART_WHITE) || pixel_is(&im, panel_px(p, 3.5), panel_py(p, 3), CHART_GRID),
           "gap between bars");
     free(im.rgb);
-    runlog_free(&run);
+    run_epochs_free(&run);
 }
 
 /* The CLI: sizes, default outputs, and each malformed file -> exit 2 naming file:line. */

@@ -1,9 +1,9 @@
 /*
- * runlog.c: reads a run's epochs.csv (runlog.h). Every malformed value is reported with the file,
+ * epochs_csv.c: reads a run's epochs.csv (epochs_csv.h). Every malformed value is reported with the file,
  * the 1-based line and the column name; nothing is guessed or silently zeroed.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "runlog.h"
+#include "epochs_csv.h"
 
 #include <errno.h>
 #include <math.h>
@@ -14,12 +14,12 @@
 
 #include "common.h"
 
-const char *const RUNLOG_ACC_KEYS[RUNLOG_N_ACC] = {"cifar10_valid", "cifar10_test", "cifar100_valid",
+const char *const EPOCHS_ACC_KEYS[EPOCHS_N_ACC] = {"cifar10_valid", "cifar10_test", "cifar100_valid",
                                                    "cifar100_test", "imagenet16_valid", "imagenet16_test"};
-const char *const RUNLOG_OP_KEYS[ARCH_N_OPS] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
+const char *const EPOCHS_OP_KEYS[ARCH_N_OPS] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
 
 /* Where each needed column sits in the file: epoch, arch, the six accuracies, the 30 probabilities. */
-enum { COL_EPOCH, COL_ARCH, COL_ACC0, COL_P0 = COL_ACC0 + RUNLOG_N_ACC, N_NEEDED = COL_P0 + ARCH_N_EDGES * ARCH_N_OPS };
+enum { COL_EPOCH, COL_ARCH, COL_ACC0, COL_P0 = COL_ACC0 + EPOCHS_N_ACC, N_NEEDED = COL_P0 + ARCH_N_EDGES * ARCH_N_OPS };
 enum { MAX_FIELDS = 256 };
 
 typedef struct {
@@ -43,8 +43,8 @@ static int fail(ParseCtx *ctx, const char *fmt, ...) {
 static void needed_name(int k, char *out, size_t len) {
     if (k == COL_EPOCH) snprintf(out, len, "epoch");
     else if (k == COL_ARCH) snprintf(out, len, "arch");
-    else if (k < COL_P0) snprintf(out, len, "%s", RUNLOG_ACC_KEYS[k - COL_ACC0]);
-    else snprintf(out, len, "p_e%d_%s", (k - COL_P0) / ARCH_N_OPS, RUNLOG_OP_KEYS[(k - COL_P0) % ARCH_N_OPS]);
+    else if (k < COL_P0) snprintf(out, len, "%s", EPOCHS_ACC_KEYS[k - COL_ACC0]);
+    else snprintf(out, len, "p_e%d_%s", (k - COL_P0) / ARCH_N_OPS, EPOCHS_OP_KEYS[(k - COL_P0) % ARCH_N_OPS]);
 }
 
 /* Splits one line in place at commas; strips one pair of surrounding double quotes per field. */
@@ -89,14 +89,14 @@ static int parse_value(ParseCtx *ctx, const char *text, const char *column, doub
     return 0;
 }
 
-static int parse_record(ParseCtx *ctx, char **f, const int col[N_NEEDED], EpochRecord *r) {
+static int parse_record(ParseCtx *ctx, char **f, const int col[N_NEEDED], EpochRow *r) {
     char name[64], msg[256];
     double epoch;
     if (parse_value(ctx, f[col[COL_EPOCH]], "epoch", 0, 1e9, &epoch) != 0) return -1;
     if (isnan(epoch) || epoch != floor(epoch)) return fail(ctx, "column 'epoch': '%s' is not an epoch number", f[col[COL_EPOCH]]);
     r->epoch = (int)epoch;
-    for (int k = 0; k < RUNLOG_N_ACC; k++)
-        if (parse_value(ctx, f[col[COL_ACC0 + k]], RUNLOG_ACC_KEYS[k], 0, 100, &r->acc[k]) != 0) return -1;
+    for (int k = 0; k < EPOCHS_N_ACC; k++)
+        if (parse_value(ctx, f[col[COL_ACC0 + k]], EPOCHS_ACC_KEYS[k], 0, 100, &r->acc[k]) != 0) return -1;
     for (int k = 0; k < ARCH_N_EDGES * ARCH_N_OPS; k++) {
         needed_name(COL_P0 + k, name, sizeof name);
         if (parse_value(ctx, f[col[COL_P0 + k]], name, 0, 1, &r->p[k / ARCH_N_OPS][k % ARCH_N_OPS]) != 0) return -1;
@@ -111,7 +111,7 @@ static int parse_record(ParseCtx *ctx, char **f, const int col[N_NEEDED], EpochR
 }
 
 /* Parses the whole file's text (modified in place) into log->rec. */
-static int parse_text(ParseCtx *ctx, char *text, RunLog *log) {
+static int parse_text(ParseCtx *ctx, char *text, RunEpochs *log) {
     char *fields[MAX_FIELDS + 1];
     int col[N_NEEDED], n_header = 0, cap = 0;
     char *next = text;
@@ -132,11 +132,11 @@ static int parse_text(ParseCtx *ctx, char *text, RunLog *log) {
         if (n != n_header) return fail(ctx, "%d fields, but the header has %d", n, n_header);
         if (log->n == cap) {
             cap = cap ? 2 * cap : 64;
-            EpochRecord *grown = realloc(log->rec, sizeof *grown * (size_t)cap);
+            EpochRow *grown = realloc(log->rec, sizeof *grown * (size_t)cap);
             SN_ASSERT(grown, "out of memory reading %s", ctx->path);
             log->rec = grown;
         }
-        EpochRecord *r = &log->rec[log->n];
+        EpochRow *r = &log->rec[log->n];
         if (parse_record(ctx, fields, col, r) != 0) return -1;
         if (log->n > 0 && r->epoch <= log->rec[log->n - 1].epoch)
             return fail(ctx, "epoch %d does not follow epoch %d", r->epoch, log->rec[log->n - 1].epoch);
@@ -189,7 +189,7 @@ static void make_label(const char *rundir, char *out, size_t len) {
         out[m - 16] = '\0';
 }
 
-int runlog_read(const char *rundir, RunLog *log, char *err, size_t err_len) {
+int epochs_csv_read(const char *rundir, RunEpochs *log, char *err, size_t err_len) {
     memset(log, 0, sizeof *log);
     char path[4096];
     snprintf(path, sizeof path, "%s/epochs.csv", rundir);
@@ -199,11 +199,11 @@ int runlog_read(const char *rundir, RunLog *log, char *err, size_t err_len) {
     ParseCtx ctx = {path, 0, err, err_len};
     int rc = parse_text(&ctx, text, log);
     free(text);
-    if (rc != 0) runlog_free(log);
+    if (rc != 0) run_epochs_free(log);
     return rc;
 }
 
-void runlog_free(RunLog *log) {
+void run_epochs_free(RunEpochs *log) {
     free(log->rec);
     log->rec = NULL;
     log->n = 0;
