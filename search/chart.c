@@ -122,6 +122,7 @@ static int ticks(double lo, double hi, double step, double *first) {
 }
 
 static void axes_x_ticks(Canvas *c, const Panel *p, int scale) {
+    if (p->xstep <= 0) return;
     double first;
     int n = ticks(p->xmin, p->xmax, p->xstep, &first);
     char label[32];

@@ -15,7 +15,7 @@
 typedef struct {
     int x0, y0, x1, y1;
     double xmin, xmax, ymin, ymax;
-    double xstep, ystep; /* tick spacing in data units */
+    double xstep, ystep; /* tick spacing in data units; xstep <= 0: no x ticks (categories) */
 } Panel;
 
 /* Pixel coordinates of data values in a panel (not rounded; not clipped). */

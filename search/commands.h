@@ -8,6 +8,7 @@
 #ifndef SN_COMMANDS_H
 #define SN_COMMANDS_H
 
+int cmd_ablate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_query(int argc, char **argv);
