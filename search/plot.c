@@ -168,15 +168,16 @@ int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, Pl
 /* ---------------------------------------------------------------------------------------------
  * Ops: number of edges per op in the derived cell, stacked bars per epoch.
  */
-static void ops_bar(Canvas *c, const Panel *p, const EpochRow *r, int half_width) {
+/* A bar spans the epoch +- half_epochs; 0.5 makes neighbouring bars share their edges (no gaps). */
+static void ops_bar(Canvas *c, const Panel *p, const EpochRow *r, double half_epochs) {
     Arch a = arch_from_code(r->code);
     int count[ARCH_N_OPS] = {0}, base = 0;
     for (int e = 0; e < ARCH_N_EDGES; e++) count[a.op[e]]++;
-    int x = (int)lround(panel_px(p, r->epoch));
+    int left = (int)lround(panel_px(p, r->epoch - half_epochs)), right = (int)lround(panel_px(p, r->epoch + half_epochs));
     for (int k = 0; k < ARCH_N_OPS; k++) {
         if (!count[k]) continue;
         int y_top = (int)lround(panel_py(p, base + count[k])), y_bottom = (int)lround(panel_py(p, base));
-        canvas_fill_rect(c, x - half_width, y_top, x + half_width + 1, y_bottom + 1, OP_COLORS[k]);
+        canvas_fill_rect(c, left, y_top, right > left ? right : left + 1, y_bottom + 1, OP_COLORS[k]);
         base += count[k];
     }
 }
@@ -198,8 +199,8 @@ int plot_ops(const RunEpochs *run, const PlotOptions *opt, const char *png, Plot
     p.xmin = e_lo - 0.5, p.xmax = e_hi + 0.5; /* whole bars at both ends */
     p.ymin = 0, p.ymax = ARCH_N_EDGES, p.ystep = 1;
     chart_axes(&c, &p, NULL, "search epoch", "edges with the op", scale);
-    double spacing = (p.x1 - p.x0) / (p.xmax - p.xmin);
-    int half = (int)(spacing * 0.4);
+    double spacing = (p.x1 - p.x0) / (p.xmax - p.xmin); /* pixels per epoch */
+    double half = spacing >= 6 ? 0.4 : 0.5;
     for (int i = 0; i < run->n; i++)
         if (run->rec[i].code >= 0) ops_bar(&c, &p, &run->rec[i], half);
     if (run->n == 0) chart_note(&c, &p, "no epochs yet", scale);
