@@ -90,7 +90,9 @@ static void derivation_panel(Canvas *c, Panel *p, const RunEpochs *runs, int n_r
     chart_axes(c, p, title, "search epoch", "accuracy (%)", scale);
     snprintf(best_label, sizeof best_label, "best cell %.2f", best);
     chart_hline(c, p, best, CHART_GREY, best_label, scale);
-    int ms = marker_size(p, scale);
+    int ms = marker_size(p, scale), points = 0;
+    for (int r = 0; r < n_runs; r++) points += runs[r].n;
+    if (points == 0) chart_note(c, p, "no epochs yet", scale);
     for (int r = 0; r < n_runs; r++) {
         double x[runs[r].n > 0 ? runs[r].n : 1], y[runs[r].n > 0 ? runs[r].n : 1];
         for (int i = 0; i < runs[r].n; i++) x[i] = runs[r].rec[i].epoch, y[i] = runs[r].rec[i].acc[col];
