@@ -4,12 +4,14 @@
  * killed, parallel runs, failed runs, the folder lock, the summary table's numbers, and file errors. */
 #define _POSIX_C_SOURCE 200809L
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test_util.h"
@@ -19,7 +21,8 @@ static char out[1 << 16];
 
 /* The stand-in: `standin search --method M --seed S --set k=v ... --logs L --run R --quiet` or
  * `standin search --resume DIR --quiet`. Logs "start R" / "resume R" to $STANDIN_CALLS; kills its
- * parent (the ablate process) on call number $STANDIN_KILL_AT after writing a checkpoint; method
+ * parent (the ablate process) on call number $STANDIN_KILL_AT after writing a checkpoint; with
+ * $STANDIN_HANG set it writes its pid to that file and sleeps (becoming `sleep`); method
  * "broken" fails. Accuracies: base = 50 + seed (+10 for darts-v2, +3 with track_running_stats=1),
  * column k of the six gets base + k; search_seconds = 10 * seed. */
 static const char *STANDIN =
@@ -37,6 +40,7 @@ static const char *STANDIN =
     "[ \"$method\" = broken ] && exit 4\n"
     "touch $dir/checkpoint.bin\n"
     "if [ \"$(wc -l < $STANDIN_CALLS)\" = \"$STANDIN_KILL_AT\" ]; then kill -9 $PPID; exit 1; fi\n"
+    "if [ -n \"$STANDIN_HANG\" ]; then echo $$ > $STANDIN_HANG.tmp; mv $STANDIN_HANG.tmp $STANDIN_HANG; exec sleep 120; fi\n"
     "b=$((50 + seed)); [ \"$method\" = darts-v2 ] && b=$((b + 10))\n"
     "case \"$sets\" in *track_running_stats=1*) b=$((b + 3));; esac\n"
     "a='|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'\n"
@@ -174,6 +178,58 @@ static void test_lock_and_errors(void) {
     }
 }
 
+/* 1 while the process exists and is not a zombie (an orphan may wait for a reaper). */
+static int alive(pid_t pid) {
+    char path[64], stat_line[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(stat_line, 1, sizeof stat_line - 1, f);
+    fclose(f);
+    stat_line[n] = '\0';
+    const char *paren = strrchr(stat_line, ')');
+    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
+/* Polls for up to 20 s (not a timing assertion: only a bound on waiting for an event). */
+static int wait_until(int (*cond)(const char *, pid_t), const char *path, pid_t pid) {
+    for (int i = 0; i < 2000; i++) {
+        if (cond(path, pid)) return 1;
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
+    return 0;
+}
+static int file_there(const char *path, pid_t pid) { return (void)pid, access(path, F_OK) == 0; }
+static int process_gone(const char *path, pid_t pid) { return (void)path, !alive(pid); }
+
+/* Killing ablate (SIGTERM, then SIGKILL) stops the running child too. */
+static void test_children_stop_with_ablate(void) {
+    static const int SIGNALS[2] = {SIGTERM, SIGKILL};
+    for (int k = 0; k < 2; k++) {
+        char cfg[128], cmd[2048], pidfile[128];
+        snprintf(cfg, sizeof cfg, "%s/configs/ablations/hang.cfg", root);
+        write_text(cfg, "methods = gdas\nseeds = 1\n");
+        snprintf(pidfile, sizeof pidfile, "%s/hang%d.pid", root, k);
+        const char *bin = getenv("SUPERNET_BIN");
+        snprintf(cmd, sizeof cmd, "STANDIN_CALLS=%s/calls.log STANDIN_HANG=%s exec '%s' ablate %s --out %s/hang%d --search-cmd %s/standin.sh >/dev/null 2>&1",
+                 root, pidfile, bin ? bin : "../build/supernet", cfg, root, k, root);
+        pid_t ablate_pid = fork();
+        if (ablate_pid == 0) {
+            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+            _exit(127);
+        }
+        CHECK(wait_until(file_there, pidfile, 0), "the stand-in never started");
+        pid_t child = (pid_t)atoi(read_text(pidfile));
+        CHECK(child > 0 && alive(child), "stand-in pid %d", (int)child);
+        kill(ablate_pid, SIGNALS[k]);
+        int status;
+        waitpid(ablate_pid, &status, 0);
+        CHECK(k == 0 ? WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM : WIFSIGNALED(status), "ablate status %d", status);
+        CHECK(child > 0 && wait_until(process_gone, NULL, child), "signal %d: the run %d outlived ablate", SIGNALS[k], (int)child);
+        if (child > 0 && alive(child)) kill(child, SIGKILL);
+    }
+}
+
 int main(void) {
     char path[128];
     snprintf(root, sizeof root, "/tmp/sn_test_ablate_XXXXXX");
@@ -188,6 +244,7 @@ int main(void) {
     test_interrupt_and_resume();
     test_switch_grid();
     test_lock_and_errors();
+    test_children_stop_with_ablate();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
