@@ -17,6 +17,8 @@
  * "<method>[-<key>-<value>...]-s<seed>" and kept in <out>/runs/<name>/ (its output in <name>.log).
  * A run is finished when its summary.json exists (CONTRACT.md); a rerun skips finished runs and
  * continues a killed one with --resume when its checkpoint.bin exists (else starts it afresh).
+ * While a run's child runs, <out>/runs/<name>.pid holds its pid; a rerun refuses to start a run
+ * whose child from an interrupted ablate still runs.
  */
 #ifndef SN_ABLATION_H
 #define SN_ABLATION_H

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ablation.h"
+#include "atomic_file.h"
 #include "common.h"
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_DONE, RUN_FAILED };
@@ -39,6 +40,34 @@ static int exists(const char *dir, const char *file) {
     struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, file);
     return stat(path, &st) == 0;
+}
+
+/* <run dir>.pid holds the pid of the run's child while it runs. */
+static void pid_path(const Run *r, char *out, size_t len) { snprintf(out, len, "%s.pid", r->dir); }
+
+/* A child left by an interrupted ablate that still runs (it should have got SIGTERM with its
+ * parent): starting the run again would make two processes write one run directory. The process
+ * must exist and have the run's name on its command line (pids are reused; a zombie's is empty). */
+static void check_no_leftover(const Run *r) {
+    char path[ABL_PATH + 320], text[32] = "", proc[64], cmdline[8192];
+    pid_path(r, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    int pid = atoi(text);
+    snprintf(proc, sizeof proc, "/proc/%d/cmdline", pid);
+    f = pid > 0 ? fopen(proc, "r") : NULL;
+    n = f ? fread(cmdline, 1, sizeof cmdline - 1, f) : 0;
+    if (f) fclose(f);
+    for (size_t i = 0; i < n; i++)
+        if (cmdline[i] == '\0') cmdline[i] = ' ';
+    cmdline[n] = '\0';
+    if (n > 0 && strstr(cmdline, r->name))
+        sn_die(SN_EXIT_USAGE, "%s: run %s is still running as pid %d (left by an interrupted ablate): wait for it or kill it",
+               path, r->name, pid);
+    unlink(path);
 }
 
 static void make_dirs(const char *path) {
@@ -116,9 +145,15 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
     }
     close(fd);
     r->pid = pid, r->state = RUN_RUNNING, r->started = sn_now();
+    char pid_file[ABL_PATH + 320], text[32];
+    pid_path(r, pid_file, sizeof pid_file);
+    atomic_write_file(pid_file, text, (size_t)snprintf(text, sizeof text, "%d\n", (int)pid));
 }
 
 static void finish_run(Run *r, int status, int index, int total) {
+    char pid_file[ABL_PATH + 320];
+    pid_path(r, pid_file, sizeof pid_file);
+    unlink(pid_file);
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(r->dir, "summary.json");
     r->state = ok ? RUN_DONE : RUN_FAILED;
     if (ok) printf("[%d/%d] done   %s (%.1f s)\n", index + 1, total, r->name, sn_now() - r->started);
@@ -171,6 +206,7 @@ int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
         snprintf(r->dir, sizeof r->dir, "%s/%s", runs_dir, r->name);
         r->state = exists(r->dir, "summary.json") ? RUN_DONE : RUN_PENDING;
         if (r->state == RUN_DONE) printf("[%d/%d] skip   %s (finished)\n", i + 1, total, r->name);
+        else check_no_leftover(r);
     }
     for (;;) {
         while (!stop_signal && running < opt->jobs && next < total)

@@ -87,6 +87,20 @@ static int ablate(const char *env, const char *args) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* The command line of a process, NULs turned into spaces. */
+static const char *read_text_proc(pid_t pid) {
+    static char buf[4096];
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f) fclose(f);
+    for (size_t i = 0; i < n; i++)
+        if (!buf[i]) buf[i] = ' ';
+    buf[n] = '\0';
+    return buf;
+}
+
 static int count_lines(const char *text) {
     int n = 0;
     for (; *text; text++) n += *text == '\n';
@@ -230,6 +244,31 @@ static void test_children_stop_with_ablate(void) {
     }
 }
 
+/* A run whose child (from an interrupted ablate) still runs is not started twice. */
+static void test_leftover_child(void) {
+    char cfg[128], args[512], pidfile[160], text[160];
+    snprintf(cfg, sizeof cfg, "%s/configs/ablations/left.cfg", root);
+    write_text(cfg, "methods = gdas\nseeds = 7\n");
+    snprintf(args, sizeof args, "%s --out %s/left", cfg, root);
+    snprintf(pidfile, sizeof pidfile, "%s/left/runs", root);
+    snprintf(text, sizeof text, "%s/left", root);
+    mkdir(text, 0755);
+    mkdir(pidfile, 0755);
+    snprintf(pidfile, sizeof pidfile, "%s/left/runs/gdas-s7.pid", root);
+    pid_t other = fork();
+    if (other == 0) {
+        execl("/bin/sh", "sh", "-c", "sleep 60; true", "gdas-s7", (char *)NULL); /* $0 = the run's name */
+        _exit(127);
+    }
+    snprintf(text, sizeof text, "%d\n", (int)other);
+    write_text(pidfile, text);
+    for (int i = 0; i < 2000 && !strstr(read_text_proc(other), "gdas-s7"); i++) nanosleep(&(struct timespec){0, 10000000}, NULL);
+    CHECK(ablate("", args) == 2 && strstr(out, "still running as pid"), "leftover child: %s", out);
+    kill(other, SIGKILL);
+    waitpid(other, NULL, 0);
+    CHECK(ablate("", args) == 0 && strstr(out, "start  gdas-s7") && access(pidfile, F_OK) != 0, "after the leftover: %s", out);
+}
+
 int main(void) {
     char path[128];
     snprintf(root, sizeof root, "/tmp/sn_test_ablate_XXXXXX");
@@ -245,6 +284,7 @@ int main(void) {
     test_switch_grid();
     test_lock_and_errors();
     test_children_stop_with_ablate();
+    test_leftover_child();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
