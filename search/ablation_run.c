@@ -129,7 +129,7 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
         sn_die(SN_EXIT_USAGE, "%s: cannot remove the unfinished run: %s", r->dir, strerror(errno));
     run_argv(s, opt, r, argv, store);
     snprintf(log, sizeof log, "%s.log", r->dir);
-    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", log, strerror(errno));
     printf("[%d/%d] %s %s\n", index + 1, total, resume ? "resume" : "start ", r->name);
     fflush(stdout);
@@ -139,6 +139,7 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (getppid() != parent) _exit(1); /* the parent died before prctl */
         dup2(fd, 1), dup2(fd, 2);
+        close(fd);
         execv(argv[0], argv);
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -177,7 +178,7 @@ static noreturn void stop_all(Run *runs, int n) {
 static int lock_folder(const char *out_dir) {
     char path[ABL_PATH + 32];
     snprintf(path, sizeof path, "%s/ablate.lock", out_dir);
-    int fd = open(path, O_RDWR | O_CREAT, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644); /* children must not inherit the lock */
     if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) sn_die(SN_EXIT_USAGE, "%s: another 'supernet ablate' is running on this folder", path);
     return fd; /* held until exit */
