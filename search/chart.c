@@ -24,7 +24,7 @@ Color chart_palette(int i) { return PALETTE[((i % 10) + 10) % 10]; }
 #define ADV(s) (6 * (s))
 #define TEXT_H(s) (7 * (s))
 #define LINE_H(s) (9 * (s))
-#define TICK_CHARS 5 /* room reserved for y tick values, in characters */
+#define TICK_CHARS 6 /* room reserved for y tick values, in characters */
 
 double panel_px(const Panel *p, double x) { return p->x0 + (x - p->xmin) / (p->xmax - p->xmin) * (p->x1 - 1 - p->x0); }
 

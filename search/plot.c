@@ -143,21 +143,24 @@ int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, Pl
     int top = chart_figure_header(&c, title, legend, ARCH_N_OPS, scale);
     Panel panels[ARCH_N_EDGES];
     chart_grid(&c, top, 2, 3, scale, panels);
-    double hi = 0, e_lo, e_hi, x[run->n > 0 ? run->n : 1], y[run->n > 0 ? run->n : 1];
+    /* One y range for all panels, fitted to the data: early in a search every p is near 0.2. */
+    double lo = INFINITY, hi = -INFINITY, e_lo, e_hi, x[run->n > 0 ? run->n : 1], y[run->n > 0 ? run->n : 1];
     for (int i = 0; i < run->n; i++)
         for (int e = 0; e < ARCH_N_EDGES; e++)
             for (int k = 0; k < ARCH_N_OPS; k++)
-                if (isfinite(run->rec[i].p[e][k])) hi = fmax(hi, run->rec[i].p[e][k]);
+                if (isfinite(run->rec[i].p[e][k])) lo = fmin(lo, run->rec[i].p[e][k]), hi = fmax(hi, run->rec[i].p[e][k]);
+    int has_p = lo <= hi;
     epoch_range(run, 1, &e_lo, &e_hi);
     for (int e = 0; e < ARCH_N_EDGES; e++) {
         Panel *p = &panels[e];
-        p->ymin = 0, p->ymax = hi > 0 ? hi : 1;
+        p->ymin = has_p ? lo : 0, p->ymax = has_p ? hi : 1;
         p->ystep = chart_nice_range(&p->ymin, &p->ymax, 5, 0);
+        if (p->ymin < 0) p->ymin = 0;
         set_epoch_axis(p, e_lo, e_hi);
         char edge[48];
         snprintf(edge, sizeof edge, "edge %d: node %d <- node %d", e, arch_edge_to(e), arch_edge_from(e));
         chart_axes(&c, p, edge, "search epoch", "probability", scale);
-        if (hi <= 0) chart_note(&c, p, "no op probabilities recorded", scale);
+        if (!has_p) chart_note(&c, p, "no op probabilities recorded", scale);
         for (int k = 0; k < ARCH_N_OPS; k++) {
             for (int i = 0; i < run->n; i++) x[i] = run->rec[i].epoch, y[i] = run->rec[i].p[e][k];
             chart_series(&c, p, x, y, run->n, OP_COLORS[k], scale, MARKER_CIRCLE, 0);
