@@ -56,7 +56,11 @@ int chart_text_scale(int w, int h) {
 static int legend_entry_width(const LegendEntry *e, int scale) { return 4 * ADV(scale) + canvas_text_width(e->label, scale); }
 
 static void legend_swatch(Canvas *c, const LegendEntry *e, int x, int y_mid, int scale) {
-    if (e->box) {
+    if (e->style == LEGEND_DASHED) {
+        canvas_line(c, x, y_mid, x + 2 * ADV(scale), y_mid, scale, 2 * scale, e->color);
+        return;
+    }
+    if (e->style == LEGEND_BOX) {
         canvas_fill_rect(c, x + ADV(scale) / 2, y_mid - 3 * scale, x + ADV(scale) / 2 + 6 * scale, y_mid + 3 * scale, e->color);
         return;
     }
@@ -187,13 +191,9 @@ void chart_series(Canvas *c, const Panel *p, const double *x, const double *y, i
         if (isfinite(y[i])) canvas_marker(c, (int)lround(panel_px(p, x[i])), (int)lround(panel_py(p, y[i])), marker_size, marker, col);
 }
 
-void chart_hline(Canvas *c, const Panel *p, double y, Color col, const char *label, int scale) {
+void chart_hline(Canvas *c, const Panel *p, double y, Color col, int scale) {
     int py = (int)lround(panel_py(p, y));
     canvas_line(c, p->x0, py, p->x1 - 1, py, scale, 4 * scale, col);
-    if (!label) return;
-    int ty = py - TEXT_H(scale) - 3 * scale;
-    if (ty < p->y0 + scale) ty = py + 3 * scale;
-    canvas_text(c, p->x1 - 3 * scale - canvas_text_width(label, scale), ty, label, scale, 0, col);
 }
 
 void chart_note(Canvas *c, const Panel *p, const char *text, int scale) {

@@ -30,11 +30,13 @@ double chart_nice_range(double *lo, double *hi, int target, double min_step);
 /* Text scale for a canvas: 1 for small images, 2 from about 450 pixels, at most 4. */
 int chart_text_scale(int w, int h);
 
+typedef enum { LEGEND_LINE, LEGEND_BOX, LEGEND_DASHED } LegendStyle;
+
 typedef struct {
     const char *label;
     Color color;
     MarkerShape marker;
-    int box; /* 1: a filled square swatch (bars, areas); 0: a line with a marker */
+    LegendStyle style; /* a line with the marker, a filled square (bars), or a dashed line (no marker) */
 } LegendEntry;
 
 /* Draws the figure title centred at the top and the legend below it, wrapping entries onto as many
@@ -55,8 +57,8 @@ void chart_axes(Canvas *c, const Panel *p, const char *title, const char *xlabel
 void chart_series(Canvas *c, const Panel *p, const double *x, const double *y, int n, Color col, int width,
                   MarkerShape marker, int marker_size);
 
-/* A dashed horizontal line at data value y across the panel, with `label` right-aligned above it. */
-void chart_hline(Canvas *c, const Panel *p, double y, Color col, const char *label, int scale);
+/* A dashed horizontal line at data value y across the panel. */
+void chart_hline(Canvas *c, const Panel *p, double y, Color col, int scale);
 
 /* A centred message inside the panel (e.g. "no data"). */
 void chart_note(Canvas *c, const Panel *p, const char *text, int scale);

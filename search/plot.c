@@ -85,11 +85,9 @@ static void derivation_panel(Canvas *c, Panel *p, const RunEpochs *runs, int n_r
     p->ystep = chart_nice_range(&p->ymin, &p->ymax, 6, 0);
     epoch_range(runs, n_runs, &e_lo, &e_hi);
     set_epoch_axis(p, e_lo, e_hi);
-    char title[64], best_label[32];
-    snprintf(title, sizeof title, "%s %s", DATASETS[d].name, valid ? "valid" : "test");
+    char title[64];
+    snprintf(title, sizeof title, "%s %s (best %.2f)", DATASETS[d].name, valid ? "valid" : "test", best);
     chart_axes(c, p, title, "search epoch", "accuracy (%)", scale);
-    snprintf(best_label, sizeof best_label, "best cell %.2f", best);
-    chart_hline(c, p, best, CHART_GREY, best_label, scale);
     int ms = marker_size(p, scale), points = 0;
     for (int r = 0; r < n_runs; r++) points += runs[r].n;
     if (points == 0) chart_note(c, p, "no epochs yet", scale);
@@ -98,6 +96,7 @@ static void derivation_panel(Canvas *c, Panel *p, const RunEpochs *runs, int n_r
         for (int i = 0; i < runs[r].n; i++) x[i] = runs[r].rec[i].epoch, y[i] = runs[r].rec[i].acc[col];
         chart_series(c, p, x, y, runs[r].n, plot_run_color(r), scale, plot_run_marker(r), ms);
     }
+    chart_hline(c, p, best, CHART_GREY, scale);
 }
 
 int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, const char *png, PlotLayout *layout,
@@ -112,12 +111,13 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
     int w = opt->width ? opt->width : 500 * n_panels, h = opt->height ? opt->height : 500;
     Canvas c = canvas_new(w, h, CHART_WHITE);
     int scale = figure_scale(w, h, w / n_panels);
-    LegendEntry legend[PLOT_MAX_RUNS];
-    for (int r = 0; r < n_runs; r++) legend[r] = (LegendEntry){runs[r].label, plot_run_color(r), plot_run_marker(r), 0};
+    LegendEntry legend[PLOT_MAX_RUNS + 1];
+    for (int r = 0; r < n_runs; r++) legend[r] = (LegendEntry){runs[r].label, plot_run_color(r), plot_run_marker(r), LEGEND_LINE};
+    legend[n_runs] = (LegendEntry){"best cell in the table", CHART_GREY, MARKER_CIRCLE, LEGEND_DASHED};
     char title[160];
     snprintf(title, sizeof title, "Derived cell after each search epoch: its 200-epoch %s accuracy in NAS-Bench-201",
              opt->valid ? "validation" : "test");
-    int top = chart_figure_header(&c, title, legend, n_runs, scale);
+    int top = chart_figure_header(&c, title, legend, n_runs + 1, scale);
     Panel panels[3];
     chart_grid(&c, top, 1, n_panels, scale, panels);
     for (int k = 0; k < n_panels; k++) derivation_panel(&c, &panels[k], runs, n_runs, sets[k], opt->valid, scale);
@@ -128,8 +128,8 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
 /* ---------------------------------------------------------------------------------------------
  * Alpha: op probabilities per edge.
  */
-static void op_legend(LegendEntry legend[ARCH_N_OPS], int box) {
-    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){EPOCHS_OP_KEYS[k], OP_COLORS[k], MARKER_CIRCLE, box};
+static void op_legend(LegendEntry legend[ARCH_N_OPS], LegendStyle style) {
+    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){EPOCHS_OP_KEYS[k], OP_COLORS[k], MARKER_CIRCLE, style};
 }
 
 int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {
@@ -137,7 +137,7 @@ int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, Pl
     Canvas c = canvas_new(w, h, CHART_WHITE);
     int scale = figure_scale(w, h, w / 3);
     LegendEntry legend[ARCH_N_OPS];
-    op_legend(legend, 0);
+    op_legend(legend, LEGEND_LINE);
     char title[200];
     snprintf(title, sizeof title, "%s: probability of each op on each edge, per search epoch", run->label);
     int top = chart_figure_header(&c, title, legend, ARCH_N_OPS, scale);
@@ -192,7 +192,7 @@ int plot_ops(const RunEpochs *run, const PlotOptions *opt, const char *png, Plot
     Canvas c = canvas_new(w, h, CHART_WHITE);
     int scale = figure_scale(w, h, w);
     LegendEntry legend[ARCH_N_OPS];
-    op_legend(legend, 1);
+    op_legend(legend, LEGEND_BOX);
     char title[200];
     snprintf(title, sizeof title, "%s: ops in the derived cell after each search epoch", run->label);
     int top = chart_figure_header(&c, title, legend, ARCH_N_OPS, scale);
