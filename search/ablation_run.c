@@ -89,7 +89,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 }
 
 /* The argument vector of one run: --resume when a checkpoint exists, else a fresh start. */
-static int run_argv(const AblationSpec *s, const AblationRunOptions *opt, const Run *r, char **argv, char store[][ABL_PATH + 300]) {
+static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const Run *r, char **argv, char store[][ABL_PATH + 300]) {
     int n = 0, k = 0, method, choice[ABL_MAX_SWITCHES];
 #define ARG(...) (snprintf(store[k], sizeof store[k], __VA_ARGS__), argv[n++] = store[k++])
     ARG("%s", opt->search_cmd);
@@ -116,7 +116,6 @@ static int run_argv(const AblationSpec *s, const AblationRunOptions *opt, const 
     ARG("--quiet");
 #undef ARG
     argv[n] = NULL;
-    return n;
 }
 
 static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run *r, int index, int total) {
