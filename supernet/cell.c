@@ -86,7 +86,10 @@ static const float *op_output(CellRun *r, int e, int j, int op) {
     }
 }
 
+static int is_zero_node(const CellRun *r, int j) { return r->a->x[j] == r->net->zero[r->stage]; }
+
 static void edge_forward(CellRun *r, const Selection *sel, int e, int j, MixList *m) {
+    if (is_zero_node(r, j)) return;
     if (sel->darts) {
         for (int op = OP_SKIP; op < ARCH_N_OPS; op++) mix_add(m, op_output(r, e, j, op), sel->w[e][op]);
         return;
@@ -144,7 +147,7 @@ static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const flo
     for (int e = first; e < first + i; e++) {
         int j = e - first;
         for (int op = OP_SKIP; op < ARCH_N_OPS; op++) {
-            if (!sel->darts && sel->ops[e] != op) continue;
+            if ((!sel->darts && sel->ops[e] != op) || is_zero_node(r, j)) continue; /* a zero output: dw += 0 */
             xs[k] = op == OP_SKIP ? r->a->x[j] : op == OP_POOL ? r->a->pool[j] : r->a->bn[e][conv_slot(op)];
             target_e[k] = e, target_op[k++] = op;
         }
@@ -177,38 +180,50 @@ static void conv_op_backward(CellRun *r, int e, int j, int slot, const float *dy
 
 static int uses_op(const Selection *sel, int e, int op) { return sel->darts || sel->ops[e] == op; }
 
-/* Adds to dnode[j] what reaches node j through edge e into node i. */
+/* Whether edge e (from node j) computed op in the forward pass. */
+static int ran_op(const CellRun *r, const Selection *sel, int e, int j, int op) {
+    return uses_op(sel, e, op) && !is_zero_node(r, j);
+}
+
+/* Adds to dnode[j] what reaches node j through edge e into node i; the first contribution to a node
+ * writes instead of adding (*written), so node gradients need no zeroing. */
 static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, const float *dpool,
-                          float *dnode_j) {
+                          float *dnode_j, int *written) {
     GradStore *g = &r->net->grad;
     const float *direct[2], *gated[2];
     float a[2], b[2];
     int nd = 0, ng = 0;
-    if (uses_op(sel, e, OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, OP_SKIP);
-    if (uses_op(sel, e, OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, OP_POOL);
+    if (ran_op(r, sel, e, j, OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, OP_SKIP);
+    if (ran_op(r, sel, e, j, OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, OP_POOL);
     for (int op = OP_CONV1; op <= OP_CONV3; op++)
-        if (uses_op(sel, e, op)) {
+        if (ran_op(r, sel, e, j, op)) {
             float w = edge_weight(sel, e, op);
             conv_op_backward(r, e, j, conv_slot(op), dy, w, g->drelu[r->stage][ng]);
             gated[ng] = g->drelu[r->stage][ng], b[ng++] = w;
         }
-    if (nd + ng) mix_relu_accumulate(dnode_j, 1, direct, a, nd, r->a->x[j], gated, b, ng, r->n);
+    if (nd + ng == 0) return;
+    mix_relu_accumulate(dnode_j, *written, direct, a, nd, r->a->x[j], gated, b, ng, r->n);
+    *written = 1;
 }
 
-static void node_backward(CellRun *r, const Selection *sel, int i, float *const *dnode) {
+static void node_backward(CellRun *r, const Selection *sel, int i, float *const *dnode, int *written) {
     const float *dy = dnode[i];
     int first = i * (i - 1) / 2, any_pool = 0;
     if (sel->has_w) edge_weight_grads(r, sel, i, dy);
-    for (int e = first; e < first + i; e++) any_pool |= uses_op(sel, e, OP_POOL);
+    for (int e = first; e < first + i; e++) any_pool |= ran_op(r, sel, e, e - first, OP_POOL);
     float *dpool = r->net->grad.dpool[r->stage];
     if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
-    for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first]);
+    for (int e = first; e < first + i; e++)
+        edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first], &written[e - first]);
 }
 
 void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a, float *dx0,
                    const float *dx3, const Selection *sel, int batch) {
     CellRun r = {net, ps, stage, batch, 1, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
     float *dnode[4] = {dx0, net->grad.dnode[stage][1], net->grad.dnode[stage][2], (float *)dx3};
-    for (int i = 0; i < 3; i++) vec_fill(dnode[i], 0.0f, r.n);
-    for (int i = 3; i >= 1; i--) node_backward(&r, sel, i, dnode);
+    int written[4] = {0, 0, 0, 1};
+    /* A node no gradient reached (its outgoing edges are all `none`) passes none on: skip it. */
+    for (int i = 3; i >= 1; i--)
+        if (written[i]) node_backward(&r, sel, i, dnode, written);
+    if (!written[0]) vec_fill(dx0, 0.0f, r.n);
 }
