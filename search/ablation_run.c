@@ -139,6 +139,8 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
         if (getppid() != parent) _exit(1); /* the parent died before prctl */
         dup2(fd, 1), dup2(fd, 2);
         close(fd);
+        /* Runs side by side on shared cores: spinning OpenMP threads would slow them all down. */
+        if (opt->jobs > 1) setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
         execv(argv[0], argv);
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);

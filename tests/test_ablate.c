@@ -256,7 +256,10 @@ static void test_leftover_child(void) {
     mkdir(pidfile, 0755);
     snprintf(pidfile, sizeof pidfile, "%s/left/runs/gdas-s7.pid", root);
     pid_t other = fork();
-    if (other == 0) {
+    if (other == 0) { /* its own process group, so that its sleep dies with it; no inherited output */
+        setpgid(0, 0);
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 1), dup2(null, 2);
         execl("/bin/sh", "sh", "-c", "sleep 60; true", "gdas-s7", (char *)NULL); /* $0 = the run's name */
         _exit(127);
     }
@@ -264,7 +267,7 @@ static void test_leftover_child(void) {
     write_text(pidfile, text);
     for (int i = 0; i < 2000 && !strstr(read_text_proc(other), "gdas-s7"); i++) nanosleep(&(struct timespec){0, 10000000}, NULL);
     CHECK(ablate("", args) == 2 && strstr(out, "still running as pid"), "leftover child: %s", out);
-    kill(other, SIGKILL);
+    kill(-other, SIGKILL);
     waitpid(other, NULL, 0);
     CHECK(ablate("", args) == 0 && strstr(out, "start  gdas-s7") && access(pidfile, F_OK) != 0, "after the leftover: %s", out);
 }
