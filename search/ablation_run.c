@@ -70,7 +70,7 @@ static void check_no_leftover(const Run *r) {
     unlink(path);
 }
 
-static void make_dirs(const char *path) {
+void ablation_make_dirs(const char *path) {
     char buf[ABL_PATH + 300];
     snprintf(buf, sizeof buf, "%s", path);
     for (char *p = buf + 1;; p++) {
@@ -196,7 +196,7 @@ static void catch_signals(void) {
 int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
     char runs_dir[ABL_PATH + 8];
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", opt->out_dir);
-    make_dirs(runs_dir);
+    ablation_make_dirs(runs_dir);
     lock_folder(opt->out_dir);
     catch_signals();
     int total = ablation_n_cells(s) * s->n_seeds, running = 0, failed = 0, next = 0;

@@ -272,6 +272,23 @@ static void test_leftover_child(void) {
     CHECK(ablate("", args) == 0 && strstr(out, "start  gdas-s7") && access(pidfile, F_OK) != 0, "after the leftover: %s", out);
 }
 
+/* The shipped ablations load (their quick profiles exist) and lay out their grids. */
+static void test_shipped_files(void) {
+    const char *src = getenv("SUPERNET_ROOT");
+    char args[1024], path[256];
+    snprintf(args, sizeof args, "%s/configs/ablations/bn-running-stats.cfg --out %s/shipped-bn --report-only", src ? src : "..", root);
+    CHECK(ablate("", args) == 0, "bn-running-stats: %s", out);
+    snprintf(path, sizeof path, "%s/shipped-bn/summary.md", root);
+    const char *md = read_text(path);
+    CHECK(strstr(md, "| darts-v1 | 0 | 0/3 |") && strstr(md, "| darts-v1 | 1 | 0/3 |") && strstr(md, "| gdas | 0 | 0/3 |") &&
+          strstr(md, "| gdas | 1 | 0/3 |"), "bn-running-stats grid: %s", md);
+    snprintf(args, sizeof args, "%s/configs/ablations/darts-order.cfg --out %s/shipped-order --report-only", src ? src : "..", root);
+    CHECK(ablate("", args) == 0, "darts-order: %s", out);
+    snprintf(path, sizeof path, "%s/shipped-order/summary.md", root);
+    md = read_text(path);
+    CHECK(strstr(md, "| darts-v1 | 0/3 |") && strstr(md, "| darts-v2 | 0/3 |"), "darts-order grid: %s", md);
+}
+
 int main(void) {
     char path[128];
     snprintf(root, sizeof root, "/tmp/sn_test_ablate_XXXXXX");
@@ -288,6 +305,7 @@ int main(void) {
     test_lock_and_errors();
     test_children_stop_with_ablate();
     test_leftover_child();
+    test_shipped_files();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
