@@ -19,6 +19,7 @@
 
 #include "atomic_file.h"
 #include "common.h"
+#include "epochs_csv.h"
 #include "optim.h"
 #include "plot.h"
 #include "run_log.h"
@@ -378,6 +379,30 @@ static void free_run(Run *r) {
     config_free(&r->config);
 }
 
+/* A resumed run whose last epoch is already checkpointed: it was stopped before or while writing its
+ * summary. The summary comes from the last record of epochs.csv (the same values the run printed). */
+static void finish_completed_run(Run *r, EpochRecord *rec) {
+    char path[4200], err[512];
+    RunEpochs log;
+    file_in_run(path, sizeof path, r, "summary.json");
+    if (access(path, F_OK) == 0) {
+        printf("%s: the run has already finished all %d epochs; nothing to do\n", r->dir, r->config.c.epochs);
+        free_run(r);
+        return;
+    }
+    if (epochs_csv_read(r->dir, &log, err, sizeof err) != 0) sn_die(SN_EXIT_USAGE, "%s", err);
+    if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/epochs.csv: no final record", r->dir);
+    const EpochRow *last = &log.rec[log.n - 1];
+    rec->epoch = last->epoch;
+    rec->arch = arch_from_code(last->code);
+    rec->index = table_index_of_code(r->table, last->code);
+    for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = last->acc[k];
+    run_epochs_free(&log);
+    write_summary(r, rec);
+    print_summary(r, rec);
+    free_run(r);
+}
+
 int search_weight_sharing(const DriverArgs *a) {
     Run r;
     memset(&r, 0, sizeof r);
@@ -388,9 +413,12 @@ int search_weight_sharing(const DriverArgs *a) {
     if (a->resume) resume_run(&r, a);
     else start_run(&r, a);
     r.progress = !a->quiet && isatty(STDERR_FILENO);
-    if (r.start_epoch >= r.config.c.epochs) sn_die(SN_EXIT_USAGE, "%s: the run has already finished all %d epochs", r.dir, r.config.c.epochs);
     EpochRecord rec;
     memset(&rec, 0, sizeof rec);
+    if (r.start_epoch >= r.config.c.epochs) {
+        finish_completed_run(&r, &rec);
+        return 0;
+    }
     for (int e = r.start_epoch; e < r.config.c.epochs; e++) {
         StepStats st;
         EpochReport rep;
