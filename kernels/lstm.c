@@ -1,12 +1,12 @@
 /* lstm.c: multi-layer LSTM step forward and backward (see lstm.h). Sizes are small (the ENAS controller:
- * batch 1, hidden 32), so the pointwise parts are plain loops; the four products per layer go to BLIS. */
+ * batch 1, hidden 32), so the pointwise parts are plain loops and the four products per layer go to
+ * BLIS on the calling thread (linear_serial.h). */
 #include "lstm.h"
 
-#include <blis.h>
 #include <math.h>
 #include <string.h>
 
-#include "linear.h"
+#include "linear_serial.h"
 
 static int layer_input(int input, int hidden, int layer) { return layer == 0 ? input : hidden; }
 
@@ -28,13 +28,6 @@ LstmLayerOffsets lstm_layer_offsets(int input, int hidden, int layer) {
 size_t lstm_scratch_floats(int batch, int hidden) { return (size_t)7 * batch * hidden; }
 
 static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
-
-/* y (batch x out) += x (batch x in) w^T, w stored (out x in). */
-static void gemm_xwt_acc(float *y, const float *x, const float *w, int batch, int in, int out) {
-    float one = 1.0f;
-    bli_sgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, batch, out, in, &one, (float *)x, in, 1, (float *)w, 1, in, &one,
-              y, out, 1);
-}
 
 /* Pre-activations -> activated gates in place, then the new cell and hidden state of one layer. */
 static void cell_pointwise(float *h, float *c, float *gates, const float *c_prev, int batch, int hidden) {
@@ -61,8 +54,8 @@ void lstm_forward_step(float *h, float *c, float *gates, const float *x, const f
         float *pre = gates + l * state * 4;
         for (int n = 0; n < batch; n++)
             for (size_t j = 0; j < g4; j++) pre[n * g4 + j] = params[o.b_ih + j] + params[o.b_hh + j];
-        gemm_xwt_acc(pre, xl, params + o.w_ih, batch, in, 4 * hidden);
-        gemm_xwt_acc(pre, h_prev + l * state, params + o.w_hh, batch, hidden, 4 * hidden);
+        linear_serial_forward_acc(pre, xl, params + o.w_ih, batch, in, 4 * hidden);
+        linear_serial_forward_acc(pre, h_prev + l * state, params + o.w_hh, batch, hidden, 4 * hidden);
         cell_pointwise(h + l * state, c + l * state, pre, c_prev + l * state, batch, hidden);
     }
 }
@@ -106,9 +99,9 @@ void lstm_backward_step(float *dx, float *dh_prev, float *dc_prev, float *dparam
             memset(dx_layer, 0, sizeof(float) * state);
             dxl = dx_layer;
         }
-        linear_backward(dxl, dparams + o.w_ih, dparams + o.b_ih, dpre, l == 0 ? x : h + (l - 1) * state,
+        linear_serial_backward(dxl, dparams + o.w_ih, dparams + o.b_ih, dpre, l == 0 ? x : h + (l - 1) * state,
                         params + o.w_ih, batch, in, 4 * hidden);
-        linear_backward(dh_prev + l * state, dparams + o.w_hh, dparams + o.b_hh, dpre, h_prev + l * state,
+        linear_serial_backward(dh_prev + l * state, dparams + o.w_hh, dparams + o.b_hh, dpre, h_prev + l * state,
                         params + o.w_hh, batch, hidden, 4 * hidden);
         if (l > 0) memcpy(dfrom_above, dx_layer, sizeof(float) * state);
     }

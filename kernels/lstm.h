@@ -1,6 +1,7 @@
 /*
  * lstm.h: one time step of a multi-layer LSTM (torch.nn.LSTM semantics) and its backward, for
- * back-propagation through time driven by the caller. Matrix products run on BLIS sgemm.
+ * back-propagation through time driven by the caller. Matrix products run on BLIS sgemm on the
+ * calling thread (linear_serial.h).
  *
  * Per layer l, with input x_l (x for l = 0, the same step's h of layer l - 1 otherwise):
  *   pre = x_l W_ih^T + b_ih + h_prev W_hh^T + b_hh          (batch, 4 hidden), gate blocks i, f, g, o

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "linear.h"
+#include "linear_serial.h"
 #include "lstm.h"
 #include "softmax.h"
 
@@ -110,7 +110,8 @@ static void step_forward(const EnasController *c, EnasSample *s, int e) {
     lstm_forward_step(s->h[e + 1], s->c[e + 1], s->gates[e], s->x[e], s->h[e], s->c[e], p + OFF_LSTM, 1, H, H,
                       ENAS_LAYERS);
     float z[OPS];
-    linear_forward(z, s->h[e + 1] + (ENAS_LAYERS - 1) * H, p + OFF_PRED_W, p + OFF_PRED_B, 1, H, OPS);
+    memcpy(z, p + OFF_PRED_B, sizeof z);
+    linear_serial_forward_acc(z, s->h[e + 1] + (ENAS_LAYERS - 1) * H, p + OFF_PRED_W, 1, H, OPS);
     for (int k = 0; k < OPS; k++)
         s->logits[e][k] = (float)(c->cfg.tanh_constant * tanh(z[k] / c->cfg.temperature));
     log_softmax_forward(s->logp[e], s->logits[e], 1, OPS);
@@ -196,7 +197,7 @@ void enas_controller_backward(EnasController *c, const EnasSample *s, double coe
         float dz[OPS], dh_prev[ENAS_LAYERS * H] = {0}, dc_prev[ENAS_LAYERS * H] = {0}, dx[H] = {0};
         head_grad(dz, c, s, e, coef_logp, coef_entropy);
         const float *top = s->h[e + 1] + (ENAS_LAYERS - 1) * H;
-        linear_backward(dh + (ENAS_LAYERS - 1) * H, g + OFF_PRED_W, g + OFF_PRED_B, dz, top, p + OFF_PRED_W, 1, H, OPS);
+        linear_serial_backward(dh + (ENAS_LAYERS - 1) * H, g + OFF_PRED_W, g + OFF_PRED_B, dz, top, p + OFF_PRED_W, 1, H, OPS);
         lstm_backward_step(dx, dh_prev, dc_prev, g + OFF_LSTM, c->scratch, dh, dc, s->x[e], s->h[e + 1], s->c[e + 1],
                            s->gates[e], s->h[e], s->c[e], p + OFF_LSTM, 1, H, H, ENAS_LAYERS);
         float *dinput = e == 0 ? g + OFF_INPUT : g + OFF_EMBD + (size_t)s->arch.op[e - 1] * H;
