@@ -11,6 +11,27 @@ static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static void *scratch;        /* shared by every primitive; they run one at a time */
 static size_t scratch_bytes;
+static int profiling;
+static DnnlProfile profile;
+
+const char *const PROFILE_SLOT_NAMES[PROF_SLOTS] = {
+    "conv forward", "conv backward-data", "conv backward-weights", "batch norm forward", "batch norm backward",
+    "avg pool forward", "avg pool backward", "reorder (weights)"};
+
+void dnnl_profile_enable(int on) { profiling = on; }
+void dnnl_profile_reset(void) { memset(&profile, 0, sizeof profile); }
+DnnlProfile dnnl_profile_get(void) { return profile; }
+
+/* The slot of a primitive, from the description its creator gave ("conv ... backward-data"). */
+static ProfileSlot classify(const char *what) {
+    int backward = strstr(what, "backward") != NULL;
+    if (strstr(what, "reorder")) return PROF_REORDER;
+    if (strncmp(what, "conv", 4) == 0)
+        return strstr(what, "backward-data") ? PROF_CONV_BACKWARD_DATA
+             : strstr(what, "backward-weights") ? PROF_CONV_BACKWARD_WEIGHTS : PROF_CONV_FORWARD;
+    if (strncmp(what, "batch norm", 10) == 0) return backward ? PROF_BN_BACKWARD : PROF_BN_FORWARD;
+    return backward ? PROF_POOL_BACKWARD : PROF_POOL_FORWARD;
+}
 
 void sn_dnnl_fail(const char *file, int line, const char *call, dnnl_status_t status) {
     sn_fatal(file, line, "%s failed with oneDNN status %d", call, (int)status);
@@ -41,6 +62,7 @@ static dnnl_memory_t memory_for(const dnnl_memory_desc_t *md) {
  * memory object per argument. */
 static void finish_prim(DnnlPrim *p, const char *what, const int *arg_ids, int n_args) {
     const char *impl = dnnl_prim_impl(p);
+    p->slot = classify(what);
     if (strncmp(impl, "ref", 3) == 0)
         sn_die(EXIT_FAILURE, "oneDNN has only its slow reference implementation '%s' for %s "
                "(activations must be nChw16c with a multiple of 16 channels)", impl, what);
@@ -87,8 +109,10 @@ void dnnl_prim_create_reorder(DnnlPrim *p, const dnnl_memory_desc_t *from, const
 void dnnl_prim_exec(DnnlPrim *p, void *const *data) {
     for (int i = 0; i < p->n_args - 1; i++) DNNL_CHECK(dnnl_memory_set_data_handle(p->args[i].memory, data[i]));
     DNNL_CHECK(dnnl_memory_set_data_handle(p->args[p->n_args - 1].memory, scratch));
+    double t0 = profiling ? sn_now() : 0.0;
     DNNL_CHECK(dnnl_primitive_execute(p->prim, stream, p->n_args, p->args));
     DNNL_CHECK(dnnl_stream_wait(stream));
+    if (profiling) profile.seconds[p->slot] += sn_now() - t0, profile.calls[p->slot]++;
 }
 
 const dnnl_memory_desc_t *dnnl_prim_md(const DnnlPrim *p, int arg_id) {

@@ -8,6 +8,8 @@
  */
 #include "elementwise.h"
 
+#include <string.h>
+
 #include "common.h"
 
 #define REDUCE_CHUNKS 64
@@ -110,21 +112,31 @@ double vec_sum(const float *x, size_t n) { return chunked_dot(x, NULL, n); }
  * Fused mixed-op passes */
 
 /* y[i .. i + width) of the mixed-op sum, input by input, so each inner loop runs along contiguous floats. */
-static inline void mix_forward_block(float *y, const float *const *xs, const float *w, int k, size_t i, int width) {
-    float acc[LANES];
-    for (int j = 0; j < width; j++) acc[j] = w[0] * xs[0][i + j];
-    for (int q = 1; q < k; q++)
-        for (int j = 0; j < width; j++) acc[j] += w[q] * xs[q][i + j];
-    for (int j = 0; j < width; j++) y[i + j] = acc[j];
+/* Many-input passes work through the arrays in blocks of BLOCK floats: each input is streamed once
+ * from memory into simple, vectorisable loops over an L1-resident accumulator, instead of one loop
+ * whose body walks a variable number of arrays (which compilers turn into gathers or scalar code). */
+#define BLOCK 2048
+
+static inline void block_axpy(float *restrict acc, float a, const float *restrict x, size_t len) {
+    for (size_t i = 0; i < len; i++) acc[i] += a * x[i];
+}
+
+static inline void block_scale(float *restrict acc, float a, const float *restrict x, size_t len) {
+    for (size_t i = 0; i < len; i++) acc[i] = a * x[i];
 }
 
 void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t n) {
     SN_ASSERT(k >= 1 && k <= SN_MIX_MAX, "mix_forward: %d inputs (1..%d)", k, SN_MIX_MAX);
     for (int q = 0; q < k; q++) SN_ASSERT(xs[q], "mix_forward: input %d is NULL", q);
-    size_t blocks = n / LANES;
+    size_t blocks = (n + BLOCK - 1) / BLOCK;
 #pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
-    for (size_t b = 0; b < blocks; b++) mix_forward_block(y, xs, w, k, b * LANES, LANES);
-    mix_forward_block(y, xs, w, k, blocks * LANES, (int)(n - blocks * LANES));
+    for (size_t b = 0; b < blocks; b++) {
+        size_t lo = b * BLOCK, len = n - lo < BLOCK ? n - lo : BLOCK;
+        float acc[BLOCK]; /* y may alias an input: it is written only after every input was read */
+        block_scale(acc, w[0], xs[0] + lo, len);
+        for (int q = 1; q < k; q++) block_axpy(acc, w[q], xs[q] + lo, len);
+        memcpy(y + lo, acc, len * sizeof(float));
+    }
 }
 
 /* One block of `width` (<= LANES) elements at offset i of the fused backward; inlined with width =
@@ -161,24 +173,21 @@ void mix_backward(float *const *dxs, double *dw, const float *dy, const float *c
     }
 }
 
-/* One block of `width` (<= LANES) elements of mix_relu_accumulate; lane loops vectorise. */
-static inline void mix_relu_block(float *dx, int accumulate, const float *const *xs, const float *a, int nx,
-                                  const float *gate, const float *const *ys, const float *b, int ny, size_t i,
-                                  int width) {
-    float direct[LANES], gated[LANES];
-    for (int j = 0; j < width; j++) direct[j] = accumulate ? dx[i + j] : 0.0f, gated[j] = 0.0f;
-    for (int q = 0; q < nx; q++)
-        for (int j = 0; j < width; j++) direct[j] += a[q] * xs[q][i + j];
-    for (int r = 0; r < ny; r++)
-        for (int j = 0; j < width; j++) gated[j] += b[r] * ys[r][i + j];
-    for (int j = 0; j < width; j++) dx[i + j] = gate[i + j] > 0.0f ? direct[j] + gated[j] : direct[j];
-}
-
 void mix_relu_accumulate(float *dx, int accumulate, const float *const *xs, const float *a, int nx, const float *gate,
                          const float *const *ys, const float *b, int ny, size_t n) {
     SN_ASSERT(nx >= 0 && nx <= SN_MIX_MAX && ny >= 0 && ny <= SN_MIX_MAX, "mix_relu_accumulate: %d + %d inputs", nx, ny);
-    size_t blocks = n / LANES;
+    size_t blocks = (n + BLOCK - 1) / BLOCK;
 #pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
-    for (size_t blk = 0; blk < blocks; blk++) mix_relu_block(dx, accumulate, xs, a, nx, gate, ys, b, ny, blk * LANES, LANES);
-    mix_relu_block(dx, accumulate, xs, a, nx, gate, ys, b, ny, blocks * LANES, (int)(n - blocks * LANES));
+    for (size_t blk = 0; blk < blocks; blk++) {
+        size_t lo = blk * BLOCK, len = n - lo < BLOCK ? n - lo : BLOCK;
+        float direct[BLOCK], gated[BLOCK];
+        if (accumulate) memcpy(direct, dx + lo, len * sizeof(float));
+        else memset(direct, 0, len * sizeof(float));
+        memset(gated, 0, len * sizeof(float));
+        for (int q = 0; q < nx; q++) block_axpy(direct, a[q], xs[q] + lo, len);
+        for (int r = 0; r < ny; r++) block_axpy(gated, b[r], ys[r] + lo, len);
+        const float *g = gate + lo;
+        float *out = dx + lo;
+        for (size_t i = 0; i < len; i++) out[i] = direct[i] + (g[i] > 0.0f ? gated[i] : 0.0f);
+    }
 }

@@ -15,9 +15,12 @@ typedef struct {
     int threads;      /* OpenMP threads */
     int json;         /* print JSON instead of a table */
     const char *data; /* dataset folder for modes that read data; NULL = embedded default */
+    int profile;      /* network modes: time per oneDNN primitive kind */
+    const char *arch; /* eval mode: the cell evaluated (NAS-Bench-201 string or 6-digit code) */
 } BenchArgs;
 
 void bench_kernels(const BenchArgs *args); /* GEMM and convolution GFLOP/s */
 void bench_data(const BenchArgs *args);    /* input pipeline images/s for the search pairing */
+void bench_net(const BenchArgs *args);     /* supernet training steps (darts, gdas, discrete) or evaluation */
 
 #endif

@@ -13,20 +13,27 @@ typedef struct {
 } BenchMode;
 
 static const BenchMode BENCH_MODES[] = {
+    {"darts", bench_net},
+    {"gdas", bench_net},
+    {"discrete", bench_net},
+    {"eval", bench_net},
     {"kernels", bench_kernels},
     {"data", bench_data},
 };
 #define N_BENCH_MODES ((int)(sizeof BENCH_MODES / sizeof BENCH_MODES[0]))
 
 int cmd_bench(int argc, char **argv) {
-    BenchArgs a = {.mode = "kernels", .batch = 64, .steps = 20, .threads = omp_get_max_threads(), .json = 0, .data = NULL};
+    BenchArgs a = {.mode = "darts", .batch = 64, .steps = 20, .threads = omp_get_max_threads(), .json = 0, .data = NULL,
+                   .profile = 0, .arch = "333333"};
     const CliOption options[] = {
-        {"--mode", CLI_CHOICE, &a.mode, "what to time", "kernels|data", 0, 0},
+        {"--mode", CLI_CHOICE, &a.mode, "what to time", "darts|gdas|discrete|eval|kernels|data", 0, 0},
         {"--batch", CLI_INT, &a.batch, "images per step", NULL, 1, 65536},
         {"--steps", CLI_INT, &a.steps, "timed steps after the warm-up", NULL, 1, 1000000},
         {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
         {"--json", CLI_FLAG, &a.json, "print one JSON object instead of a table", NULL, 0, 0},
         {"--data", CLI_STRING, &a.data, "dataset folder (modes that read data)", NULL, 0, 0},
+        {"--profile", CLI_FLAG, &a.profile, "network modes: time per oneDNN primitive kind", NULL, 0, 0},
+        {"--arch", CLI_STRING, &a.arch, "eval mode: the cell (string or 6-digit code)", NULL, 0, 0},
     };
     const CliSpec spec = {"bench", "Time the engine's building blocks and report throughput.", "[options]",
                           options, (int)(sizeof options / sizeof options[0]), 0, 0};

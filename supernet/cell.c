@@ -86,7 +86,10 @@ static const float *op_output(CellRun *r, int e, int j, int op) {
     }
 }
 
+static int is_zero_node(const CellRun *r, int j) { return r->a->x[j] == r->net->zero[r->stage]; }
+
 static void edge_forward(CellRun *r, const Selection *sel, int e, int j, MixList *m) {
+    if (is_zero_node(r, j)) return;
     if (sel->darts) {
         for (int op = OP_SKIP; op < ARCH_N_OPS; op++) mix_add(m, op_output(r, e, j, op), sel->w[e][op]);
         return;
@@ -144,7 +147,7 @@ static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const flo
     for (int e = first; e < first + i; e++) {
         int j = e - first;
         for (int op = OP_SKIP; op < ARCH_N_OPS; op++) {
-            if (!sel->darts && sel->ops[e] != op) continue;
+            if ((!sel->darts && sel->ops[e] != op) || is_zero_node(r, j)) continue; /* a zero output: dw += 0 */
             xs[k] = op == OP_SKIP ? r->a->x[j] : op == OP_POOL ? r->a->pool[j] : r->a->bn[e][conv_slot(op)];
             target_e[k] = e, target_op[k++] = op;
         }
@@ -177,6 +180,11 @@ static void conv_op_backward(CellRun *r, int e, int j, int slot, const float *dy
 
 static int uses_op(const Selection *sel, int e, int op) { return sel->darts || sel->ops[e] == op; }
 
+/* Whether edge e (from node j) computed op in the forward pass. */
+static int ran_op(const CellRun *r, const Selection *sel, int e, int j, int op) {
+    return uses_op(sel, e, op) && !is_zero_node(r, j);
+}
+
 /* Adds to dnode[j] what reaches node j through edge e into node i. */
 static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, const float *dpool,
                           float *dnode_j) {
@@ -184,10 +192,10 @@ static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const 
     const float *direct[2], *gated[2];
     float a[2], b[2];
     int nd = 0, ng = 0;
-    if (uses_op(sel, e, OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, OP_SKIP);
-    if (uses_op(sel, e, OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, OP_POOL);
+    if (ran_op(r, sel, e, j, OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, OP_SKIP);
+    if (ran_op(r, sel, e, j, OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, OP_POOL);
     for (int op = OP_CONV1; op <= OP_CONV3; op++)
-        if (uses_op(sel, e, op)) {
+        if (ran_op(r, sel, e, j, op)) {
             float w = edge_weight(sel, e, op);
             conv_op_backward(r, e, j, conv_slot(op), dy, w, g->drelu[r->stage][ng]);
             gated[ng] = g->drelu[r->stage][ng], b[ng++] = w;
@@ -199,7 +207,7 @@ static void node_backward(CellRun *r, const Selection *sel, int i, float *const 
     const float *dy = dnode[i];
     int first = i * (i - 1) / 2, any_pool = 0;
     if (sel->has_w) edge_weight_grads(r, sel, i, dy);
-    for (int e = first; e < first + i; e++) any_pool |= uses_op(sel, e, OP_POOL);
+    for (int e = first; e < first + i; e++) any_pool |= ran_op(r, sel, e, e - first, OP_POOL);
     float *dpool = r->net->grad.dpool[r->stage];
     if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
     for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first]);

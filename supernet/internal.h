@@ -18,7 +18,6 @@
 #define N_STAGES 3
 #define N_REDUCE 2
 #define MAX_PLAN_SETS 8
-#define MAX_TENSORS 512
 
 /* A NetSelection copied and checked: which path, which ops, which edge weights. */
 typedef struct {
@@ -118,7 +117,7 @@ struct Supernet {
 
     float *weights, *grads, *stats;   /* flat arrays (weights and grads share a layout) */
     size_t weights_floats, stats_floats, num_weights;
-    Tensor tensors[MAX_TENSORS];
+    Tensor *tensors;
     int num_tensors;
 
     /* parameter views */

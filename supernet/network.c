@@ -37,7 +37,7 @@ Supernet *supernet_create(const SupernetConfig *cfg) {
 void supernet_free(Supernet *net) {
     if (!net) return;
     plans_free(net);
-    sn_free(net->weights), sn_free(net->grads), sn_free(net->stats), sn_free(net->cells);
+    sn_free(net->weights), sn_free(net->grads), sn_free(net->stats), sn_free(net->cells), sn_free(net->tensors);
     sn_free(net->train.cells), sn_free(net->eval.cells), sn_free(net->memory);
     sn_free(net);
 }

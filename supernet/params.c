@@ -12,6 +12,7 @@
 typedef struct {
     Supernet *net;
     size_t weight_floats, stat_floats;
+    int tensors;
     int counting;
 } Builder;
 
@@ -22,9 +23,9 @@ static float *add_tensor(Builder *b, TensorKind kind, ConvPlan *layout, InitKind
     size_t storage = layout ? conv_weight_floats(layout) : count;
     size_t *used = kind == TENSOR_WEIGHT ? &b->weight_floats : &b->stat_floats;
     float *p = NULL;
+    b->tensors++;
     if (!b->counting) {
         Supernet *net = b->net;
-        SN_ASSERT(net->num_tensors < MAX_TENSORS, "more than %d tensors", MAX_TENSORS);
         p = (kind == TENSOR_WEIGHT ? net->weights : net->stats) + *used;
         Tensor *t = &net->tensors[net->num_tensors++];
         va_list ap;
@@ -113,7 +114,7 @@ static void lay_out(Builder *b) {
 }
 
 void params_build(Supernet *net) {
-    Builder b = {net, 0, 0, 1};
+    Builder b = {net, 0, 0, 0, 1};
     net->cells = sn_alloc(sizeof(CellParams) * N_STAGES * (size_t)net->cfg.cells);
     lay_out(&b);
     net->weights_floats = b.weight_floats;
@@ -121,7 +122,8 @@ void params_build(Supernet *net) {
     net->weights = sn_alloc(b.weight_floats * sizeof(float));
     net->grads = sn_alloc(b.weight_floats * sizeof(float));
     net->stats = sn_alloc((b.stat_floats ? b.stat_floats : 1) * sizeof(float));
-    b = (Builder){net, 0, 0, 0};
+    net->tensors = sn_alloc(sizeof(Tensor) * (size_t)b.tensors);
+    b = (Builder){net, 0, 0, 0, 0};
     lay_out(&b);
 }
 
@@ -158,22 +160,34 @@ int supernet_find_tensor(const Supernet *net, const char *name) {
     return -1;
 }
 
-void supernet_tensor_get(Supernet *net, int index, float *out) {
+/* Where tensor `index` lives in `flat` (an array laid out like the weights, or the stats). */
+static float *locate(Supernet *net, int index, const float *flat) {
     const Tensor *t = &net->tensors[index];
-    if (t->layout) conv_weight_export(t->layout, out, t->data);
-    else memcpy(out, t->data, t->info.count * sizeof(float));
+    if (!flat) return t->data;
+    SN_ASSERT(t->info.kind == TENSOR_WEIGHT, "%s is not laid out like the weights", t->info.name);
+    return (float *)flat + (t->data - net->weights);
 }
 
-void supernet_tensor_set(Supernet *net, int index, const float *in) {
+static void export_tensor(Supernet *net, int index, const float *src, float *out) {
     const Tensor *t = &net->tensors[index];
-    if (t->layout) conv_weight_import(t->layout, t->data, in);
-    else memcpy(t->data, in, t->info.count * sizeof(float));
+    if (t->layout) conv_weight_export(t->layout, out, src);
+    else memcpy(out, src, t->info.count * sizeof(float));
 }
 
-void supernet_tensor_get_grad(Supernet *net, int index, float *out) {
+static void import_tensor(Supernet *net, int index, float *dst, const float *in) {
     const Tensor *t = &net->tensors[index];
-    SN_ASSERT(t->info.kind == TENSOR_WEIGHT, "%s has no gradient", t->info.name);
-    const float *grad = grad_of(net, t->data);
-    if (t->layout) conv_weight_export(t->layout, out, grad);
-    else memcpy(out, grad, t->info.count * sizeof(float));
+    if (t->layout) conv_weight_import(t->layout, dst, in);
+    else memcpy(dst, in, t->info.count * sizeof(float));
+}
+
+void supernet_tensor_get(Supernet *net, int index, float *out) { export_tensor(net, index, locate(net, index, NULL), out); }
+void supernet_tensor_set(Supernet *net, int index, const float *in) { import_tensor(net, index, locate(net, index, NULL), in); }
+void supernet_tensor_get_grad(Supernet *net, int index, float *out) { supernet_flat_get(net, index, net->grads, out); }
+
+void supernet_flat_get(Supernet *net, int index, const float *flat, float *out) {
+    export_tensor(net, index, locate(net, index, flat), out);
+}
+
+void supernet_flat_set(Supernet *net, int index, float *flat, const float *in) {
+    import_tensor(net, index, locate(net, index, flat), in);
 }

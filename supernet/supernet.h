@@ -100,5 +100,9 @@ int supernet_find_tensor(const Supernet *net, const char *name); /* index, or -1
 void supernet_tensor_get(Supernet *net, int index, float *out);       /* count floats, PyTorch order */
 void supernet_tensor_set(Supernet *net, int index, const float *in);
 void supernet_tensor_get_grad(Supernet *net, int index, float *out); /* a weight's gradient */
+/* The same for any flat array laid out like the weights (an optimizer's momentum, say); index must
+ * name a weight tensor. */
+void supernet_flat_get(Supernet *net, int index, const float *flat, float *out);
+void supernet_flat_set(Supernet *net, int index, float *flat, const float *in);
 
 #endif

@@ -2,8 +2,8 @@
  * test_supernet_reference.c: the C supernet against an independent PyTorch implementation
  * (tests/reference/make_supernet_fixture.py, run once in float64; its output is the committed fixture).
  * Same weights and batch; compared: logits, loss, d alpha and every weight gradient, for the DARTS,
- * GDAS and discrete training passes, and the logits of an evaluation pass after running statistics
- * moved. Tolerance: max |c - ref| <= 1e-4 * max |ref| per tensor (float32 engine vs float64 reference).
+ * GDAS and discrete training passes (one of them with an all-`none` node, whose outgoing ops the
+ * engine skips), and the logits of an evaluation pass after running statistics moved. Tolerance: max |c - ref| <= 1e-4 * max |ref| per tensor (float32 engine vs float64 reference).
  */
 #include <math.h>
 #include <string.h>
@@ -124,25 +124,27 @@ static void check_gdas(const Batch *b) {
     supernet_free(net);
 }
 
-static Arch fixture_arch(void) {
+static Arch fixture_arch(const char *tag) {
+    char name[64];
     Arch arch;
-    for (int e = 0; e < 6; e++) arch.op[e] = (uint8_t)need("discrete.arch")->data[e];
+    snprintf(name, sizeof name, "%s.arch", tag);
+    for (int e = 0; e < 6; e++) arch.op[e] = (uint8_t)need(name)->data[e];
     return arch;
 }
 
-static void check_discrete(const Batch *b) {
+static void check_discrete(const Batch *b, const char *tag) {
     Supernet *net = make_net();
-    Arch arch = fixture_arch();
+    Arch arch = fixture_arch(tag);
     double loss = supernet_forward(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL);
     supernet_backward(net, NULL);
-    compare_pass(net, "discrete", loss);
-    compare_weight_grads(net, "discrete");
+    compare_pass(net, tag, loss);
+    compare_weight_grads(net, tag);
     supernet_free(net);
 }
 
 static void check_eval(const Batch *b) {
     Supernet *net = make_net();
-    Arch arch = fixture_arch();
+    Arch arch = fixture_arch("discrete");
     supernet_forward(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL);
     float logits[40];
     supernet_evaluate(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL, logits);
@@ -156,7 +158,8 @@ int main(void) {
         Batch b = load_batch();
         check_darts(&b);
         check_gdas(&b);
-        check_discrete(&b);
+        check_discrete(&b, "discrete");
+        check_discrete(&b, "zeronode");
         check_eval(&b);
     }
     fixture_free(&fx);

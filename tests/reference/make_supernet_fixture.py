@@ -7,6 +7,7 @@ and records, for the same weights and batch:
   darts     training forward/backward with softmax(alpha) edge weights: logits, loss, d alpha, all weight grads
   gdas      training forward/backward with a given Gumbel draw (tau 10), hard one-hot straight-through
   discrete  training forward/backward of a fixed architecture
+  zeronode  the same for a cell whose node 1 is all-`none` (the engine skips the ops leaving it)
   eval      after the discrete training forward (which moves the running statistics), an evaluation
             forward: non-cell BNs use running statistics, cell BNs batch statistics
 Tensor names match the C engine's (supernet_find_tensor). Output: supernet_fixture.bin
@@ -175,9 +176,12 @@ def main(path):
     fixture["images"], fixture["labels"] = images, labels.to(DT)
     fixture["alpha"], fixture["gumbel"], fixture["tau"] = alpha, gumbel, torch.tensor([10.0], dtype=DT)
     fixture["discrete.arch"] = torch.tensor(ops, dtype=DT)
+    zero_ops = [NONE, CONV3, SKIP, CONV1, POOL, CONV3]
+    fixture["zeronode.arch"] = torch.tensor(zero_ops, dtype=DT)
     fixture.update(run_training("darts", images, labels, base, "darts", alpha=alpha))
     fixture.update(run_training("gdas", images, labels, base, "gdas", alpha=alpha, gumbel=gumbel, tau=10.0))
     fixture.update(run_training("discrete", images, labels, base, "discrete", ops=ops))
+    fixture.update(run_training("zeronode", images, labels, base, "discrete", ops=zero_ops))
     with torch.no_grad():
         stats = running_stats()
         network(images, base, stats, True, "discrete", ops=ops)  # moves the running statistics

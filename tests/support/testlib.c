@@ -1,7 +1,12 @@
 /* testlib.c: see testlib.h. */
+#define _POSIX_C_SOURCE 200809L
 #include "testlib.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 float *random_array(size_t n, Rng *rng, double lo, double hi) {
     float *a = sn_alloc(n * sizeof(float));
@@ -40,4 +45,27 @@ double dot_double(const float *a, const float *b, size_t n) {
     double s = 0;
     for (size_t i = 0; i < n; i++) s += (double)a[i] * b[i];
     return s;
+}
+
+int run_in_child(void (*fn)(void *arg), void *arg, char *err, size_t err_len) {
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], 2);
+        fn(arg);
+        _exit(0);
+    }
+    close(fds[1]);
+    size_t used = 0;
+    ssize_t got;
+    while (used + 1 < err_len && (got = read(fds[0], err + used, err_len - 1 - used)) > 0) used += (size_t)got;
+    err[used] = '\0';
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

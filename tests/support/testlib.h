@@ -18,4 +18,9 @@ double fd_directional(double (*loss)(void *ctx), void *ctx, float *x, const floa
 
 double dot_double(const float *a, const float *b, size_t n);
 
+/* Runs fn(arg) in a child process; returns its exit status (-1 if it did not exit normally) and
+ * what it wrote to stderr (NUL-terminated, at most err_len - 1 bytes). libgomp's thread pool does
+ * not survive fork: a test that forks after parallel work runs with one OpenMP thread. */
+int run_in_child(void (*fn)(void *arg), void *arg, char *err, size_t err_len);
+
 #endif
