@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "elementwise.h"
 #include "linear_serial.h"
 #include "lstm.h"
 #include "softmax.h"
@@ -239,7 +240,8 @@ EnasFeedback enas_controller_feedback(EnasController *c, const EnasSample *s, do
     if (++c->pending == c->cfg.num_aggregate) {
         float *grads[1] = {c->grads};
         size_t sizes[1] = {N_PARAMS};
-        f.grad_norm = clip_grad_norm(grads, sizes, 1, c->cfg.grad_clip);
+        f.grad_norm = c->cfg.grad_clip > 0 ? clip_grad_norm(grads, sizes, 1, c->cfg.grad_clip)
+                                           : sqrt(vec_dot(c->grads, c->grads, N_PARAMS));
         adam_step(c->params, c->adam_m, c->adam_v, c->grads, N_PARAMS, c->cfg.adam, ++c->adam_step);
         memset(c->grads, 0, N_PARAMS * sizeof(float));
         c->pending = 0;

@@ -22,7 +22,7 @@
  *   canonical mode (REFERENCE 12.4): R is a constant; the stored baseline starts at 0 and moves with
  *     every sample, B <- B - (1 - d)(B - R), before b = B is used (as TensorFlow ENAS does).
  *   loss = -(sum log p)(R - b) / n, gradients accumulated; every n samples: clip the controller's
- *   gradient norm to grad_clip, one Adam step (no weight decay), zero the gradient.
+ *   gradient norm to grad_clip (if > 0), one Adam step (no weight decay), zero the gradient.
  */
 #ifndef SN_ENAS_CONTROLLER_H
 #define SN_ENAS_CONTROLLER_H
@@ -44,7 +44,7 @@ typedef struct {
     double entropy_weight; /* 1e-4 */
     double baseline_decay; /* 0.99 */
     int num_aggregate;     /* 20 samples per Adam step */
-    double grad_clip;      /* 5 */
+    double grad_clip;      /* 5; 0: no clipping */
     AdamConfig adam;       /* lr 1e-3, betas (0, 0.999), eps 1e-3, no weight decay */
     EnasBaselineMode baseline_mode;
 } EnasConfig;

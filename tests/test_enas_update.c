@@ -7,8 +7,8 @@
  * - canonical baseline: starts at 0, moves every sample (b_t = 0.99 b_{t-1} + 0.01 R_t), no entropy
  *   gradient;
  * - Adam after 20 samples: betas (0, 0.999), eps 1e-3, lr 1e-3 at step 1 is
- *   theta -= 1e-3 g / (|g| + 1e-3) with g the clipped gradient, checked with the norm clip active and
- *   inactive (|diff| <= 1e-8 + 1e-5 |want|);
+ *   theta -= 1e-3 g / (|g| + 1e-3) with g the clipped gradient, checked with the norm clip active,
+ *   inactive, and switched off (grad_clip 0) (|diff| <= 1e-8 + 1e-5 |want|);
  * - determinism from a seed, and the named-array state: a controller loaded with another's state in the
  *   middle of an aggregate continues bit for bit; invalid state values are refused.
  */
@@ -115,7 +115,7 @@ static void test_adam_step(double clip) {
     for (int i = 0; i < NP; i++) norm += (double)g[i] * g[i];
     norm = sqrt(norm);
     CHECK_CLOSE(f.grad_norm, norm, 1e-9, 1e-5, "reported gradient norm");
-    double scale = clip / (norm + 1e-6) < 1 ? clip / (norm + 1e-6) : 1.0;
+    double scale = clip > 0 && clip / (norm + 1e-6) < 1 ? clip / (norm + 1e-6) : 1.0;
     printf("Adam step with clip %g: gradient norm %.4f, scale %.4f\n", clip, norm, scale);
     int bad = 0, zero = 0;
     for (int i = 0; i < NP; i++) {
@@ -194,6 +194,7 @@ int main(void) {
     test_canonical_baseline();
     test_adam_step(5.0);
     test_adam_step(1e-3);
+    test_adam_step(0.0); /* no clipping */
     test_determinism_and_state();
     TEST_EXIT();
 }
