@@ -3,6 +3,7 @@
  * multitrial.h) run N independent simulated searches and report the mean and std of the chosen
  * cells' 200-epoch accuracies in the six columns of the paper's Table 5. Results go to the terminal
  * and, as JSON and CSV, to <out-dir>/search-<method>-<dataset>-seed<S>.{json,csv}.
+ * The weight-sharing methods (darts-v1, darts-v2, gdas, ...: strategy.h) go to the driver (driver.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -16,7 +17,9 @@
 #include "atomic_file.h"
 #include "cli.h"
 #include "commands.h"
+#include "driver.h"
 #include "multitrial.h"
+#include "strategy.h"
 #include "table_path.h"
 
 typedef struct {
@@ -171,26 +174,67 @@ static int search_on_table(const SearchArgs *a, MtMethod m) {
     return 0;
 }
 
+/* Takes every `--set key=value` (or `--set=key=value`) out of argv, which the option table cannot
+ * repeat; returns the remaining word count. */
+static int take_sets(int argc, char **argv, const char **sets, int *n_sets) {
+    int kept = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--set") == 0) {
+            if (i + 1 >= argc) sn_die(SN_EXIT_USAGE, "supernet search: --set needs key=value");
+            sets[(*n_sets)++] = argv[++i];
+        } else if (strncmp(argv[i], "--set=", 6) == 0) {
+            sets[(*n_sets)++] = argv[i] + 6;
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    return kept;
+}
+
+static int is_table_method(const char *m, MtMethod *out) {
+    for (int i = 0; i < MT_N_METHODS; i++)
+        if (strcmp(m, MT_METHOD_NAMES[i]) == 0) return *out = (MtMethod)i, 1;
+    return 0;
+}
+
 int cmd_search(int argc, char **argv) {
     SearchArgs a = {.method = NULL, .dataset = "cifar10-valid", .table = NULL, .out_dir = "logs",
-                    .budget = 12000, .runs = 500, .seed = 1, .threads = omp_get_max_threads(), .json = 0};
+                    .budget = 12000, .runs = 500, .seed = -1, .threads = omp_get_max_threads(), .json = 0};
+    DriverArgs d = {.logs_dir = "logs"};
+    const char *set_help = NULL, **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
     const CliOption options[] = {
-        {"--method", CLI_CHOICE, &a.method, "search method (table-only: rs, rea, reinforce, bohb)", "rs|rea|reinforce|bohb", 0, 0},
-        {"--dataset", CLI_CHOICE, &a.dataset, "dataset whose 12-epoch validation accuracy is the fitness", "cifar10-valid|cifar100|ImageNet16-120", 0, 0},
-        {"--budget", CLI_FLOAT, &a.budget, "simulated training seconds per run", NULL, 1, 1e9},
-        {"--runs", CLI_INT, &a.runs, "independent runs (run r uses stream r of --seed)", NULL, 1, 1000000},
-        {"--seed", CLI_INT, &a.seed, "base seed", NULL, 0, 2147483647},
-        {"--threads", CLI_INT, &a.threads, "OpenMP threads the runs are spread over", NULL, 1, 1024},
-        {"--json", CLI_FLAG, &a.json, "print the JSON summary instead of a table", NULL, 0, 0},
-        {"--out-dir", CLI_STRING, &a.out_dir, "folder for the JSON and CSV results", NULL, 0, 0},
+        {"--method", CLI_STRING, &a.method, "darts-v1|darts-v2|gdas (weight-sharing) or rs|rea|reinforce|bohb (table only)", NULL, 0, 0},
+        {"--config", CLI_STRING, &d.config_path, "weight-sharing: config file; when unset configs/<method>-quick.cfg, or configs/<method>.cfg with --data", NULL, 0, 0},
+        {"--set", CLI_STRING, &set_help, "weight-sharing: key=value overriding a config key (repeatable)", NULL, 0, 0},
+        {"--seed", CLI_INT, &a.seed, "seed (-1: the config's seed; table-only: 1)", NULL, -1, 2147483647},
+        {"--data", CLI_STRING, &d.data, "weight-sharing: dataset folder; when unset the embedded CIFAR-10 subset", NULL, 0, 0},
+        {"--run", CLI_STRING, &d.run_name, "weight-sharing: run name; when unset <method>-<dataset>-s<seed>-<UTC time>", NULL, 0, 0},
+        {"--logs", CLI_STRING, &d.logs_dir, "weight-sharing: folder of run directories", NULL, 0, 0},
+        {"--resume", CLI_STRING, &d.resume, "weight-sharing: continue the run in this directory from its checkpoint", NULL, 0, 0},
+        {"--quiet", CLI_FLAG, &d.quiet, "weight-sharing: print only the final summary", NULL, 0, 0},
+        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
+        {"--dataset", CLI_CHOICE, &a.dataset, "table only: dataset whose 12-epoch validation accuracy is the fitness", "cifar10-valid|cifar100|ImageNet16-120", 0, 0},
+        {"--budget", CLI_FLOAT, &a.budget, "table only: simulated training seconds per run", NULL, 1, 1e9},
+        {"--runs", CLI_INT, &a.runs, "table only: independent runs (run r uses stream r of --seed)", NULL, 1, 1000000},
+        {"--json", CLI_FLAG, &a.json, "table only: print the JSON summary instead of a table", NULL, 0, 0},
+        {"--out-dir", CLI_STRING, &a.out_dir, "table only: folder for the JSON and CSV results", NULL, 0, 0},
         {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
     const CliSpec spec = {"search", "Run a search method and report its chosen cells' benchmark accuracies.",
-                          "--method M [options]", options, (int)(sizeof options / sizeof options[0]), 0, 0};
+                          "--method M [options] | --resume RUNDIR", options, (int)(sizeof options / sizeof options[0]), 0, 0};
+    argc = take_sets(argc, argv, sets, &d.n_sets);
     cli_parse(&spec, argc, argv, NULL);
-    if (!a.method) cli_usage_error(&spec, "--method is required");
-    omp_set_num_threads(a.threads);
-    for (int m = 0; m < MT_N_METHODS; m++)
-        if (strcmp(a.method, MT_METHOD_NAMES[m]) == 0) return search_on_table(&a, (MtMethod)m);
-    cli_usage_error(&spec, "--method %s is not available", a.method);
+    MtMethod m;
+    if (a.method && is_table_method(a.method, &m)) {
+        if (a.seed < 0) a.seed = 1;
+        omp_set_num_threads(a.threads);
+        sn_free(sets);
+        return search_on_table(&a, m);
+    }
+    if (a.method && !strategy_find(a.method)) cli_usage_error(&spec, "--method %s is not available", a.method);
+    if (!a.method && !d.config_path && !d.resume) cli_usage_error(&spec, "--method (or --config, or --resume) is required");
+    d.method = a.method, d.sets = sets, d.seed = a.seed, d.table = a.table, d.threads = a.threads;
+    int status = search_weight_sharing(&d);
+    sn_free(sets);
+    return status;
 }

@@ -14,7 +14,7 @@ typedef struct {
 static const Command COMMANDS[] = {
     {"bench", "time the engine's building blocks (kernels, data pipeline, training steps)", cmd_bench},
     {"query", "print the benchmark table's values for a cell, or the best cells of a dataset", cmd_query},
-    {"search", "run a search method (rs, rea, reinforce, bohb on the benchmark table)", cmd_search},
+    {"search", "run a search method (darts-v1, darts-v2, gdas; rs, rea, reinforce, bohb on the table)", cmd_search},
     {"table-build", "rebuild data/nasbench201.sntab from the benchmark CSVs (maintenance)", cmd_table_build},
     {"version", "print the versions of supernet and the libraries it runs on", cmd_version},
 };

@@ -185,9 +185,10 @@ static int ran_op(const CellRun *r, const Selection *sel, int e, int j, int op) 
     return uses_op(sel, e, op) && !is_zero_node(r, j);
 }
 
-/* Adds to dnode[j] what reaches node j through edge e into node i. */
+/* Adds to dnode[j] what reaches node j through edge e into node i; the first contribution to a node
+ * writes instead of adding (*written), so node gradients need no zeroing. */
 static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, const float *dpool,
-                          float *dnode_j) {
+                          float *dnode_j, int *written) {
     GradStore *g = &r->net->grad;
     const float *direct[2], *gated[2];
     float a[2], b[2];
@@ -200,23 +201,29 @@ static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const 
             conv_op_backward(r, e, j, conv_slot(op), dy, w, g->drelu[r->stage][ng]);
             gated[ng] = g->drelu[r->stage][ng], b[ng++] = w;
         }
-    if (nd + ng) mix_relu_accumulate(dnode_j, 1, direct, a, nd, r->a->x[j], gated, b, ng, r->n);
+    if (nd + ng == 0) return;
+    mix_relu_accumulate(dnode_j, *written, direct, a, nd, r->a->x[j], gated, b, ng, r->n);
+    *written = 1;
 }
 
-static void node_backward(CellRun *r, const Selection *sel, int i, float *const *dnode) {
+static void node_backward(CellRun *r, const Selection *sel, int i, float *const *dnode, int *written) {
     const float *dy = dnode[i];
     int first = i * (i - 1) / 2, any_pool = 0;
     if (sel->has_w) edge_weight_grads(r, sel, i, dy);
     for (int e = first; e < first + i; e++) any_pool |= ran_op(r, sel, e, e - first, OP_POOL);
     float *dpool = r->net->grad.dpool[r->stage];
     if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
-    for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first]);
+    for (int e = first; e < first + i; e++)
+        edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first], &written[e - first]);
 }
 
 void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a, float *dx0,
                    const float *dx3, const Selection *sel, int batch) {
     CellRun r = {net, ps, stage, batch, 1, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
     float *dnode[4] = {dx0, net->grad.dnode[stage][1], net->grad.dnode[stage][2], (float *)dx3};
-    for (int i = 0; i < 3; i++) vec_fill(dnode[i], 0.0f, r.n);
-    for (int i = 3; i >= 1; i--) node_backward(&r, sel, i, dnode);
+    int written[4] = {0, 0, 0, 1};
+    /* A node no gradient reached (its outgoing edges are all `none`) passes none on: skip it. */
+    for (int i = 3; i >= 1; i--)
+        if (written[i]) node_backward(&r, sel, i, dnode, written);
+    if (!written[0]) vec_fill(dx0, 0.0f, r.n);
 }
