@@ -8,7 +8,9 @@
 #ifndef SN_COMMANDS_H
 #define SN_COMMANDS_H
 
+int cmd_ablate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_table_build(int argc, char **argv);

@@ -20,6 +20,7 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "optim.h"
+#include "plot.h"
 #include "run_log.h"
 #include "strategy.h"
 #include "table_path.h"
@@ -399,6 +400,7 @@ int search_weight_sharing(const DriverArgs *a) {
         fill_record(&r, &st, &rep, &rec);
         run_log_append(r.dir, &rec);
         save_checkpoint(&r, e + 1);
+        plot_run_refresh(r.dir); /* derivation.png, alpha.png, ops.png of the epochs so far */
         print_epoch(&r, &rec, r.seconds - before, cpu_seconds() - cpu_before);
     }
     write_summary(&r, &rec);

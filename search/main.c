@@ -12,7 +12,9 @@ typedef struct {
 } Command;
 
 static const Command COMMANDS[] = {
+    {"ablate", "run a grid of searches (methods x config switches x seeds) and summarise it like Table 5", cmd_ablate},
     {"bench", "time the engine's building blocks (kernels, data pipeline, training steps)", cmd_bench},
+    {"plot", "draw PNG charts of search runs (derivation per epoch, op probabilities, op counts)", cmd_plot},
     {"query", "print the benchmark table's values for a cell, or the best cells of a dataset", cmd_query},
     {"search", "run a search method (darts-v1, darts-v2, gdas; rs, rea, reinforce, bohb on the table)", cmd_search},
     {"table-build", "rebuild data/nasbench201.sntab from the benchmark CSVs (maintenance)", cmd_table_build},

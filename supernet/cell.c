@@ -63,11 +63,12 @@ static const float *conv_op(CellRun *r, int e, int j, int slot) {
     const BnParams *bp = &r->cp->bn[e][slot];
     BnPlan *bn = r->ps->stage[r->stage].bn;
     conv_forward(r->ps->stage[r->stage].conv[slot], a->conv[e][slot], node_relu(r, j), r->cp->conv[e][slot]);
+    float *one = r->net->bn_gamma, *zero = r->net->bn_beta;
     if (!r->train && bp->mean) {
-        bn_forward_eval(bn, a->bn[e][slot], a->conv[e][slot], bp->mean, bp->var, NULL, NULL);
+        bn_forward_eval(bn, a->bn[e][slot], a->conv[e][slot], bp->mean, bp->var, one, zero);
         return a->bn[e][slot];
     }
-    bn_forward_train(bn, a->bn[e][slot], a->mean[e][slot], a->var[e][slot], a->conv[e][slot], NULL, NULL);
+    bn_forward_train(bn, a->bn[e][slot], a->mean[e][slot], a->var[e][slot], a->conv[e][slot], one, zero);
     if (r->train && bp->mean) {
         int hw = r->net->stage_size[r->stage];
         bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], r->net->stage_channels[r->stage],
@@ -137,7 +138,8 @@ const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const Cel
  * Backward */
 
 /* dL/dW of the edges entering node i: sums of dy times each op's output (DARTS), or of dy times the
- * selected output and of dy alone for the others' scalar terms (GDAS). */
+ * selected output and of dy alone for the others' scalar terms (GDAS). The convolutions' sums come
+ * out of their BN backward (conv_op_backward), so only skip and pooling are summed here. */
 static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const float *dy) {
     const float *xs[SN_MIX_MAX];
     float *dxs[SN_MIX_MAX] = {NULL};
@@ -146,14 +148,17 @@ static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const flo
     int target_e[SN_MIX_MAX], target_op[SN_MIX_MAX], k = 0, first = i * (i - 1) / 2;
     for (int e = first; e < first + i; e++) {
         int j = e - first;
-        for (int op = OP_SKIP; op < ARCH_N_OPS; op++) {
+        static const int summed_ops[2] = {OP_SKIP, OP_POOL};
+        for (int t = 0; t < 2; t++) {
+            int op = summed_ops[t];
             if ((!sel->darts && sel->ops[e] != op) || is_zero_node(r, j)) continue; /* a zero output: dw += 0 */
-            xs[k] = op == OP_SKIP ? r->a->x[j] : op == OP_POOL ? r->a->pool[j] : r->a->bn[e][conv_slot(op)];
+            xs[k] = op == OP_SKIP ? r->a->x[j] : r->a->pool[j];
             target_e[k] = e, target_op[k++] = op;
         }
     }
     int sum_term = -1;
     if (!sel->darts) xs[sum_term = k++] = NULL; /* the plain sum of dy */
+    if (k == 0) return;
     mix_backward(dxs, dw, dy, xs, w, k, r->n);
     for (int q = 0; q < k; q++)
         if (q != sum_term) r->net->d_edge[target_e[q]][target_op[q]] += dw[q];
@@ -164,15 +169,23 @@ static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const flo
 }
 
 /* Backward of ReLU -> conv -> BN of edge e (from node j) whose output entered the sum with weight w:
- * the conv's weight gradient, and in drelu the gradient at the ReLU's output. */
-static void conv_op_backward(CellRun *r, int e, int j, int slot, const float *dy, float w, float *drelu) {
+ * the conv's weight gradient, in drelu the gradient at the ReLU's output, and (with edge weights)
+ * dL/dW[e][op] = sum(dy * BN output) = sum over channels of the BN's d gamma. */
+static void conv_op_backward(CellRun *r, const Selection *sel, int e, int j, int op, const float *dy, float w,
+                             float *drelu) {
     CellActs *a = r->a;
-    GradStore *g = &r->net->grad;
+    Supernet *net = r->net;
+    int slot = conv_slot(op);
     ConvPlan *conv = r->ps->stage[r->stage].conv[slot];
-    float *dconv = g->dconv[r->stage], *dweight = grad_of(r->net, r->cp->conv[e][slot]);
+    float *dconv = net->grad.dconv[r->stage], *dweight = grad_of(net, r->cp->conv[e][slot]);
     /* BN backward is linear in dy, so w scales its results instead of a copy of dy */
-    bn_backward(r->ps->stage[r->stage].bn, dconv, NULL, NULL, dy, a->conv[e][slot], a->mean[e][slot], a->var[e][slot],
-                NULL, NULL);
+    bn_backward(r->ps->stage[r->stage].bn, dconv, net->bn_dgamma, net->bn_dbeta, dy, a->conv[e][slot], a->mean[e][slot],
+                a->var[e][slot], net->bn_gamma, net->bn_beta);
+    if (sel->has_w) {
+        double sum = 0;
+        for (int c = 0; c < net->stage_channels[r->stage]; c++) sum += net->bn_dgamma[c];
+        net->d_edge[e][op] += sum;
+    }
     conv_backward_weights(conv, dweight, a->relu[j], dconv);
     if (w != 1.0f) vec_scale(dweight, w, conv_weight_floats(conv));
     conv_backward_data(conv, drelu, dconv, r->cp->conv[e][slot]);
@@ -198,7 +211,7 @@ static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const 
     for (int op = OP_CONV1; op <= OP_CONV3; op++)
         if (ran_op(r, sel, e, j, op)) {
             float w = edge_weight(sel, e, op);
-            conv_op_backward(r, e, j, conv_slot(op), dy, w, g->drelu[r->stage][ng]);
+            conv_op_backward(r, sel, e, j, op, dy, w, g->drelu[r->stage][ng]);
             gated[ng] = g->drelu[r->stage][ng], b[ng++] = w;
         }
     if (nd + ng == 0) return;

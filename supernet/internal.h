@@ -135,6 +135,7 @@ struct Supernet {
     ActStore train, eval;
     GradStore grad;
     float *zero[N_STAGES]; /* an all-zero tensor per stage: the value of a node whose edges are all `none` */
+    float *bn_gamma, *bn_beta, *bn_dgamma, *bn_dbeta; /* the cell BNs' constant 1 and 0, and their gradients */
 
     /* the last training forward, for backward */
     Selection train_sel;

@@ -12,7 +12,9 @@ static void create_plan_set(Supernet *net, PlanSet *ps, int batch) {
         int c = net->stage_channels[s], hw = net->stage_size[s];
         ps->stage[s].conv[0] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0});
         ps->stage[s].conv[1] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0});
-        ps->stage[s].bn = bn_plan_create((Shape4){batch, c, hw, hw}, 0);
+        /* affine with gamma 1, beta 0: the same output, and backward's d gamma = sum(dy * BN output) per
+         * channel is the edge weight's gradient for free (cell.c) */
+        ps->stage[s].bn = bn_plan_create((Shape4){batch, c, hw, hw}, 1);
         ps->stage[s].pool = pool_plan_create((Shape4){batch, c, hw, hw}, 3, 1, 1);
     }
     for (int r = 0; r < N_REDUCE; r++) {

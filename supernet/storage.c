@@ -89,6 +89,9 @@ static void carve_all(Carver *cv, Supernet *net) {
     carve_acts(cv, net, &net->eval, cfg->max_eval_batch, 1);
     carve_grads(cv, net, &net->grad, cfg->max_batch);
     for (int s = 0; s < N_STAGES; s++) net->zero[s] = carve(cv, stage_floats(net, s, widest));
+    size_t widest_c = (size_t)net->stage_channels[N_STAGES - 1];
+    net->bn_gamma = carve(cv, widest_c), net->bn_beta = carve(cv, widest_c);
+    net->bn_dgamma = carve(cv, widest_c), net->bn_dbeta = carve(cv, widest_c);
 }
 
 void storage_build(Supernet *net) {
@@ -101,4 +104,5 @@ void storage_build(Supernet *net) {
     net->memory = sn_alloc(cv.used); /* zero-filled: the zero tensors stay zero, nothing writes them */
     cv = (Carver){net->memory, 0};
     carve_all(&cv, net);
+    for (int c = 0; c < net->stage_channels[N_STAGES - 1]; c++) net->bn_gamma[c] = 1.0f;
 }
