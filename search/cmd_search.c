@@ -203,7 +203,7 @@ int cmd_search(int argc, char **argv) {
     DriverArgs d = {.logs_dir = "logs"};
     const char *set_help = NULL, **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
     const CliOption options[] = {
-        {"--method", CLI_STRING, &a.method, "darts-v1|darts-v2|gdas (weight-sharing) or rs|rea|reinforce|bohb (table only)", NULL, 0, 0},
+        {"--method", CLI_STRING, &a.method, "darts-v1|darts-v2|gdas|setn|rsps|enas (weight-sharing) or rs|rea|reinforce|bohb (table only)", NULL, 0, 0},
         {"--config", CLI_STRING, &d.config_path, "weight-sharing: config file; when unset configs/<method>-quick.cfg, or configs/<method>.cfg with --data", NULL, 0, 0},
         {"--set", CLI_STRING, &set_help, "weight-sharing: key=value overriding a config key (repeatable)", NULL, 0, 0},
         {"--seed", CLI_INT, &a.seed, "seed (-1: the config's seed; table-only: 1)", NULL, -1, 2147483647},

@@ -53,6 +53,21 @@ static const ConfigKey CONFIG_KEYS[] = {
     {"track_running_stats", KEY_INT, F(track_running_stats), "0", 0, 1, "cell BNs keep running statistics"},
     {"valid_pass", KEY_INT, F(valid_pass), "1", 0, 1, "evaluate on the valid loader after each epoch"},
     {"loader_threads", KEY_INT, F(loader_threads), "1", 1, 64, "threads filling a batch (no effect on results)"},
+    {"select_num", KEY_INT, F(select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after each epoch, one valid batch each"},
+    {"final_select_num", KEY_INT, F(final_select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after the last epoch"},
+    {"controller_lr", KEY_FLOAT, F(controller_lr), "0.001", 0, 10, "ENAS: Adam learning rate of the controller"},
+    {"controller_beta1", KEY_FLOAT, F(controller_beta1), "0", 0, 0.999999, "ENAS: controller Adam beta1"},
+    {"controller_beta2", KEY_FLOAT, F(controller_beta2), "0.999", 0, 0.999999, "ENAS: controller Adam beta2"},
+    {"controller_eps", KEY_FLOAT, F(controller_eps), "0.001", 1e-30, 1, "ENAS: controller Adam epsilon"},
+    {"controller_entropy_weight", KEY_FLOAT, F(controller_entropy_weight), "0.0001", 0, 1, "ENAS: reward = acc + w * entropy"},
+    {"controller_bl_dec", KEY_FLOAT, F(controller_bl_dec), "0.99", 0, 1, "ENAS: baseline decay"},
+    {"controller_grad_clip", KEY_FLOAT, F(controller_grad_clip), "5", 0, 1e9, "ENAS: global-norm clip of the controller gradient (0: off)"},
+    {"controller_temperature", KEY_FLOAT, F(controller_temperature), "5", 1e-6, 1e6, "ENAS: logits divided by this"},
+    {"controller_tanh_constant", KEY_FLOAT, F(controller_tanh_constant), "2.5", 1e-6, 1e6, "ENAS: logits = c tanh(logits / T)"},
+    {"controller_train_steps", KEY_INT, F(controller_train_steps), "50", 0, 100000, "ENAS: controller Adam steps per epoch"},
+    {"controller_num_aggregate", KEY_INT, F(controller_num_aggregate), "20", 1, 100000, "ENAS: samples per controller step"},
+    {"controller_canonical_baseline", KEY_INT, F(controller_canonical_baseline), "0", 0, 1,
+     "ENAS: 0 the reference's baseline (previous epoch's, entropy not detached), 1 per-sample EMA, detached reward"},
 };
 #define N_KEYS ((int)(sizeof CONFIG_KEYS / sizeof CONFIG_KEYS[0]))
 

@@ -36,6 +36,14 @@ typedef struct {
     int track_running_stats; /* cell BNs keep running statistics (REFERENCE 12.1: 0) */
     int valid_pass;         /* evaluate on the valid loader after each epoch (methods that have one) */
     int loader_threads;     /* threads that fill one batch (results do not depend on it) */
+    int select_num;         /* RSPS, SETN, ENAS: candidates scored after each epoch */
+    int final_select_num;   /* the same after the last epoch (ENAS: 100 against 10) */
+    /* ENAS controller (REFERENCE 6.6) */
+    double controller_lr, controller_beta1, controller_beta2, controller_eps;
+    double controller_entropy_weight, controller_bl_dec, controller_grad_clip;
+    double controller_temperature, controller_tanh_constant;
+    int controller_train_steps, controller_num_aggregate;
+    int controller_canonical_baseline; /* 0: the reference's baseline (REFERENCE 6.6 quirks), 1: canonical */
 } SearchConfig;
 
 /* Where each key's value came from, for the announcement of defaults. */

@@ -12,6 +12,9 @@ static const StrategyIface *const STRATEGIES[] = {
     &STRATEGY_DARTS_V1,
     &STRATEGY_DARTS_V2,
     &STRATEGY_GDAS,
+    &STRATEGY_SETN,
+    &STRATEGY_RSPS,
+    &STRATEGY_ENAS,
 };
 #define N_STRATEGIES ((int)(sizeof STRATEGIES / sizeof STRATEGIES[0]))
 

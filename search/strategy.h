@@ -94,7 +94,8 @@ typedef struct {
     void *state;
 } Strategy;
 
-extern const StrategyIface STRATEGY_DARTS_V1, STRATEGY_DARTS_V2, STRATEGY_GDAS;
+extern const StrategyIface STRATEGY_DARTS_V1, STRATEGY_DARTS_V2, STRATEGY_GDAS, STRATEGY_SETN, STRATEGY_RSPS,
+    STRATEGY_ENAS;
 
 /* The registry: NULL if no strategy has that name. */
 const StrategyIface *strategy_find(const char *name);
@@ -137,6 +138,12 @@ void rng_load(Rng *r, const Checkpoint *ck, const char *name);
 enum {
     STREAM_ALPHA_INIT = 101, /* arch_params_init */
     STREAM_GUMBEL = 102,     /* GDAS draws */
+    STREAM_RSPS_TRAIN = 201,   /* RSPS: cells of the weight steps */
+    STREAM_RSPS_SELECT = 202,  /* RSPS: cells of the valid pass and the candidates */
+    STREAM_SETN_TRAIN = 211,   /* SETN: cells of the weight steps */
+    STREAM_ENAS_INIT = 221,    /* ENAS: controller initialisation */
+    STREAM_ENAS_SAMPLE = 222,  /* ENAS: every controller draw */
+    STREAM_ENAS_LOADER = 223,  /* ENAS: the controller's loader over search-valid */
     STREAM_SEARCH_LOADER = 1,
     STREAM_VALID_LOADER = 2,
 };

@@ -1,7 +1,8 @@
 /*
  * test_search_resume.c: every weight-sharing strategy, on a tiny configuration (C = 16, N = 1, 48
- * search-train and 48 search-valid images of the embedded data, batch 16, 2 epochs, fixed seed), run
- * through the `supernet` binary:
+ * search-train and 48 search-valid images of the embedded data, batch 16, 2 epochs, fixed seed; RSPS,
+ * SETN and ENAS score 5 candidates per epoch and 7 after the last, ENAS trains its controller on 3 x 4
+ * samples per epoch), run through the `supernet` binary:
  *   - a rerun writes exactly the same records (epochs.csv and epochs.jsonl without `seconds`);
  *   - a run killed with SIGKILL right after its first checkpoint, then `--resume`d, writes exactly
  *     the records of the uninterrupted run, and its summary.json (all on 1 thread: fast for a tiny
@@ -20,9 +21,12 @@
 
 #include "test_util.h"
 
-static const char *const METHODS[] = {"darts-v1", "darts-v2", "gdas"};
+static const char *const METHODS[] = {"darts-v1", "darts-v2", "gdas", "setn", "rsps", "enas"};
 static const char *const TINY[] = {"--set", "cells=1", "--set", "train_images=48", "--set", "valid_images=48", "--set",
-                                   "epochs=2", "--set", "batch_size=16", "--set", "valid_batch=16", "--seed", "7", "--quiet", "--threads", "1"};
+                                   "epochs=2", "--set", "batch_size=16", "--set", "valid_batch=16", "--seed", "7", "--quiet", "--threads", "1",
+                                   /* RSPS, SETN, ENAS: few candidates and controller samples */
+                                   "--set", "select_num=5", "--set", "final_select_num=7", "--set",
+                                   "controller_train_steps=3", "--set", "controller_num_aggregate=4"};
 enum { N_TINY = sizeof TINY / sizeof TINY[0] };
 
 static char logs[512];

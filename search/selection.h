@@ -1,0 +1,46 @@
+/*
+ * selection.h: the per-epoch cell selection shared by RSPS, SETN and ENAS (REFERENCE.md 6.4-6.6):
+ * score each candidate cell on ONE batch of a loader, each candidate on the next batch, and keep the
+ * best.
+ *
+ * The reference creates a fresh iterator over its (shuffled) loader at every selection, and a new one
+ * again whenever the iterator runs out (after 49 batches of 512 on 25,000 images). A BatchStream does
+ * the same on our loaders: batch_stream_restart marks the next batch as the first of a fresh pass, and
+ * every fresh pass is a loader epoch number that has not been used before (next_epoch, counted up), so
+ * every pass has its own order and the stream resumes exactly from next_epoch alone.
+ */
+#ifndef SN_SELECTION_H
+#define SN_SELECTION_H
+
+#include "arch.h"
+#include "loader.h"
+#include "supernet.h"
+
+/* First loader epoch of the selection streams over the driver's valid loader, far above the search
+ * epochs that search_evaluate uses for its passes, so the two never share an order. */
+enum { SELECTION_FIRST_EPOCH = 1000000 };
+
+typedef struct {
+    Loader *loader;
+    int next_epoch; /* loader epoch of the next fresh pass (checkpointed) */
+    int left;       /* batches left in the current pass */
+} BatchStream;
+
+/* A stream whose first pass will be loader epoch first_epoch. */
+BatchStream batch_stream(Loader *loader, int first_epoch);
+/* The next batch comes from a fresh pass (the reference's `iter(loader)`). */
+void batch_stream_restart(BatchStream *s);
+/* The next batch of the current pass; a fresh pass when it is exhausted. */
+const Batch *batch_stream_next(BatchStream *s);
+
+/*
+ * Scores cands[0..k-1] in order, candidate i on the i-th next batch of the stream (evaluation mode,
+ * discrete path), by top-1 accuracy in percent; returns the index of the best, the first on ties, and
+ * its accuracy in *best_acc (may be NULL).
+ */
+int select_best_cell(Supernet *net, BatchStream *s, const Arch *cands, int k, double *best_acc);
+
+/* Mean loss and top-1 accuracy (percent) of a fresh full pass of the stream's loader with one cell. */
+void stream_evaluate(Supernet *net, BatchStream *s, const Arch *arch, double *loss, double *acc);
+
+#endif
