@@ -46,7 +46,7 @@ static void append(CkptWriter *w, const void *p, size_t n) {
         size_t cap = w->cap ? w->cap : 1 << 16;
         while (cap < w->len + n) cap *= 2;
         uint8_t *grown = sn_alloc(cap);
-        memcpy(grown, w->buf, w->len);
+        if (w->len) memcpy(grown, w->buf, w->len);
         sn_free(w->buf);
         w->buf = grown, w->cap = cap;
     }
