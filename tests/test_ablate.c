@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "testlib.h"
 
 static char root[64];
 static char out[1 << 16];
@@ -54,13 +55,7 @@ static const char *STANDIN =
     " \\\"imagenet16_valid\\\": $((b+4)), \\\"imagenet16_test\\\": $((b+5))}\" > $dir/summary.json.tmp\n"
     "mv $dir/summary.json.tmp $dir/summary.json\n";
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL, "cannot write %s", path);
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
+static void write_text(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
 static char *read_text(const char *path) {
     static char buf[1 << 16];
@@ -75,16 +70,10 @@ static char *read_text(const char *path) {
 
 /* Runs `[env] supernet ablate <args>` with the stand-in; returns the exit status, or 128 + signal. */
 static int ablate(const char *env, const char *args) {
-    const char *bin = getenv("SUPERNET_BIN");
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "STANDIN_CALLS=%s/calls.log %s '%s' ablate %s --search-cmd %s/standin.sh 2>&1", root, env,
-             bin ? bin : "../build/supernet", args, root);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+             supernet_bin(), args, root);
+    return run_command(cmd, out, sizeof out);
 }
 
 /* The command line of a process, NULs turned into spaces. */

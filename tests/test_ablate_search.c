@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "testlib.h"
 
 static char root[64];
 static char out[1 << 16];
@@ -38,13 +39,7 @@ static char *read_text(const char *path) {
     return buf;
 }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL, "cannot write %s", path);
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
+static void write_text(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
 /* The tiny profile: the shipped quick config of each method, copied as <root>/configs/<m>-tiny.cfg. */
 static void write_configs(void) {
@@ -147,11 +142,7 @@ int main(void) {
     CHECK(stat(path, &first) == 0, "run 1 did not finish: %s", read_text(log));
 
     snprintf(cmd, sizeof cmd, "'%s' ablate %s/configs/ablations/tiny.cfg --out %s/out --threads 1 2>&1", bin(), root, root);
-    FILE *p = popen(cmd, "r");
-    size_t n = p ? fread(out, 1, sizeof out - 1, p) : 0;
-    out[n] = '\0';
-    int status = p ? pclose(p) : -1;
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "rerun failed: %s", out);
+    CHECK(run_command(cmd, out, sizeof out) == 0, "rerun failed: %s", out);
     CHECK(strstr(out, "skip   darts-v1-s1") && strstr(out, "resume darts-v1-s2") && strstr(out, "start  gdas-s1") &&
           strstr(out, "start  gdas-s2"), "rerun: %s", out);
     struct stat again;

@@ -14,6 +14,7 @@
 
 #include "plot.h"
 #include "test_util.h"
+#include "testlib.h"
 
 static char root[64];
 static char out[1 << 14];
@@ -24,24 +25,12 @@ static const char *const OPS[5] = {"none", "skip_connect", "nor_conv_1x1", "nor_
 
 /* Runs `supernet <args>` (stderr folded into stdout); returns the exit status. */
 static int run(const char *args) {
-    const char *bin = getenv("SUPERNET_BIN");
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", bin ? bin : "../build/supernet", args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", supernet_bin(), args);
+    return run_command(cmd, out, sizeof out);
 }
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL, "cannot write %s", path);
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
-}
+static void write_text(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
 static void header(char *buf, size_t len) {
     snprintf(buf, len, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "testlib.h"
 
 #define RESNET "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|"
 
@@ -15,15 +16,9 @@ static char out[1 << 16];
 
 /* Runs `supernet <args>` (stderr folded into stdout); returns the exit status. */
 static int run(const char *args) {
-    const char *bin = getenv("SUPERNET_BIN");
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", bin ? bin : "../build/supernet", args);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    snprintf(cmd, sizeof cmd, "'%s' %s 2>&1", supernet_bin(), args);
+    return run_command(cmd, out, sizeof out);
 }
 
 /* The number after "key": inside the JSON object that follows "section": in out. */

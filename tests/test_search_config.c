@@ -14,27 +14,18 @@
 
 #include "config.h"
 #include "test_util.h"
+#include "testlib.h"
 
 static char out[1 << 14];
 static char dir[256];
 
 static int run(const char *args) {
-    const char *bin = getenv("SUPERNET_BIN");
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "'%s' search %s --logs %s --quiet 2>&1", bin ? bin : "../build/supernet", args, dir);
-    FILE *p = popen(cmd, "r");
-    if (!p) return -1;
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    snprintf(cmd, sizeof cmd, "'%s' search %s --logs %s --quiet 2>&1", supernet_bin(), args, dir);
+    return run_command(cmd, out, sizeof out);
 }
 
-static void write_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL, "cannot write %s", path);
-    if (f) fputs(text, f), fclose(f);
-}
+static void write_file(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
 static int count_lines(const char *s) {
     int n = 0;

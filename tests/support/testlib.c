@@ -69,3 +69,26 @@ int run_in_child(void (*fn)(void *arg), void *arg, char *err, size_t err_len) {
     waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+const char *supernet_bin(void) {
+    const char *bin = getenv("SUPERNET_BIN");
+    return bin ? bin : "../build/supernet";
+}
+
+int run_command(const char *cmd, char *out, size_t cap) {
+    fflush(stdout);
+    FILE *p = popen(cmd, "r");
+    if (!p) return -1;
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    int status = pclose(p);
+    if (status == -1) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int write_text_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    int ok = fputs(text, f) >= 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}

@@ -23,4 +23,14 @@ double dot_double(const float *a, const float *b, size_t n);
  * not survive fork: a test that forks after parallel work runs with one OpenMP thread. */
 int run_in_child(void (*fn)(void *arg), void *arg, char *err, size_t err_len);
 
+/* The supernet binary under test: $SUPERNET_BIN (set by CTest), else ../build/supernet. */
+const char *supernet_bin(void);
+
+/* Runs a shell command, its stdout into out (NUL-terminated, at most cap - 1 bytes; add 2>&1 to the
+ * command for stderr too). Returns the exit status, or 128 + the signal that ended it, or -1. */
+int run_command(const char *cmd, char *out, size_t cap);
+
+/* Writes text to path; 0 on success, -1 if the file cannot be written. */
+int write_text_file(const char *path, const char *text);
+
 #endif
