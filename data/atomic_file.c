@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -25,4 +26,17 @@ void atomic_write_file(const char *path, const void *data, size_t len) {
     }
     if (fsync(fd) != 0 || close(fd) != 0) sn_die(SN_EXIT_USAGE, "cannot flush %s: %s", tmp, strerror(errno));
     if (rename(tmp, path) != 0) sn_die(SN_EXIT_USAGE, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+}
+
+void make_directories(const char *path) {
+    char *buf = sn_strdup(path);
+    for (char *p = buf + 1;; p++) {
+        char c = *p;
+        if (c != '/' && c != '\0') continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST) sn_die(SN_EXIT_USAGE, "cannot create directory %s: %s", buf, strerror(errno));
+        *p = c;
+        if (c == '\0') break;
+    }
+    sn_free(buf);
 }

@@ -1,4 +1,5 @@
-/* atomic_file.h: write a whole file so that readers see either the old or the complete new one. */
+/* atomic_file.h: write a whole file so that readers see either the old or the complete new one; create
+ * the directories it goes in. */
 #ifndef SN_ATOMIC_FILE_H
 #define SN_ATOMIC_FILE_H
 
@@ -7,5 +8,9 @@
 /* Writes `len` bytes to "<path>.tmp.<pid>", fsyncs it, then renames it over `path`. Any failure is
  * a user-facing error naming the file (exit 2). */
 void atomic_write_file(const char *path, const void *data, size_t len);
+
+/* Creates a directory and any missing parents (mkdir -p); a failure is one line naming the directory
+ * (exit 2). */
+void make_directories(const char *path);
 
 #endif

@@ -73,8 +73,6 @@ typedef struct {
  * so a rerun never races a leftover child. */
 int ablation_run(const AblationSpec *spec, const AblationRunOptions *opt);
 
-/* mkdir -p; a failure exits 2 naming the folder. */
-void ablation_make_dirs(const char *path);
 
 /* Reads the finished runs' summary.json files and writes <out_dir>/summary.md, summary.csv (mean
  * and sample std over seeds per grid cell of the search time and the six benchmark columns, as the

@@ -70,19 +70,6 @@ static void check_no_leftover(const Run *r) {
     unlink(path);
 }
 
-void ablation_make_dirs(const char *path) {
-    char buf[ABL_PATH + 300];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        char c = *p;
-        if (c != '/' && c != '\0') continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST) sn_die(SN_EXIT_USAGE, "%s: cannot create: %s", buf, strerror(errno));
-        if (c == '\0') return;
-        *p = c;
-    }
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st, (void)flag, (void)ftw;
     return remove(path);
@@ -196,7 +183,7 @@ static void catch_signals(void) {
 int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
     char runs_dir[ABL_PATH + 8];
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", opt->out_dir);
-    ablation_make_dirs(runs_dir);
+    make_directories(runs_dir);
     lock_folder(opt->out_dir);
     catch_signals();
     int total = ablation_n_cells(s) * s->n_seeds, running = 0, failed = 0, next = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ablation.h"
+#include "atomic_file.h"
 #include "cli.h"
 #include "commands.h"
 #include "common.h"
@@ -54,7 +55,7 @@ int cmd_ablate(int argc, char **argv) {
         fflush(stdout);
         failed = ablation_run(&s, &opt);
     }
-    ablation_make_dirs(out); /* --report-only on a new folder: the empty grid */
+    make_directories(out); /* --report-only on a new folder: the empty grid */
     int rc = ablation_report(&s, out);
     snprintf(path, sizeof path, "%s/summary.md", out);
     printf("\n");

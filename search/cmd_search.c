@@ -123,21 +123,8 @@ static void print_text(const SearchArgs *a, MtMethod m, const Summary *s) {
 }
 
 /* Writes a memstream-built file atomically under out_dir; returns the path written. */
-static void make_dirs(const char *dir) {
-    char *path = sn_strdup(dir);
-    for (char *p = path + 1;; p++) {
-        char c = *p;
-        if (c != '/' && c != '\0') continue;
-        *p = '\0';
-        if (mkdir(path, 0755) != 0 && errno != EEXIST) sn_die(SN_EXIT_USAGE, "cannot create directory %s: %s", path, strerror(errno));
-        *p = c;
-        if (c == '\0') break;
-    }
-    sn_free(path);
-}
-
 static char *write_log(const char *out_dir, const char *stem, const char *ext, char *text, size_t len) {
-    make_dirs(out_dir);
+    make_directories(out_dir);
     size_t n = strlen(out_dir) + strlen(stem) + strlen(ext) + 3;
     char *path = sn_alloc(n);
     snprintf(path, n, "%s/%s.%s", out_dir, stem, ext);

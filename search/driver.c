@@ -88,19 +88,6 @@ static void resolve_config(const DriverArgs *a, ConfigState *s) {
 /* ---------------------------------------------------------------------------------------------
  * Setup */
 
-static void make_dirs(const char *dir) {
-    char *path = sn_strdup(dir);
-    for (char *p = path + 1;; p++) {
-        char c = *p;
-        if (c != '/' && c != '\0') continue;
-        *p = '\0';
-        if (mkdir(path, 0755) != 0 && errno != EEXIST) sn_die(SN_EXIT_USAGE, "cannot create directory %s: %s", path, strerror(errno));
-        *p = c;
-        if (c == '\0') break;
-    }
-    sn_free(path);
-}
-
 static void file_in_run(char *out, size_t n, const Run *r, const char *name) { snprintf(out, n, "%s/%s", r->dir, name); }
 
 static int file_exists(const char *path) { return access(path, F_OK) == 0; }
@@ -207,7 +194,7 @@ static void start_run(Run *r, const DriverArgs *a) {
     char path[4200];
     file_in_run(path, sizeof path, r, "epochs.csv");
     if (file_exists(path)) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
-    make_dirs(r->dir);
+    make_directories(r->dir);
     char *text = config_text(&r->config);
     file_in_run(path, sizeof path, r, "config.cfg"), atomic_write_file(path, text, strlen(text));
     free(text);

@@ -57,17 +57,6 @@ static const char *STANDIN =
 
 static void write_text(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
-static char *read_text(const char *path) {
-    static char buf[1 << 16];
-    FILE *f = fopen(path, "r");
-    buf[0] = '\0';
-    if (!f) return buf;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Runs `[env] supernet ablate <args>` with the stand-in; returns the exit status, or 128 + signal. */
 static int ablate(const char *env, const char *args) {
     char cmd[4096];
@@ -105,18 +94,18 @@ static void test_interrupt_and_resume(void) {
     snprintf(calls, sizeof calls, "%s/calls.log", root);
     int status = ablate("STANDIN_KILL_AT=3", args);
     CHECK(status == 128 + 9, "ablate should have been killed, status %d: %s", status, out);
-    CHECK(strcmp(read_text(calls), "start darts-v1-s1 epochs=2\nstart darts-v1-s2 epochs=2\nstart darts-v2-s1 epochs=2\n") == 0,
-          "calls before the kill: %s", read_text(calls));
+    CHECK(strcmp(read_text_file(calls), "start darts-v1-s1 epochs=2\nstart darts-v1-s2 epochs=2\nstart darts-v2-s1 epochs=2\n") == 0,
+          "calls before the kill: %s", read_text_file(calls));
     snprintf(path, sizeof path, "%s/order/runs/darts-v2-s1/summary.json", root);
     CHECK(access(path, F_OK) != 0, "the killed run must not be finished");
     status = ablate("", args);
     CHECK(status == 0, "rerun status %d: %s", status, out);
     CHECK(strstr(out, "skip   darts-v1-s1") && strstr(out, "skip   darts-v1-s2") && strstr(out, "resume darts-v2-s1"), "rerun: %s", out);
-    CHECK(strcmp(read_text(calls), "start darts-v1-s1 epochs=2\nstart darts-v1-s2 epochs=2\nstart darts-v2-s1 epochs=2\n"
+    CHECK(strcmp(read_text_file(calls), "start darts-v1-s1 epochs=2\nstart darts-v1-s2 epochs=2\nstart darts-v2-s1 epochs=2\n"
                                    "resume darts-v2-s1\nstart darts-v2-s2 epochs=2\n") == 0,
-          "calls after the rerun: %s", read_text(calls));
+          "calls after the rerun: %s", read_text_file(calls));
     snprintf(path, sizeof path, "%s/order/summary.csv", root);
-    const char *csv = read_text(path);
+    const char *csv = read_text_file(path);
     static const char HEADER[] = "method,seeds_finished,seeds_planned,search_seconds_mean,search_seconds_std,cifar10_valid_mean,"
                                  "cifar10_valid_std,cifar10_test_mean,cifar10_test_std,cifar100_valid_mean,cifar100_valid_std,"
                                  "cifar100_test_mean,cifar100_test_std,imagenet16_valid_mean,imagenet16_valid_std,"
@@ -126,10 +115,10 @@ static void test_interrupt_and_resume(void) {
                       "54.500000,0.707107,55.500000,0.707107,56.500000,0.707107\n") != NULL, "darts-v1 row: %s", csv);
     CHECK(strstr(csv, "\ndarts-v2,2,2,15.000000,7.071068,61.500000,0.707107,") != NULL, "darts-v2 row: %s", csv);
     snprintf(path, sizeof path, "%s/order/summary.md", root);
-    CHECK(strstr(read_text(path), "| darts-v1 | 2/2 | 15.0±7.1 | 51.50±0.71 | 52.50±0.71 | 53.50±0.71 | 54.50±0.71 | 55.50±0.71 | 56.50±0.71 |"),
-          "markdown: %s", read_text(path));
-    int before = count_lines(read_text(calls));
-    CHECK(ablate("", args) == 0 && count_lines(read_text(calls)) == before, "a finished grid reran something: %s", out);
+    CHECK(strstr(read_text_file(path), "| darts-v1 | 2/2 | 15.0±7.1 | 51.50±0.71 | 52.50±0.71 | 53.50±0.71 | 54.50±0.71 | 55.50±0.71 | 56.50±0.71 |"),
+          "markdown: %s", read_text_file(path));
+    int before = count_lines(read_text_file(calls));
+    CHECK(ablate("", args) == 0 && count_lines(read_text_file(calls)) == before, "a finished grid reran something: %s", out);
     snprintf(path, sizeof path, "%s/order/summary.png", root);
     CHECK(access(path, F_OK) == 0, "no summary.png");
     snprintf(path, sizeof path, "%s/order/derivation.png", root);
@@ -146,7 +135,7 @@ static void test_switch_grid(void) {
     CHECK(status == 1 && strstr(out, "6 run(s) failed") && strstr(out, "FAILED broken-track_running_stats-1-s3: exit status 4"),
           "failures must be reported: %d %s", status, out);
     snprintf(path, sizeof path, "%s/bn/summary.md", root);
-    const char *md = read_text(path);
+    const char *md = read_text_file(path);
     CHECK(strstr(md, "| method | track_running_stats | seeds | search (s) | C10 valid |"), "md header: %s", md);
     CHECK(strstr(md, "| gdas | 0 | 3/3 | 20.0±10.0 | 52.00±1.00 | 53.00±1.00 |"), "gdas 0: %s", md);
     CHECK(strstr(md, "| gdas | 1 | 3/3 | 20.0±10.0 | 55.00±1.00 | 56.00±1.00 |"), "gdas 1: %s", md);
@@ -222,7 +211,7 @@ static void test_children_stop_with_ablate(void) {
             _exit(127);
         }
         CHECK(wait_until(file_there, pidfile, 0), "the stand-in never started");
-        pid_t child = (pid_t)atoi(read_text(pidfile));
+        pid_t child = (pid_t)atoi(read_text_file(pidfile));
         CHECK(child > 0 && alive(child), "stand-in pid %d", (int)child);
         kill(ablate_pid, SIGNALS[k]);
         int status;
@@ -268,13 +257,13 @@ static void test_shipped_files(void) {
     snprintf(args, sizeof args, "%s/configs/ablations/bn-running-stats.cfg --out %s/shipped-bn --report-only", src ? src : "..", root);
     CHECK(ablate("", args) == 0, "bn-running-stats: %s", out);
     snprintf(path, sizeof path, "%s/shipped-bn/summary.md", root);
-    const char *md = read_text(path);
+    const char *md = read_text_file(path);
     CHECK(strstr(md, "| darts-v1 | 0 | 0/3 |") && strstr(md, "| darts-v1 | 1 | 0/3 |") && strstr(md, "| gdas | 0 | 0/3 |") &&
           strstr(md, "| gdas | 1 | 0/3 |"), "bn-running-stats grid: %s", md);
     snprintf(args, sizeof args, "%s/configs/ablations/darts-order.cfg --out %s/shipped-order --report-only", src ? src : "..", root);
     CHECK(ablate("", args) == 0, "darts-order: %s", out);
     snprintf(path, sizeof path, "%s/shipped-order/summary.md", root);
-    md = read_text(path);
+    md = read_text_file(path);
     CHECK(strstr(md, "| darts-v1 | 0/3 |") && strstr(md, "| darts-v2 | 0/3 |"), "darts-order grid: %s", md);
 }
 

@@ -23,22 +23,6 @@ static const char *const METHODS[2] = {"darts-v1", "gdas"};
 static const char *const KEYS[7] = {"search_seconds", "cifar10_valid", "cifar10_test", "cifar100_valid",
                                     "cifar100_test", "imagenet16_valid", "imagenet16_test"};
 
-static const char *bin(void) {
-    const char *b = getenv("SUPERNET_BIN");
-    return b ? b : "../build/supernet";
-}
-
-static char *read_text(const char *path) {
-    static char buf[1 << 16];
-    FILE *f = fopen(path, "r");
-    buf[0] = '\0';
-    if (!f) return buf;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static void write_text(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
 /* The tiny profile: the shipped quick config of each method, copied as <root>/configs/<m>-tiny.cfg. */
@@ -51,7 +35,7 @@ static void write_configs(void) {
     mkdir(path, 0755);
     for (int m = 0; m < 2; m++) {
         snprintf(path, sizeof path, "%s/configs/%s-quick.cfg", src_root ? src_root : "..", METHODS[m]);
-        char *text = read_text(path);
+        const char *text = read_text_file(path);
         CHECK(text[0] != '\0', "cannot read %s", path);
         snprintf(path, sizeof path, "%s/configs/%s-tiny.cfg", root, METHODS[m]);
         write_text(path, text);
@@ -90,7 +74,7 @@ static void check_summary_row(const char *csv, int m) {
         char run[64];
         snprintf(run, sizeof run, "%s-s%d", METHODS[m], s + 1);
         run_path(path, sizeof path, run, "summary.json");
-        const char *text = read_text(path);
+        const char *text = read_text_file(path);
         for (int k = 0; k < 7; k++) v[s][k] = json_number(text, KEYS[k]);
     }
     char prefix[64];
@@ -114,7 +98,7 @@ int main(void) {
     write_configs();
     char cmd[2048], path[256], log[256];
     snprintf(log, sizeof log, "%s/first.log", root);
-    snprintf(cmd, sizeof cmd, "exec '%s' ablate %s/configs/ablations/tiny.cfg --out %s/out --threads 1 > %s 2>&1", bin(), root, root, log);
+    snprintf(cmd, sizeof cmd, "exec '%s' ablate %s/configs/ablations/tiny.cfg --out %s/out --threads 1 > %s 2>&1", supernet_bin(), root, root, log);
     pid_t ablate = fork();
     if (ablate == 0) {
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -122,26 +106,26 @@ int main(void) {
     }
     /* The second run's checkpoint appears after its first epoch: kill ablate then. */
     run_path(path, sizeof path, "darts-v1-s2", "checkpoint.bin");
-    CHECK(wait_for_file(path, ablate), "run 2 never wrote a checkpoint: %s", read_text(log));
+    CHECK(wait_for_file(path, ablate), "run 2 never wrote a checkpoint: %s", read_text_file(log));
     kill(ablate, SIGKILL);
     waitpid(ablate, NULL, 0);
     /* Its child gets SIGTERM with its parent; wait until the process of its pid file has exited
      * (gone, or a zombie: an orphan may wait for a reaper). */
     snprintf(path, sizeof path, "%s/out/runs/darts-v1-s2.pid", root);
     char proc[64];
-    snprintf(proc, sizeof proc, "/proc/%d/stat", atoi(read_text(path)));
+    snprintf(proc, sizeof proc, "/proc/%d/stat", atoi(read_text_file(path)));
     for (int i = 0; i < 12000; i++) {
-        const char *paren = strrchr(read_text(proc), ')');
+        const char *paren = strrchr(read_text_file(proc), ')');
         if (!paren || paren[2] == 'Z' || paren[2] == 'X') break;
         nanosleep(&(struct timespec){0, 10000000}, NULL);
     }
     run_path(path, sizeof path, "darts-v1-s2", "summary.json");
-    CHECK(access(path, F_OK) != 0, "run 2 finished although ablate was killed: %s", read_text(log));
+    CHECK(access(path, F_OK) != 0, "run 2 finished although ablate was killed: %s", read_text_file(log));
     struct stat first;
     run_path(path, sizeof path, "darts-v1-s1", "summary.json");
-    CHECK(stat(path, &first) == 0, "run 1 did not finish: %s", read_text(log));
+    CHECK(stat(path, &first) == 0, "run 1 did not finish: %s", read_text_file(log));
 
-    snprintf(cmd, sizeof cmd, "'%s' ablate %s/configs/ablations/tiny.cfg --out %s/out --threads 1 2>&1", bin(), root, root);
+    snprintf(cmd, sizeof cmd, "'%s' ablate %s/configs/ablations/tiny.cfg --out %s/out --threads 1 2>&1", supernet_bin(), root, root);
     CHECK(run_command(cmd, out, sizeof out) == 0, "rerun failed: %s", out);
     CHECK(strstr(out, "skip   darts-v1-s1") && strstr(out, "resume darts-v1-s2") && strstr(out, "start  gdas-s1") &&
           strstr(out, "start  gdas-s2"), "rerun: %s", out);
@@ -149,17 +133,17 @@ int main(void) {
     CHECK(stat(path, &again) == 0 && again.st_ino == first.st_ino && again.st_mtim.tv_sec == first.st_mtim.tv_sec &&
           again.st_mtim.tv_nsec == first.st_mtim.tv_nsec, "the finished run was redone");
     run_path(path, sizeof path, "darts-v1-s2", "epochs.csv");
-    const char *csv_text = read_text(path);
+    const char *csv_text = read_text_file(path);
     const char *line2 = strchr(csv_text, '\n');
     CHECK(line2 && strncmp(line2 + 1, "0,", 2) == 0 && strstr(line2, "\n1,") && !strstr(line2, "\n2,"),
           "the resumed run's records: %s", csv_text);
     snprintf(path, sizeof path, "%s/out/summary.csv", root);
-    const char *summary = read_text(path);
+    const char *summary = read_text_file(path);
     char copy[1 << 14];
     snprintf(copy, sizeof copy, "%s", summary);
     for (int m = 0; m < 2; m++) check_summary_row(copy, m);
     snprintf(path, sizeof path, "%s/out/summary.md", root);
-    CHECK(strstr(read_text(path), "| darts-v1 | 2/2 |") && strstr(read_text(path), "| gdas | 2/2 |"), "markdown: %s", read_text(path));
+    CHECK(strstr(read_text_file(path), "| darts-v1 | 2/2 |") && strstr(read_text_file(path), "| gdas | 2/2 |"), "markdown: %s", read_text_file(path));
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
     TEST_EXIT();

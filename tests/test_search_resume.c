@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "testlib.h"
 
 static const char *const METHODS[] = {"darts-v1", "darts-v2", "gdas", "setn", "rsps", "enas"};
 static const char *const TINY[] = {"--set", "cells=1", "--set", "train_images=48", "--set", "valid_images=48", "--set",
@@ -31,16 +32,11 @@ enum { N_TINY = sizeof TINY / sizeof TINY[0] };
 
 static char logs[512];
 
-static const char *bin(void) {
-    const char *b = getenv("SUPERNET_BIN");
-    return b ? b : "../build/supernet";
-}
-
 /* Starts `supernet search ...` with stdout to /dev/null; returns its pid. resume != NULL: --resume it. */
 static pid_t spawn(const char *method, const char *run, const char *resume) {
     char *argv[64];
     int n = 0;
-    argv[n++] = (char *)bin(), argv[n++] = "search";
+    argv[n++] = (char *)supernet_bin(), argv[n++] = "search";
     if (resume) { /* same thread count: oneDNN's results can differ in the last bits between thread counts */
         argv[n++] = "--resume", argv[n++] = (char *)resume, argv[n++] = "--quiet", argv[n++] = "--threads", argv[n++] = "1";
     } else {
@@ -152,7 +148,7 @@ static void test_run_directory(void) {
     if (f) fclose(f);
     /* config.cfg reloads with --config and reproduces the run */
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' search --config %s/gdas-a/config.cfg --logs %s --run gdas-c --quiet --threads 1 > /dev/null", bin(), logs, logs);
+    snprintf(cmd, sizeof cmd, "'%s' search --config %s/gdas-a/config.cfg --logs %s --run gdas-c --quiet --threads 1 > /dev/null", supernet_bin(), logs, logs);
     CHECK(system(cmd) == 0, "rerun from config.cfg failed");
     compare_runs("gdas", "gdas-a", "gdas-c", "config.cfg rerun");
 }

@@ -92,3 +92,14 @@ int write_text_file(const char *path, const char *text) {
     int ok = fputs(text, f) >= 0;
     return fclose(f) == 0 && ok ? 0 : -1;
 }
+
+const char *read_text_file(const char *path) {
+    static char buf[1 << 16];
+    FILE *f = fopen(path, "r");
+    buf[0] = '\0';
+    if (!f) return buf;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
