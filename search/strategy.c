@@ -52,9 +52,11 @@ void search_evaluate(SearchContext *ctx, NetSelection sel, double *loss, double 
     *acc = 100.0 * (double)correct / (double)images;
 }
 
-void arch_params_init(ArchParams *a, Rng *rng) {
+void arch_params_init(ArchParams *a, uint64_t seed) {
+    Rng rng;
+    rng_seed(&rng, seed, STREAM_ALPHA_INIT);
     memset(a, 0, sizeof *a);
-    for (int i = 0; i < ARCH_N_EDGES * ARCH_N_OPS; i++) a->alpha[i] = (float)(1e-3 * rng_normal(rng));
+    for (int i = 0; i < ARCH_N_EDGES * ARCH_N_OPS; i++) a->alpha[i] = (float)(1e-3 * rng_normal(&rng));
 }
 
 void arch_params_step(ArchParams *a, const SearchConfig *c) {

@@ -122,8 +122,8 @@ typedef struct {
     uint64_t t;
 } ArchParams;
 
-/* alpha = 1e-3 N(0, 1) (REFERENCE 1.6), from rng. */
-void arch_params_init(ArchParams *a, Rng *rng);
+/* alpha = 1e-3 N(0, 1) (REFERENCE 1.6), from the run seed's STREAM_ALPHA_INIT stream. */
+void arch_params_init(ArchParams *a, uint64_t seed);
 /* One Adam step on alpha with a->grad, with the cfg's arch_* hyper-parameters. */
 void arch_params_step(ArchParams *a, const SearchConfig *cfg);
 /* argmax per row (none included, lowest index on ties) and softmax(alpha). */

@@ -98,9 +98,7 @@ double darts_v2_arch_grad(Supernet *net, const float *alpha, const Batch *b, dou
 
 static void *darts_create(const SearchConfig *cfg, SearchContext *ctx, int second_order) {
     Darts *d = sn_alloc(sizeof *d);
-    Rng init;
-    rng_seed(&init, (uint64_t)cfg->seed, STREAM_ALPHA_INIT);
-    arch_params_init(&d->arch, &init);
+    arch_params_init(&d->arch, (uint64_t)cfg->seed);
     d->second_order = second_order;
     if (second_order) d->scratch = darts_scratch_create(ctx->net);
     return d;

@@ -18,9 +18,7 @@ typedef struct {
 
 static void *gdas_create(const SearchConfig *cfg, SearchContext *ctx) {
     Gdas *g = sn_alloc(sizeof *g);
-    Rng init;
-    rng_seed(&init, (uint64_t)cfg->seed, STREAM_ALPHA_INIT);
-    arch_params_init(&g->arch, &init);
+    arch_params_init(&g->arch, (uint64_t)cfg->seed);
     rng_seed(&g->gumbel, (uint64_t)cfg->seed, STREAM_GUMBEL);
     g->tau = cfg->tau_max;
     return g;

@@ -29,9 +29,7 @@ typedef struct {
 
 static void *setn_create(const SearchConfig *cfg, SearchContext *ctx) {
     Setn *s = sn_alloc(sizeof *s);
-    Rng init;
-    rng_seed(&init, (uint64_t)cfg->seed, STREAM_ALPHA_INIT);
-    arch_params_init(&s->arch, &init);
+    arch_params_init(&s->arch, (uint64_t)cfg->seed);
     rng_seed(&s->train_arch, (uint64_t)cfg->seed, STREAM_SETN_TRAIN);
     s->select = batch_stream(ctx->valid, SELECTION_FIRST_EPOCH);
     return s;
