@@ -141,7 +141,6 @@ struct Supernet {
     Selection train_sel;
     int train_batch, have_forward;
     const float *train_images;
-    const int32_t *train_labels;
     const float *stage_out[N_STAGES];      /* the last cell's output of each stage */
     const float *logits;                   /* of the last forward, training or evaluation */
     double d_edge[ARCH_N_EDGES][ARCH_N_OPS];       /* dL/dW accumulated over the cells by backward */

@@ -151,7 +151,6 @@ double supernet_forward(Supernet *net, const float *images, const int32_t *label
     double loss = run_forward(net, &net->train, images, labels, batch, &net->train_sel, 1, correct);
     net->train_batch = batch;
     net->train_images = images;
-    net->train_labels = labels;
     net->have_forward = 1;
     return loss;
 }
