@@ -2,6 +2,7 @@
 #include "conv.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "common.h"
 #include "dnnl_util.h"
@@ -21,43 +22,70 @@ static void describe(const ConvShape *s, const char *pass, char *buf, size_t n) 
              s->c_out, s->h, s->w, s->n, pass);
 }
 
-static void create_forward(ConvPlan *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wmd,
-                           const dnnl_memory_desc_t *dst, const dnnl_dims_t strides, const dnnl_dims_t pad) {
-    char what[128];
-    dnnl_convolution_desc_t d;
-    DNNL_CHECK(dnnl_convolution_forward_desc_init(&d, dnnl_forward_training, dnnl_convolution_direct, src, wmd,
-                                                  NULL, dst, strides, pad, pad));
-    describe(&p->s, "forward", what, sizeof what);
-    static const int ids[] = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
-    dnnl_prim_create(&p->fwd, &d, NULL, what, ids, 3);
+/* Winograd F(4x4, 3x3) needs 4x fewer multiplications; measured on AVX-512 at batch 64 it runs 3x3
+ * convolutions of 32 and 64 channels 1.6-2x faster than direct, and 16 channels slower. */
+static int wants_winograd(const ConvShape *s) {
+    return !s->direct_only && s->kernel == 3 && s->stride == 1 && s->c_in >= 32 && s->c_out >= 32;
 }
 
-static void create_backward_data(ConvPlan *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wany,
-                                 const dnnl_memory_desc_t *dst, const dnnl_dims_t strides, const dnnl_dims_t pad) {
+/* Creates the primitive of one pass: Winograd where wanted and oneDNN has it, direct otherwise. */
+typedef void (*ConvDescInit)(dnnl_convolution_desc_t *d, dnnl_alg_kind_t alg, const void *ctx);
+
+static void create_pass(ConvPlan *p, DnnlPrim *prim, ConvDescInit init, const void *ctx, const char *pass,
+                        const_dnnl_primitive_desc_t hint, const int *ids, int n_ids) {
     char what[128];
     dnnl_convolution_desc_t d;
-    DNNL_CHECK(dnnl_convolution_backward_data_desc_init(&d, dnnl_convolution_direct, src, wany, dst, strides, pad, pad));
-    describe(&p->s, "backward-data", what, sizeof what);
+    describe(&p->s, pass, what, sizeof what);
+    if (wants_winograd(&p->s)) {
+        init(&d, dnnl_convolution_winograd, ctx);
+        if (dnnl_prim_try_create(prim, &d, hint, what, ids, n_ids)) return;
+    }
+    init(&d, dnnl_convolution_direct, ctx);
+    dnnl_prim_create(prim, &d, hint, what, ids, n_ids);
+}
+
+typedef struct {
+    const dnnl_memory_desc_t *src, *weights, *dst;
+    const dnnl_dims_t *strides, *pad;
+} ConvDescs;
+
+static void init_forward(dnnl_convolution_desc_t *d, dnnl_alg_kind_t alg, const void *ctx) {
+    const ConvDescs *c = ctx;
+    DNNL_CHECK(dnnl_convolution_forward_desc_init(d, dnnl_forward_training, alg, c->src, c->weights, NULL, c->dst,
+                                                  *c->strides, *c->pad, *c->pad));
+}
+
+static void init_backward_data(dnnl_convolution_desc_t *d, dnnl_alg_kind_t alg, const void *ctx) {
+    const ConvDescs *c = ctx;
+    DNNL_CHECK(dnnl_convolution_backward_data_desc_init(d, alg, c->src, c->weights, c->dst, *c->strides, *c->pad, *c->pad));
+}
+
+static void init_backward_weights(dnnl_convolution_desc_t *d, dnnl_alg_kind_t alg, const void *ctx) {
+    const ConvDescs *c = ctx;
+    DNNL_CHECK(dnnl_convolution_backward_weights_desc_init(d, alg, c->src, c->weights, NULL, c->dst, *c->strides,
+                                                           *c->pad, *c->pad));
+}
+
+static void create_forward(ConvPlan *p, const ConvDescs *c) {
+    static const int ids[] = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
+    create_pass(p, &p->fwd, init_forward, c, "forward", NULL, ids, 3);
+}
+
+static void create_backward_data(ConvPlan *p, const ConvDescs *c) {
     static const int ids[] = {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
-    dnnl_prim_create(&p->bwd_data, &d, p->fwd.pd, what, ids, 3);
+    create_pass(p, &p->bwd_data, init_backward_data, c, "backward-data", p->fwd.pd, ids, 3);
     const dnnl_memory_desc_t *wanted = dnnl_prim_md(&p->bwd_data, DNNL_ARG_WEIGHTS);
     dnnl_prim_create_reorder(&p->weights_for_bwd_data, dnnl_prim_md(&p->fwd, DNNL_ARG_WEIGHTS), wanted,
                              "conv weights reorder for backward-data");
     p->bwd_data_weights = sn_alloc(dnnl_memory_desc_get_size(wanted));
 }
 
-static void create_backward_weights(ConvPlan *p, const dnnl_memory_desc_t *src, const dnnl_memory_desc_t *wmd,
-                                    const dnnl_memory_desc_t *dst, const dnnl_dims_t strides, const dnnl_dims_t pad) {
-    char what[128];
-    dnnl_convolution_desc_t d;
-    DNNL_CHECK(dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, src, wmd, NULL, dst,
-                                                           strides, pad, pad));
-    describe(&p->s, "backward-weights", what, sizeof what);
+static void create_backward_weights(ConvPlan *p, const ConvDescs *c) {
     static const int ids[] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS};
-    dnnl_prim_create(&p->bwd_weights, &d, p->fwd.pd, what, ids, 3);
+    create_pass(p, &p->bwd_weights, init_backward_weights, c, "backward-weights", p->fwd.pd, ids, 3);
     SN_ASSERT(dnnl_memory_desc_equal(dnnl_prim_md(&p->bwd_weights, DNNL_ARG_DIFF_WEIGHTS),
                                      dnnl_prim_md(&p->fwd, DNNL_ARG_WEIGHTS)),
-              "%s: weight gradient layout differs from the weights'", what);
+              "conv backward-weights: weight gradient layout differs from the weights'");
 }
 
 static void create_weight_io(ConvPlan *p) {
@@ -82,9 +110,10 @@ ConvPlan *conv_plan_create(ConvShape s) {
     dnnl_memory_desc_t wfixed = dnnl_md_tag(4, wdims, s.plain_input ? dnnl_Ohwi16o : dnnl_OIhw16i16o);
     dnnl_memory_desc_t wany = dnnl_md_tag(4, wdims, dnnl_format_tag_any);
     dnnl_memory_desc_t dst = dnnl_md_blocked(p->out);
-    create_forward(p, &src, &wfixed, &dst, strides, pad);
-    if (!s.plain_input) create_backward_data(p, &src, &wany, &dst, strides, pad);
-    create_backward_weights(p, &src, &wfixed, &dst, strides, pad);
+    ConvDescs fixed = {&src, &wfixed, &dst, &strides, &pad}, any = {&src, &wany, &dst, &strides, &pad};
+    create_forward(p, &fixed);
+    if (!s.plain_input) create_backward_data(p, &any);
+    create_backward_weights(p, &fixed);
     create_weight_io(p);
     return p;
 }
@@ -103,6 +132,8 @@ Shape4 conv_out_shape(const ConvPlan *p) { return p->out; }
 size_t conv_weight_floats(const ConvPlan *p) {
     return dnnl_memory_desc_get_size(dnnl_prim_md(&p->fwd, DNNL_ARG_WEIGHTS)) / sizeof(float);
 }
+
+int conv_is_winograd(const ConvPlan *p) { return strstr(dnnl_prim_impl(&p->fwd), "wino") != NULL; }
 
 double conv_flops(const ConvPlan *p) {
     return 2.0 * p->out.n * p->out.c * p->out.h * p->out.w * (double)p->s.c_in * p->s.kernel * p->s.kernel;

@@ -20,6 +20,8 @@ typedef struct {
     int n, c_in, c_out, h, w; /* input batch, channels, spatial size */
     int kernel, stride, pad;  /* square kernel, same stride and padding on both axes */
     int plain_input;          /* input is the plain NCHW image batch */
+    int direct_only;          /* 0: Winograd where oneDNN has it and it is faster (3x3, stride 1, >= 32
+                                 channels); 1: direct convolution only */
 } ConvShape;
 
 typedef struct ConvPlan ConvPlan;
@@ -30,6 +32,7 @@ void conv_plan_free(ConvPlan *p);
 Shape4 conv_in_shape(const ConvPlan *p);
 Shape4 conv_out_shape(const ConvPlan *p);
 size_t conv_weight_floats(const ConvPlan *p); /* floats in a weight buffer, layout padding included */
+int conv_is_winograd(const ConvPlan *p);      /* forward runs oneDNN's Winograd kernel */
 double conv_flops(const ConvPlan *p);         /* 2 * multiply-adds of one forward pass */
 
 /* out (n, c_out, h', w') = conv(in (n, c_in, h, w), weight) */

@@ -86,14 +86,22 @@ static dnnl_primitive_attr_t user_scratchpad_attr(void) {
     return attr;
 }
 
-void dnnl_prim_create(DnnlPrim *p, const void *op_desc, const_dnnl_primitive_desc_t hint, const char *what,
-                      const int *arg_ids, int n_args) {
+int dnnl_prim_try_create(DnnlPrim *p, const void *op_desc, const_dnnl_primitive_desc_t hint, const char *what,
+                         const int *arg_ids, int n_args) {
     memset(p, 0, sizeof *p);
     dnnl_primitive_attr_t attr = user_scratchpad_attr();
     dnnl_status_t st = dnnl_primitive_desc_create(&p->pd, op_desc, attr, sn_dnnl_engine(), hint);
     DNNL_CHECK(dnnl_primitive_attr_destroy(attr));
+    if (st == dnnl_unimplemented) return 0;
     if (st != dnnl_success) sn_die(EXIT_FAILURE, "oneDNN cannot create %s (status %d)", what, (int)st);
     finish_prim(p, what, arg_ids, n_args);
+    return 1;
+}
+
+void dnnl_prim_create(DnnlPrim *p, const void *op_desc, const_dnnl_primitive_desc_t hint, const char *what,
+                      const int *arg_ids, int n_args) {
+    if (!dnnl_prim_try_create(p, op_desc, hint, what, arg_ids, n_args))
+        sn_die(EXIT_FAILURE, "oneDNN has no implementation of %s", what);
 }
 
 void dnnl_prim_create_reorder(DnnlPrim *p, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to, const char *what) {

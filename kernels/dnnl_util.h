@@ -60,6 +60,9 @@ DnnlProfile dnnl_profile_get(void);
  * names the op for error messages ("conv 3x3 16->16 backward-data"). */
 void dnnl_prim_create(DnnlPrim *p, const void *op_desc, const_dnnl_primitive_desc_t hint, const char *what,
                       const int *arg_ids, int n_args);
+/* The same, returning 0 instead of exiting when oneDNN has no implementation for the descriptor. */
+int dnnl_prim_try_create(DnnlPrim *p, const void *op_desc, const_dnnl_primitive_desc_t hint, const char *what,
+                         const int *arg_ids, int n_args);
 void dnnl_prim_create_reorder(DnnlPrim *p, const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to, const char *what);
 void dnnl_prim_exec(DnnlPrim *p, void *const *data);
 const dnnl_memory_desc_t *dnnl_prim_md(const DnnlPrim *p, int arg_id);

@@ -46,10 +46,16 @@ static void run_pass(ConvPlan *p, ConvPass pass, float *x, float *w, float *y) {
     else conv_backward_weights(p, w, x, y);
 }
 
-static BenchResult time_conv(int batch, int c, int hw, ConvPass pass, int steps) {
+/* Times one pass of a 3x3 convolution; returns 0 if `direct_only == 0` would not pick Winograd, which
+ * would time direct twice. */
+static int time_conv(int batch, int c, int hw, ConvPass pass, int direct_only, int steps, BenchResult *r) {
     Rng rng;
     rng_seed(&rng, 2, 0);
-    ConvPlan *p = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0});
+    ConvPlan *p = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0, direct_only});
+    if (!direct_only && !conv_is_winograd(p)) {
+        conv_plan_free(p);
+        return 0;
+    }
     float *x = random_buffer(shape_padded_size(conv_in_shape(p)), &rng);
     float *y = random_buffer(shape_padded_size(conv_out_shape(p)), &rng);
     float *w = random_buffer(conv_weight_floats(p), &rng);
@@ -59,22 +65,24 @@ static BenchResult time_conv(int batch, int c, int hw, ConvPass pass, int steps)
         run_pass(p, pass, x, w, y);
     }
     double sec = (sn_now() - t0) / steps;
-    BenchResult r = {"", conv_flops(p) / sec * 1e-9, sec * 1e3};
-    snprintf(r.name, sizeof r.name, "conv3x3 C=%d %dx%d N=%d %s", c, hw, hw, batch, PASS_NAMES[pass]);
+    *r = (BenchResult){"", conv_flops(p) / sec * 1e-9, sec * 1e3};
+    snprintf(r->name, sizeof r->name, "conv3x3 C=%d %dx%d N=%d %s %s", c, hw, hw, batch, PASS_NAMES[pass],
+             direct_only ? "direct" : "winograd");
     sn_free(x), sn_free(y), sn_free(w);
     conv_plan_free(p);
-    return r;
+    return 1;
 }
 
 void bench_kernels(const BenchArgs *args) {
-    enum { N_RESULTS = 10 };
+    enum { N_RESULTS = 19 };
     BenchResult results[N_RESULTS];
     int n = 0;
     results[n++] = time_sgemm(1024, args->steps);
     const int shapes[3][2] = {{16, 32}, {32, 16}, {64, 8}};
     for (int i = 0; i < 3; i++)
-        for (ConvPass pass = PASS_FORWARD; pass <= PASS_BACKWARD_WEIGHTS; pass++)
-            results[n++] = time_conv(args->batch, shapes[i][0], shapes[i][1], pass, args->steps);
+        for (int direct_only = 1; direct_only >= 0; direct_only--)
+            for (ConvPass pass = PASS_FORWARD; pass <= PASS_BACKWARD_WEIGHTS; pass++)
+                n += time_conv(args->batch, shapes[i][0], shapes[i][1], pass, direct_only, args->steps, &results[n]);
     if (args->json) {
         printf("{\"mode\":\"kernels\",\"threads\":%d,\"results\":[", args->threads);
         for (int i = 0; i < n; i++)
@@ -82,6 +90,6 @@ void bench_kernels(const BenchArgs *args) {
         printf("]}\n");
         return;
     }
-    printf("%-44s %12s %10s\n", "kernel", "GFLOP/s", "ms");
-    for (int i = 0; i < n; i++) printf("%-44s %12.2f %10.3f\n", results[i].name, results[i].gflops, results[i].ms);
+    printf("%-53s %12s %10s\n", "kernel", "GFLOP/s", "ms");
+    for (int i = 0; i < n; i++) printf("%-53s %12.2f %10.3f\n", results[i].name, results[i].gflops, results[i].ms);
 }

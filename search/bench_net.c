@@ -77,7 +77,7 @@ static int64_t run_step(Bench *b, const char *mode) {
 static void setup(Bench *b, const BenchArgs *args) {
     int darts = strcmp(args->mode, "darts") == 0;
     int eval = strcmp(args->mode, "eval") == 0; /* evaluation needs no training buffers */
-    SupernetConfig cfg = {16, 5, 10, 3, 32, eval ? 1 : args->batch, args->batch, darts, 0, 1};
+    SupernetConfig cfg = {16, 5, 10, 3, 32, eval ? 1 : args->batch, args->batch, darts, 0, 1, args->direct_conv};
     char err[160];
     memset(b, 0, sizeof *b);
     if (arch_parse(args->arch, &b->eval_arch, err, sizeof err) != 0) {

@@ -24,7 +24,7 @@ static const BenchMode BENCH_MODES[] = {
 
 int cmd_bench(int argc, char **argv) {
     BenchArgs a = {.mode = "darts", .batch = 64, .steps = 20, .threads = omp_get_max_threads(), .json = 0, .data = NULL,
-                   .profile = 0, .arch = "333333"};
+                   .profile = 0, .arch = "333333", .direct_conv = 0};
     const CliOption options[] = {
         {"--mode", CLI_CHOICE, &a.mode, "what to time", "darts|gdas|discrete|eval|kernels|data", 0, 0},
         {"--batch", CLI_INT, &a.batch, "images per step", NULL, 1, 65536},
@@ -34,6 +34,7 @@ int cmd_bench(int argc, char **argv) {
         {"--data", CLI_STRING, &a.data, "dataset folder (modes that read data)", NULL, 0, 0},
         {"--profile", CLI_FLAG, &a.profile, "network modes: time per oneDNN primitive kind", NULL, 0, 0},
         {"--arch", CLI_STRING, &a.arch, "eval mode: the cell (string or 6-digit code)", NULL, 0, 0},
+        {"--direct-conv", CLI_FLAG, &a.direct_conv, "network modes: direct convolutions only (no Winograd)", NULL, 0, 0},
     };
     const CliSpec spec = {"bench", "Time the engine's building blocks and report throughput.", "[options]",
                           options, (int)(sizeof options / sizeof options[0]), 0, 0};

@@ -112,7 +112,7 @@ static void build_engine(Run *r) {
     const DatasetSpec *spec = r->data->spec;
     SupernetConfig nc = {c->channels, c->cells, spec->n_classes, spec->channels, spec->height, c->batch_size,
                          r->iface->needs_valid_loader ? c->valid_batch : 1, r->iface->needs_darts,
-                         c->track_running_stats, (uint64_t)c->seed};
+                         c->track_running_stats, (uint64_t)c->seed, c->direct_conv};
     r->net = supernet_create(&nc);
     LoaderConfig lc = {r->iface->loader, &r->train_items, &r->valid_items, c->batch_size, 1,
                        loader_seed(c->seed, STREAM_SEARCH_LOADER), c->loader_threads, 1};

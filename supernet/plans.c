@@ -4,14 +4,14 @@
 
 static void create_plan_set(Supernet *net, PlanSet *ps, int batch) {
     const SupernetConfig *cfg = &net->cfg;
-    int hw0 = cfg->image_size, c0 = net->stage_channels[0];
+    int hw0 = cfg->image_size, c0 = net->stage_channels[0], direct = cfg->direct_conv;
     ps->batch = batch;
-    ps->stem = conv_plan_create((ConvShape){batch, cfg->in_channels, c0, hw0, hw0, 3, 1, 1, 1});
+    ps->stem = conv_plan_create((ConvShape){batch, cfg->in_channels, c0, hw0, hw0, 3, 1, 1, 1, direct});
     ps->stem_bn = bn_plan_create((Shape4){batch, c0, hw0, hw0}, 1);
     for (int s = 0; s < N_STAGES; s++) {
         int c = net->stage_channels[s], hw = net->stage_size[s];
-        ps->stage[s].conv[0] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0});
-        ps->stage[s].conv[1] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0});
+        ps->stage[s].conv[0] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0, direct});
+        ps->stage[s].conv[1] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0, direct});
         /* affine with gamma 1, beta 0: the same output, and backward's d gamma = sum(dy * BN output) per
          * channel is the edge weight's gradient for free (cell.c) */
         ps->stage[s].bn = bn_plan_create((Shape4){batch, c, hw, hw}, 1);
@@ -19,10 +19,10 @@ static void create_plan_set(Supernet *net, PlanSet *ps, int batch) {
     }
     for (int r = 0; r < N_REDUCE; r++) {
         int c = net->stage_channels[r], hw = net->stage_size[r];
-        ps->reduce[r].conv_a = conv_plan_create((ConvShape){batch, c, 2 * c, hw, hw, 3, 2, 1, 0});
-        ps->reduce[r].conv_b = conv_plan_create((ConvShape){batch, 2 * c, 2 * c, hw / 2, hw / 2, 3, 1, 1, 0});
+        ps->reduce[r].conv_a = conv_plan_create((ConvShape){batch, c, 2 * c, hw, hw, 3, 2, 1, 0, direct});
+        ps->reduce[r].conv_b = conv_plan_create((ConvShape){batch, 2 * c, 2 * c, hw / 2, hw / 2, 3, 1, 1, 0, direct});
         ps->reduce[r].pool = pool_plan_create((Shape4){batch, c, hw, hw}, 2, 2, 0);
-        ps->reduce[r].shortcut = conv_plan_create((ConvShape){batch, c, 2 * c, hw / 2, hw / 2, 1, 1, 0, 0});
+        ps->reduce[r].shortcut = conv_plan_create((ConvShape){batch, c, 2 * c, hw / 2, hw / 2, 1, 1, 0, 0, direct});
         ps->reduce[r].bn = bn_plan_create((Shape4){batch, 2 * c, hw / 2, hw / 2}, 1);
     }
     int last = N_STAGES - 1;

@@ -45,6 +45,7 @@ typedef struct {
     int darts;               /* support the DARTS path in training (every op's output kept) */
     int track_running_stats; /* the cell BNs keep running statistics and use them in evaluation */
     uint64_t seed;           /* weight initialisation (PyTorch's default init, REFERENCE 1.6) */
+    int direct_conv;         /* 1: direct convolutions only; 0: Winograd for the 3x3s of >= 32 channels */
 } SupernetConfig;
 
 typedef struct {

@@ -26,7 +26,7 @@
 static char dir[256], path[300];
 
 static Supernet *tiny_net(uint64_t seed) {
-    SupernetConfig cfg = {16, 1, 10, 3, 8, 2, 2, 0, 1, seed};
+    SupernetConfig cfg = {16, 1, 10, 3, 8, 2, 2, 0, 1, seed, 0};
     return supernet_create(&cfg);
 }
 

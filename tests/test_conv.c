@@ -1,6 +1,7 @@
 /* test_conv.c: oneDNN convolution (forward, backward-data, backward-weights) against naive loops,
  * and the naive gradients against central finite differences; weight import/export round trip;
- * a shape that only has a `ref:` implementation is refused.
+ * a shape that only has a `ref:` implementation is refused; Winograd is used where expected (3x3,
+ * stride 1, >= 32 channels, AVX-512) and meets the same tolerances.
  * Tolerances: kernels vs naive |d| <= 1e-4 + 1e-4|ref| (float accumulation of <= 432 products);
  * finite differences (eps 1e-2, exact for a linear op up to float rounding) within 1e-3 relative. */
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 
 typedef struct {
     NaiveConv nc;
-    int plain_input;
+    int plain_input, direct_only;
 } Case;
 
 typedef struct {
@@ -60,9 +61,14 @@ static void check_fd(Fixture *f, float *x, const float *grad, size_t n, Rng *rng
 
 static void run_case(Case c, Rng *rng) {
     NaiveConv nc = c.nc;
-    ConvShape s = {nc.n, nc.ci, nc.co, nc.h, nc.w, nc.k, nc.stride, nc.pad, c.plain_input};
+    ConvShape s = {nc.n, nc.ci, nc.co, nc.h, nc.w, nc.k, nc.stride, nc.pad, c.plain_input, c.direct_only};
     Fixture f = {conv_plan_create(s), c, random_array(in_size(nc), rng, -1, 1), random_array(w_size(nc), rng, -1, 1),
                  random_array(out_size(nc), rng, -1, 1), NULL, NULL, NULL, NULL};
+    /* oneDNN's Winograd kernels need AVX-512; elsewhere the plan falls back to direct */
+    int want_winograd = !c.direct_only && nc.k == 3 && nc.stride == 1 && nc.ci >= 32 && nc.co >= 32 &&
+                        __builtin_cpu_supports("avx512f");
+    CHECK(conv_is_winograd(f.plan) == want_winograd, "%d->%d %dx%d: Winograd %d, expected %d", nc.ci, nc.co, nc.h,
+          nc.w, conv_is_winograd(f.plan), want_winograd);
     Shape4 is = conv_in_shape(f.plan), os = conv_out_shape(f.plan);
     CHECK(os.h == naive_conv_ho(nc) && os.w == naive_conv_wo(nc), "output shape");
     f.in_blk = sn_alloc(shape_padded_size(is) * sizeof(float));
@@ -112,7 +118,7 @@ static void check_ref_refused(void) {
     pid_t pid = fork();
     if (pid == 0) {
         freopen("/dev/null", "w", stderr);
-        conv_plan_create((ConvShape){2, 4, 4, 8, 8, 3, 1, 1, 0});
+        conv_plan_create((ConvShape){2, 4, 4, 8, 8, 3, 1, 1, 0, 1});
         _exit(0);
     }
     int status = 0;
@@ -124,14 +130,18 @@ int main(void) {
     Rng rng;
     rng_seed(&rng, 42, 0);
     const Case cases[] = {
-        {{2, 3, 16, 7, 9, 3, 1, 1}, 1},  /* stem on an RGB batch, odd spatial size */
-        {{2, 1, 16, 8, 8, 3, 1, 1}, 1},  /* stem on a grey (Fashion-MNIST) batch */
-        {{1, 16, 16, 5, 5, 3, 1, 1}, 0}, /* batch 1 */
-        {{2, 16, 16, 6, 7, 1, 1, 0}, 0}, /* 1x1 */
-        {{3, 16, 32, 7, 7, 3, 2, 1}, 0}, /* residual block conv_a: stride 2 from an odd size */
-        {{2, 32, 16, 4, 3, 1, 1, 0}, 0}, /* 1x1 to fewer channels */
-        {{2, 16, 48, 6, 6, 3, 1, 1}, 0}, /* three edges' convs stacked on the output channels */
-        {{2, 64, 64, 3, 3, 3, 1, 1}, 0}, /* the last stage's width */
+        {{2, 3, 16, 7, 9, 3, 1, 1}, 1, 0},  /* stem on an RGB batch, odd spatial size */
+        {{2, 1, 16, 8, 8, 3, 1, 1}, 1, 0},  /* stem on a grey (Fashion-MNIST) batch */
+        {{1, 16, 16, 5, 5, 3, 1, 1}, 0, 0}, /* batch 1 */
+        {{2, 16, 16, 6, 7, 1, 1, 0}, 0, 0}, /* 1x1 */
+        {{3, 16, 32, 7, 7, 3, 2, 1}, 0, 0}, /* residual block conv_a: stride 2 from an odd size */
+        {{2, 32, 16, 4, 3, 1, 1, 0}, 0, 0}, /* 1x1 to fewer channels */
+        {{2, 16, 48, 6, 6, 3, 1, 1}, 0, 0}, /* three edges' convs stacked on the output channels */
+        {{2, 64, 64, 3, 3, 3, 1, 1}, 0, 0}, /* the last stage's width */
+        {{2, 32, 32, 16, 16, 3, 1, 1}, 0, 0}, /* Winograd where the CPU has it: second stage */
+        {{3, 64, 64, 8, 8, 3, 1, 1}, 0, 0},   /* third stage */
+        {{2, 32, 32, 16, 16, 3, 1, 1}, 0, 1}, /* the same, direct only */
+        {{3, 64, 64, 8, 8, 3, 1, 1}, 0, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) run_case(cases[i], &rng);
     check_ref_refused();

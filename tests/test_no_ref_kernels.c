@@ -3,17 +3,17 @@
  * see test_conv's check), so reaching the end of each loop is the assertion; the checks below
  * also confirm the plans report the shapes the network expects.
  * Shapes: batch 64 (search), 40 (an epoch's last partial batch), 1, 256 and 512 (evaluation); 32x32 inputs (CIFAR, Fashion-MNIST) and 16x16
- * (ImageNet16-120); stage widths C, 2C, 4C for C = 16. */
+ * (ImageNet16-120); stage widths C, 2C, 4C for C = 16; Winograd allowed and direct only. */
 #include "bn.h"
 #include "conv.h"
 #include "pool.h"
 #include "test_util.h"
 
-static void stage_plans(int batch, int c, int hw) {
+static void stage_plans(int batch, int c, int hw, int direct) {
     Shape4 s = {batch, c, hw, hw};
-    ConvPlan *c3 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0});
-    ConvPlan *c1 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0});
-    ConvPlan *c3x3edges = conv_plan_create((ConvShape){batch, c, 3 * c, hw, hw, 3, 1, 1, 0});
+    ConvPlan *c3 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0, direct});
+    ConvPlan *c1 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0, direct});
+    ConvPlan *c3x3edges = conv_plan_create((ConvShape){batch, c, 3 * c, hw, hw, 3, 1, 1, 0, direct});
     BnPlan *bn = bn_plan_create(s, 0), *bn_affine = bn_plan_create(s, 1);
     PoolPlan *pool = pool_plan_create(s, 3, 1, 1);
     CHECK(conv_out_shape(c3).h == hw && conv_out_shape(c1).c == c && conv_out_shape(c3x3edges).c == 3 * c, "cell conv shapes");
@@ -22,29 +22,32 @@ static void stage_plans(int batch, int c, int hw) {
     bn_plan_free(bn), bn_plan_free(bn_affine), pool_plan_free(pool);
 }
 
-static void reduction_plans(int batch, int c, int hw) {
-    ConvPlan *conv_a = conv_plan_create((ConvShape){batch, c, 2 * c, hw, hw, 3, 2, 1, 0});
-    ConvPlan *conv_b = conv_plan_create((ConvShape){batch, 2 * c, 2 * c, hw / 2, hw / 2, 3, 1, 1, 0});
+static void reduction_plans(int batch, int c, int hw, int direct) {
+    ConvPlan *conv_a = conv_plan_create((ConvShape){batch, c, 2 * c, hw, hw, 3, 2, 1, 0, direct});
+    ConvPlan *conv_b = conv_plan_create((ConvShape){batch, 2 * c, 2 * c, hw / 2, hw / 2, 3, 1, 1, 0, direct});
     PoolPlan *shortcut_pool = pool_plan_create((Shape4){batch, c, hw, hw}, 2, 2, 0);
-    ConvPlan *shortcut_conv = conv_plan_create((ConvShape){batch, c, 2 * c, hw / 2, hw / 2, 1, 1, 0, 0});
+    ConvPlan *shortcut_conv = conv_plan_create((ConvShape){batch, c, 2 * c, hw / 2, hw / 2, 1, 1, 0, 0, direct});
     BnPlan *bn = bn_plan_create((Shape4){batch, 2 * c, hw / 2, hw / 2}, 1);
     CHECK(conv_out_shape(conv_a).h == hw / 2 && pool_out_shape(shortcut_pool).h == hw / 2, "reduction block shapes");
     conv_plan_free(conv_a), conv_plan_free(conv_b), conv_plan_free(shortcut_conv);
     pool_plan_free(shortcut_pool), bn_plan_free(bn);
 }
 
+static void network_plans(int batch, int hw, int direct) {
+    const int channels[] = {3, 1};
+    for (int ch = 0; ch < 2; ch++) {
+        ConvPlan *stem = conv_plan_create((ConvShape){batch, channels[ch], 16, hw, hw, 3, 1, 1, 1, direct});
+        CHECK(conv_out_shape(stem).c == 16, "stem shape");
+        conv_plan_free(stem);
+    }
+    for (int stage = 0; stage < 3; stage++) stage_plans(batch, 16 << stage, hw >> stage, direct);
+    for (int stage = 0; stage < 2; stage++) reduction_plans(batch, 16 << stage, hw >> stage, direct);
+}
+
 int main(void) {
-    const int batches[] = {1, 40, 64, 256, 512}, sizes[] = {32, 16}, channels[] = {3, 1};
+    const int batches[] = {1, 40, 64, 256, 512}, sizes[] = {32, 16};
     for (int b = 0; b < 5; b++)
-        for (int s = 0; s < 2; s++) {
-            int batch = batches[b], hw = sizes[s];
-            for (int ch = 0; ch < 2; ch++) {
-                ConvPlan *stem = conv_plan_create((ConvShape){batch, channels[ch], 16, hw, hw, 3, 1, 1, 1});
-                CHECK(conv_out_shape(stem).c == 16, "stem shape");
-                conv_plan_free(stem);
-            }
-            for (int stage = 0; stage < 3; stage++) stage_plans(batch, 16 << stage, hw >> stage);
-            for (int stage = 0; stage < 2; stage++) reduction_plans(batch, 16 << stage, hw >> stage);
-        }
+        for (int s = 0; s < 2; s++)
+            for (int direct = 0; direct <= 1; direct++) network_plans(batches[b], sizes[s], direct);
     TEST_EXIT();
 }

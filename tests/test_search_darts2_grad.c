@@ -126,7 +126,7 @@ static void independent_v2_grad(const float *alpha, double r, float *out, float 
 
 int main(void) {
     omp_set_num_threads(1); /* tiny tensors: one thread is fastest, and immune to a busy machine */
-    SupernetConfig cfg = {16, 1, 10, 3, IMG, BATCH, BATCH, 1, 0, 5};
+    SupernetConfig cfg = {16, 1, 10, 3, IMG, BATCH, BATCH, 1, 0, 5, 0};
     net = supernet_create(&cfg);
     size_t n = supernet_weights_floats(net), pixels = (size_t)BATCH * 3 * IMG * IMG;
     Rng rng;

@@ -31,7 +31,7 @@ int main(void) {
     items.n = 10;
     LoaderConfig lc = {LOADER_EVAL, &items, NULL, 4, 1, 77, 1, 1};
     Loader *L = loader_create(d, &lc);
-    SupernetConfig nc = {16, 1, 10, 3, 32, 4, 4, 0, 0, 5};
+    SupernetConfig nc = {16, 1, 10, 3, 32, 4, 4, 0, 0, 5, 0};
     Supernet *net = supernet_create(&nc);
 
     BatchStream s = batch_stream(L, 100);

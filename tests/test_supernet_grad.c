@@ -138,7 +138,7 @@ static void check_path(Problem *p, Rng *rng, const char *path) {
 }
 
 int main(void) {
-    SupernetConfig cfg = {16, 1, 10, 3, 8, BATCH, BATCH, 1, 0, 11};
+    SupernetConfig cfg = {16, 1, 10, 3, 8, BATCH, BATCH, 1, 0, 11, 0};
     Supernet *net = supernet_create(&cfg);
     Rng rng;
     rng_seed(&rng, 99, 0);

@@ -14,7 +14,7 @@
 #include "test_util.h"
 
 static Supernet *default_net(uint64_t seed) {
-    SupernetConfig cfg = {16, 5, 10, 3, 32, 1, 1, 0, 1, seed};
+    SupernetConfig cfg = {16, 5, 10, 3, 32, 1, 1, 0, 1, seed, 0};
     return supernet_create(&cfg);
 }
 

@@ -24,6 +24,8 @@ static const FixtureTensor *need(const char *name) {
     return t;
 }
 
+static int direct_conv; /* the engine's two convolution algorithm choices are both checked */
+
 static void compare(const char *what, const float *got, const float *want, size_t n) {
     double worst = 0, scale = 0;
     size_t at = 0;
@@ -32,12 +34,12 @@ static void compare(const char *what, const float *got, const float *want, size_
         if (!(d <= worst)) worst = d, at = i;
         if (fabs(want[i]) > scale) scale = fabs(want[i]);
     }
-    CHECK(worst <= REL_TOL * scale + 1e-12, "%s: max difference %.3g at %zu (got %.8g, want %.8g; scale %.3g)", what,
-          worst, at, got[at], want[at], scale);
+    CHECK(worst <= REL_TOL * scale + 1e-12, "%s (%s): max difference %.3g at %zu (got %.8g, want %.8g; scale %.3g)",
+          what, direct_conv ? "direct" : "Winograd", worst, at, got[at], want[at], scale);
 }
 
 static Supernet *make_net(void) {
-    SupernetConfig cfg = {16, 1, 10, 3, 8, 4, 4, 1, 0, 1};
+    SupernetConfig cfg = {16, 1, 10, 3, 8, 4, 4, 1, 0, 1, direct_conv};
     Supernet *net = supernet_create(&cfg);
     int weights = 0;
     for (int i = 0; i < supernet_num_tensors(net); i++) {
@@ -156,11 +158,13 @@ int main(void) {
     CHECK(fixture_load(&fx, "reference/supernet_fixture.bin"), "cannot read tests/reference/supernet_fixture.bin");
     if (fx.count) {
         Batch b = load_batch();
-        check_darts(&b);
-        check_gdas(&b);
-        check_discrete(&b, "discrete");
-        check_discrete(&b, "zeronode");
-        check_eval(&b);
+        for (direct_conv = 0; direct_conv <= 1; direct_conv++) {
+            check_darts(&b);
+            check_gdas(&b);
+            check_discrete(&b, "discrete");
+            check_discrete(&b, "zeronode");
+            check_eval(&b);
+        }
     }
     fixture_free(&fx);
     TEST_EXIT();
