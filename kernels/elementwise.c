@@ -173,21 +173,29 @@ void mix_backward(float *const *dxs, double *dw, const float *dy, const float *c
     }
 }
 
-void mix_relu_accumulate(float *dx, int accumulate, const float *const *xs, const float *a, int nx, const float *gate,
-                         const float *const *ys, const float *b, int ny, size_t n) {
-    SN_ASSERT(nx >= 0 && nx <= SN_MIX_MAX && ny >= 0 && ny <= SN_MIX_MAX, "mix_relu_accumulate: %d + %d inputs", nx, ny);
+static inline void block_gated_sum(float *restrict out, const float *restrict direct, const float *restrict gate,
+                                   const float *restrict gated, size_t len) {
+    for (size_t i = 0; i < len; i++) out[i] = direct[i] + (gate[i] > 0.0f ? gated[i] : 0.0f);
+}
+
+void mix_relu_sum(float *dx, const float *const *xs, const float *a, int nx, const float *gate,
+                  const float *const *ys, const float *b, int ny, size_t n) {
+    SN_ASSERT(nx >= 0 && nx <= SN_MIX_MAX && ny >= 0 && ny <= SN_MIX_MAX && nx + ny >= 1, "mix_relu_sum: %d + %d inputs",
+              nx, ny);
+    if (ny == 0) {
+        mix_forward(dx, xs, a, nx, n);
+        return;
+    }
     size_t blocks = (n + BLOCK - 1) / BLOCK;
 #pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
     for (size_t blk = 0; blk < blocks; blk++) {
         size_t lo = blk * BLOCK, len = n - lo < BLOCK ? n - lo : BLOCK;
         float direct[BLOCK], gated[BLOCK];
-        if (accumulate) memcpy(direct, dx + lo, len * sizeof(float));
+        if (nx) block_scale(direct, a[0], xs[0] + lo, len);
         else memset(direct, 0, len * sizeof(float));
-        memset(gated, 0, len * sizeof(float));
-        for (int q = 0; q < nx; q++) block_axpy(direct, a[q], xs[q] + lo, len);
-        for (int r = 0; r < ny; r++) block_axpy(gated, b[r], ys[r] + lo, len);
-        const float *g = gate + lo;
-        float *out = dx + lo;
-        for (size_t i = 0; i < len; i++) out[i] = direct[i] + (g[i] > 0.0f ? gated[i] : 0.0f);
+        for (int q = 1; q < nx; q++) block_axpy(direct, a[q], xs[q] + lo, len);
+        block_scale(gated, b[0], ys[0] + lo, len);
+        for (int r = 1; r < ny; r++) block_axpy(gated, b[r], ys[r] + lo, len);
+        block_gated_sum(dx + lo, direct, gate + lo, gated, len);
     }
 }

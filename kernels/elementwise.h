@@ -50,11 +50,12 @@ void mix_backward(float *const *dxs, double *dw, const float *dy, const float *c
 
 /*
  * The gradient reaching a cell node from its outgoing edges, in one pass:
- *   dx = (accumulate ? dx : 0) + sum_q a[q] * xs[q] + [gate > 0] * sum_r b[r] * ys[r]
+ *   dx = sum_q a[q] * xs[q] + [gate > 0] * sum_r b[r] * ys[r]
  * xs are gradients that reach x directly (skip, pooling), ys those that pass the ReLU in front of a
- * convolution (gate is the ReLU's input). 0 <= nx, ny <= SN_MIX_MAX; all arrays are (n).
+ * convolution (gate is the ReLU's input; not read when ny = 0). 0 <= nx, ny <= SN_MIX_MAX, nx + ny >= 1;
+ * all arrays are (n).
  */
-void mix_relu_accumulate(float *dx, int accumulate, const float *const *xs, const float *a, int nx, const float *gate,
-                         const float *const *ys, const float *b, int ny, size_t n);
+void mix_relu_sum(float *dx, const float *const *xs, const float *a, int nx, const float *gate,
+                  const float *const *ys, const float *b, int ny, size_t n);
 
 #endif

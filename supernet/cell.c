@@ -198,45 +198,52 @@ static int ran_op(const CellRun *r, const Selection *sel, int e, int j, int op) 
     return uses_op(sel, e, op) && !is_zero_node(r, j);
 }
 
-/* Adds to dnode[j] what reaches node j through edge e into node i; the first contribution to a node
- * writes instead of adding (*written), so node gradients need no zeroing. */
+/* The terms of a node's gradient, gathered from the edges leaving it and summed in one pass once the
+ * last of them is known: `direct` reach the node as they are (skip, pooling), `gated` pass the ReLU. */
+typedef struct {
+    MixList direct, gated;
+} NodeGrad;
+
+/* Runs the backward of the ops of edge e (from node j) and adds their terms to node j's gradient. */
 static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, const float *dpool,
-                          float *dnode_j, int *written) {
-    GradStore *g = &r->net->grad;
-    const float *direct[2], *gated[2];
-    float a[2], b[2];
-    int nd = 0, ng = 0;
-    if (ran_op(r, sel, e, j, OP_SKIP)) direct[nd] = dy, a[nd++] = edge_weight(sel, e, OP_SKIP);
-    if (ran_op(r, sel, e, j, OP_POOL)) direct[nd] = dpool, a[nd++] = edge_weight(sel, e, OP_POOL);
+                          NodeGrad *to) {
+    if (ran_op(r, sel, e, j, OP_SKIP)) mix_add(&to->direct, dy, edge_weight(sel, e, OP_SKIP));
+    if (ran_op(r, sel, e, j, OP_POOL)) mix_add(&to->direct, dpool, edge_weight(sel, e, OP_POOL));
     for (int op = OP_CONV1; op <= OP_CONV3; op++)
         if (ran_op(r, sel, e, j, op)) {
-            float w = edge_weight(sel, e, op);
-            conv_op_backward(r, sel, e, j, op, dy, w, g->drelu[r->stage][ng]);
-            gated[ng] = g->drelu[r->stage][ng], b[ng++] = w;
+            float w = edge_weight(sel, e, op), *drelu = r->net->grad.drelu[r->stage][e][conv_slot(op)];
+            conv_op_backward(r, sel, e, j, op, dy, w, drelu);
+            mix_add(&to->gated, drelu, w);
         }
-    if (nd + ng == 0) return;
-    mix_relu_accumulate(dnode_j, *written, direct, a, nd, r->a->x[j], gated, b, ng, r->n);
-    *written = 1;
 }
 
-static void node_backward(CellRun *r, const Selection *sel, int i, float *const *dnode, int *written) {
-    const float *dy = dnode[i];
+/* Node j's gradient: buffer, or (may_alias) the one term it is, or NULL when nothing reached the node
+ * (its outgoing edges are all `none`). */
+static const float *node_gradient(CellRun *r, int j, const NodeGrad *t, float *buffer, int may_alias) {
+    const MixList *d = &t->direct, *g = &t->gated;
+    if (d->k + g->k == 0) return NULL;
+    if (may_alias && g->k == 0 && d->k == 1 && d->w[0] == 1.0f) return d->xs[0];
+    mix_relu_sum(buffer, d->xs, d->w, d->k, r->a->x[j], g->xs, g->w, g->k, r->n);
+    return buffer;
+}
+
+static void node_backward(CellRun *r, const Selection *sel, int i, const float *dy, NodeGrad *grads) {
     int first = i * (i - 1) / 2, any_pool = 0;
     if (sel->has_w) edge_weight_grads(r, sel, i, dy);
     for (int e = first; e < first + i; e++) any_pool |= ran_op(r, sel, e, e - first, OP_POOL);
-    float *dpool = r->net->grad.dpool[r->stage];
+    float *dpool = r->net->grad.dpool[r->stage][i - 1];
     if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
-    for (int e = first; e < first + i; e++)
-        edge_backward(r, sel, e, e - first, dy, dpool, dnode[e - first], &written[e - first]);
+    for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, dpool, &grads[e - first]);
 }
 
 void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a, float *dx0,
                    const float *dx3, const Selection *sel, int batch) {
     CellRun r = {net, ps, stage, batch, 1, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
-    float *dnode[4] = {dx0, net->grad.dnode[stage][1], net->grad.dnode[stage][2], (float *)dx3};
-    int written[4] = {0, 0, 0, 1};
-    /* A node no gradient reached (its outgoing edges are all `none`) passes none on: skip it. */
-    for (int i = 3; i >= 1; i--)
-        if (written[i]) node_backward(&r, sel, i, dnode, written);
-    if (!written[0]) vec_fill(dx0, 0.0f, r.n);
+    NodeGrad grads[3] = {0};
+    node_backward(&r, sel, 3, dx3, grads);
+    for (int i = 2; i >= 1; i--) {
+        const float *dy = node_gradient(&r, i, &grads[i], net->grad.dnode[stage][i], 1);
+        if (dy) node_backward(&r, sel, i, dy, grads);
+    }
+    if (!node_gradient(&r, 0, &grads[0], dx0, 0)) vec_fill(dx0, 0.0f, r.n);
 }

@@ -106,7 +106,11 @@ typedef struct {
 /* Backward scratch, per stage: node gradients and op temporaries. */
 typedef struct {
     float *dnode[N_STAGES][4];
-    float *dconv[N_STAGES], *dpool[N_STAGES], *drelu[N_STAGES][2];
+    float *dconv[N_STAGES];
+    float *dpool[N_STAGES][3];  /* of nodes 1..3's pooling inputs */
+    /* per edge and conv (1x1, 3x3): the gradient at the ReLU's output, kept until its source node's
+     * gradient is summed; without the DARTS path an edge runs one conv, and [e][1] is [e][0] */
+    float *drelu[N_STAGES][ARCH_N_EDGES][2];
     float *dreduce[N_REDUCE][3]; /* at the block's output size */
     float *dhead_relu, *dhead_bn, *dpooled, *dlogits;
 } GradStore;

@@ -71,8 +71,12 @@ static void carve_grads(Carver *cv, const Supernet *net, GradStore *g, int batch
     for (int s = 0; s < N_STAGES; s++) {
         size_t t = stage_floats(net, s, batch);
         for (int i = 0; i < 4; i++) g->dnode[s][i] = carve(cv, t);
-        g->dconv[s] = carve(cv, t), g->dpool[s] = carve(cv, t);
-        g->drelu[s][0] = carve(cv, t), g->drelu[s][1] = carve(cv, t);
+        g->dconv[s] = carve(cv, t);
+        for (int i = 0; i < 3; i++) g->dpool[s][i] = carve(cv, t);
+        for (int e = 0; e < ARCH_N_EDGES; e++) {
+            g->drelu[s][e][0] = carve(cv, t);
+            g->drelu[s][e][1] = net->cfg.darts ? carve(cv, t) : g->drelu[s][e][0];
+        }
     }
     for (int r = 0; r < N_REDUCE; r++)
         for (int i = 0; i < 3; i++) g->dreduce[r][i] = carve(cv, stage_floats(net, r + 1, batch));

@@ -7,6 +7,7 @@
  *   blocked shapes with batch 1, odd spatial sizes and C not a multiple of 16; these ops are linear
  *   (piecewise, for relu, with inputs kept >= 0.05 away from the kink), so eps = 1e-2 and the tolerance
  *   1e-3 absolute + 1e-3 relative only cover float rounding of the loss;
+ * - mix_relu_sum against a naive loop for 0-3 direct and gated terms;
  * - padded channels stay zero; reductions and mix_backward are bit-identical for 1, 2 and 3 threads.
  */
 #include <omp.h>
@@ -191,6 +192,29 @@ static void test_mix_special(Shape4 s, Rng *rng) {
     sn_free(x), sn_free(dy), sn_free(dx);
 }
 
+/* mix_relu_sum against a naive loop, for every count of direct and gated terms from 0 to 3 (not both 0);
+ * the sums run in float in the same order, so they agree to rounding. */
+static void test_mix_relu_sum(size_t n, Rng *rng) {
+    float *in[7], *dx = sn_alloc(n * 4), a[3] = {1.0f, -0.3f, 0.8f}, b[3] = {0.6f, 1.0f, -1.4f};
+    for (int q = 0; q < 7; q++) in[q] = sn_alloc(n * 4), fill_uniform(in[q], n, rng, -1, 1);
+    const float *gate = in[6], *xs[3] = {in[0], in[1], in[2]}, *ys[3] = {in[3], in[4], in[5]};
+    for (int nx = 0; nx <= 3; nx++)
+        for (int ny = nx == 0; ny <= 3; ny++) {
+            mix_relu_sum(dx, xs, a, nx, gate, ys, b, ny, n);
+            size_t bad = 0;
+            for (size_t i = 0; i < n; i++) {
+                float direct = 0.0f, gated = 0.0f;
+                for (int q = 0; q < nx; q++) direct += a[q] * xs[q][i];
+                for (int r = 0; r < ny; r++) gated += b[r] * ys[r][i];
+                float want = direct + (gate[i] > 0.0f ? gated : 0.0f);
+                bad += fabsf(dx[i] - want) > 1e-6f * (1.0f + fabsf(want));
+            }
+            CHECK(bad == 0, "mix_relu_sum (n %zu, %d direct, %d gated): %zu values differ from the naive sum", n, nx, ny, bad);
+        }
+    for (int q = 0; q < 7; q++) sn_free(in[q]);
+    sn_free(dx);
+}
+
 int main(void) {
     Rng rng;
     rng_seed(&rng, 7, 0);
@@ -201,5 +225,6 @@ int main(void) {
     }
     size_t sizes[] = {1, 15, 16, 1000, 1025, 65536 + 3, 1000003};
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) test_blas1(sizes[i], &rng);
+    for (size_t i = 0; i < 5; i++) test_mix_relu_sum(sizes[i], &rng);
     TEST_EXIT();
 }
