@@ -119,15 +119,29 @@ static const float *node_sum(CellRun *r, const MixList *m, float constant, float
     return buffer;
 }
 
+/* Whether node i's value can reach the cell output: on the selected path, a node whose outgoing edges
+ * are all `none` (or lead only to such nodes) is not needed. Its ops still run when the cell BNs keep
+ * running statistics, which every op's forward updates. */
+static int node_needed(const CellRun *r, const Selection *sel, int i) {
+    if (i == 3 || sel->darts || r->net->cfg.track_running_stats) return 1;
+    for (int k = i + 1; k < 4; k++)
+        if (sel->ops[k * (k - 1) / 2 + i] != OP_NONE && node_needed(r, sel, k)) return 1;
+    return 0;
+}
+
 const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a,
                           const float *x0, float *out_buffer, const Selection *sel, int batch, int train) {
     CellRun r = {net, ps, stage, batch, train, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
     memset(a->have_relu, 0, sizeof a->have_relu);
     memset(a->have_pool, 0, sizeof a->have_pool);
     a->x[0] = x0;
-    for (int i = 1, e = 0; i < 4; i++) {
+    for (int i = 1; i < 4; i++) {
+        if (!node_needed(&r, sel, i)) {
+            a->x[i] = net->zero[stage]; /* never read: as zero, no edge leaving it runs */
+            continue;
+        }
         MixList m = {.k = 0};
-        for (int j = 0; j < i; j++, e++) edge_forward(&r, sel, e, j, &m);
+        for (int j = 0, first = i * (i - 1) / 2; j < i; j++) edge_forward(&r, sel, first + j, j, &m);
         a->x[i] = node_sum(&r, &m, scalar_terms(sel, i), i == 3 && out_buffer ? out_buffer : a->node[i - 1]);
     }
     if (out_buffer && a->x[3] != out_buffer) memcpy(out_buffer, a->x[3], r.n * sizeof(float));
