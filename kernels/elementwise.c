@@ -74,8 +74,7 @@ void vec_axpy(float *y, float alpha, const float *x, size_t n) {
 /* ---------------------------------------------------------------------------------------------
  * Reductions */
 
-/* One block of `width` (<= LANES) elements of a * b (of a alone when b is NULL), element j into lane j;
- * the same lane assignment as mix_backward, so vec_dot and mix_backward round identically. */
+/* One block of `width` (<= LANES) elements of a * b (of a alone when b is NULL), element j into lane j. */
 static inline void dot_block(double *lane, const float *a, const float *b, int width) {
     if (b)
         for (int j = 0; j < width; j++) lane[j] += (double)a[j] * (double)b[j];
@@ -139,63 +138,54 @@ void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t
     }
 }
 
-/* One block of `width` (<= LANES) elements at offset i of the fused backward; inlined with width =
- * LANES in the main loop so the lane loops vectorise. */
-static inline void mix_backward_block(double lane[][LANES], float *const *dxs, const float *dy,
-                                      const float *const *xs, const float *w, int k, size_t i, int width) {
-    for (int q = 0; q < k; q++) {
-        if (dxs[q])
-            for (int j = 0; j < width; j++) dxs[q][i + j] += w[q] * dy[i + j];
-        if (xs[q])
-            for (int j = 0; j < width; j++) lane[q][j] += (double)dy[i + j] * (double)xs[q][i + j];
-        else
-            for (int j = 0; j < width; j++) lane[q][j] += (double)dy[i + j];
-    }
-}
-
-void mix_backward(float *const *dxs, double *dw, const float *dy, const float *const *xs, const float *w, int k,
-                  size_t n) {
-    SN_ASSERT(k >= 1 && k <= SN_MIX_MAX, "mix_backward: %d inputs (1..%d)", k, SN_MIX_MAX);
-    size_t len = chunk_len(n), chunks = chunk_count(n, len);
-    double part[REDUCE_CHUNKS][SN_MIX_MAX];
-#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
-    for (size_t c = 0; c < chunks; c++) {
-        size_t lo = c * len, hi = lo + len < n ? lo + len : n, i = lo;
-        double lane[SN_MIX_MAX][LANES] = {{0}};
-        for (; i + LANES <= hi; i += LANES) mix_backward_block(lane, dxs, dy, xs, w, k, i, LANES);
-        mix_backward_block(lane, dxs, dy, xs, w, k, i, (int)(hi - i));
-        for (int q = 0; q < k; q++) part[c][q] = sum_lanes(lane[q]);
-    }
-    for (int q = 0; q < k; q++) {
-        double s = 0.0;
-        for (size_t c = 0; c < chunks; c++) s += part[c][q];
-        dw[q] += s;
-    }
-}
-
 static inline void block_gated_sum(float *restrict out, const float *restrict direct, const float *restrict gate,
                                    const float *restrict gated, size_t len) {
     for (size_t i = 0; i < len; i++) out[i] = direct[i] + (gate[i] > 0.0f ? gated[i] : 0.0f);
 }
 
-void mix_relu_sum(float *dx, const float *const *xs, const float *a, int nx, const float *gate,
+/* lane[i % LANES] += x[i] * g[i]; len is a multiple of LANES except at the end of the array. */
+static inline void block_dot_lanes(double *restrict lane, const float *restrict x, const float *restrict g, size_t len) {
+    size_t i = 0;
+    for (; i + LANES <= len; i += LANES)
+        for (int j = 0; j < LANES; j++) lane[j] += (double)x[i + j] * (double)g[i + j];
+    for (int j = 0; i + j < len; j++) lane[j] += (double)x[i + j] * (double)g[i + j];
+}
+
+/* One BLOCK of mix_relu_sum at offset lo; the dot products go into lanes. */
+static void mix_relu_block(float *dx, double lane[][LANES], const float *const *xs, const float *a, int nx,
+                           const float *gate, const float *const *ys, const float *b, int ny, size_t lo, size_t len) {
+    float direct[BLOCK], gated[BLOCK];
+    if (nx) block_scale(direct, a[0], xs[0] + lo, len);
+    else memset(direct, 0, len * sizeof(float));
+    for (int q = 1; q < nx; q++) block_axpy(direct, a[q], xs[q] + lo, len);
+    if (lane)
+        for (int q = 0; q < nx; q++) block_dot_lanes(lane[q], xs[q] + lo, gate + lo, len);
+    if (ny == 0) {
+        memcpy(dx + lo, direct, len * sizeof(float));
+        return;
+    }
+    block_scale(gated, b[0], ys[0] + lo, len);
+    for (int r = 1; r < ny; r++) block_axpy(gated, b[r], ys[r] + lo, len);
+    block_gated_sum(dx + lo, direct, gate + lo, gated, len);
+}
+
+void mix_relu_sum(float *dx, double *dots, const float *const *xs, const float *a, int nx, const float *gate,
                   const float *const *ys, const float *b, int ny, size_t n) {
     SN_ASSERT(nx >= 0 && nx <= SN_MIX_MAX && ny >= 0 && ny <= SN_MIX_MAX && nx + ny >= 1, "mix_relu_sum: %d + %d inputs",
               nx, ny);
-    if (ny == 0) {
-        mix_forward(dx, xs, a, nx, n);
-        return;
-    }
-    size_t blocks = (n + BLOCK - 1) / BLOCK;
+    size_t len = chunk_len(n), chunks = chunk_count(n, len);
+    double part[REDUCE_CHUNKS][SN_MIX_MAX];
 #pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
-    for (size_t blk = 0; blk < blocks; blk++) {
-        size_t lo = blk * BLOCK, len = n - lo < BLOCK ? n - lo : BLOCK;
-        float direct[BLOCK], gated[BLOCK];
-        if (nx) block_scale(direct, a[0], xs[0] + lo, len);
-        else memset(direct, 0, len * sizeof(float));
-        for (int q = 1; q < nx; q++) block_axpy(direct, a[q], xs[q] + lo, len);
-        block_scale(gated, b[0], ys[0] + lo, len);
-        for (int r = 1; r < ny; r++) block_axpy(gated, b[r], ys[r] + lo, len);
-        block_gated_sum(dx + lo, direct, gate + lo, gated, len);
+    for (size_t c = 0; c < chunks; c++) {
+        size_t lo = c * len, hi = lo + len < n ? lo + len : n;
+        double lane[SN_MIX_MAX][LANES] = {{0}};
+        for (size_t at = lo; at < hi; at += BLOCK)
+            mix_relu_block(dx, dots ? lane : NULL, xs, a, nx, gate, ys, b, ny, at, hi - at < BLOCK ? hi - at : BLOCK);
+        for (int q = 0; dots && q < nx; q++) part[c][q] = sum_lanes(lane[q]);
+    }
+    for (int q = 0; dots && q < nx; q++) {
+        double s = 0.0;
+        for (size_t c = 0; c < chunks; c++) s += part[c][q];
+        dots[q] += s;
     }
 }

@@ -39,23 +39,15 @@ double vec_sum(const float *x, size_t n);                           /* sum of x,
 void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t n);
 
 /*
- * Backward of the mixed-op sum in one pass over dy:
- *   dxs[q] += w[q] * dy        (skipped where dxs[q] is NULL: nothing upstream wants it)
- *   dw[q]  += sum(dy * xs[q])  (where xs[q] is NULL the input is the constant 1 broadcast over the
- *                               tensor, GDAS's scalar-add term of REFERENCE 1.7, so dw[q] += sum(dy))
- * dy, xs[q], dxs[q] are (n); w, dw are (k). Several dxs[q] may point at the same buffer.
- */
-void mix_backward(float *const *dxs, double *dw, const float *dy, const float *const *xs, const float *w, int k,
-                  size_t n);
-
-/*
  * The gradient reaching a cell node from its outgoing edges, in one pass:
  *   dx = sum_q a[q] * xs[q] + [gate > 0] * sum_r b[r] * ys[r]
+ *   dots[q] += sum(xs[q] * gate)   (unless dots is NULL; deterministic like every reduction here)
  * xs are gradients that reach x directly (skip, pooling), ys those that pass the ReLU in front of a
- * convolution (gate is the ReLU's input; not read when ny = 0). 0 <= nx, ny <= SN_MIX_MAX, nx + ny >= 1;
- * all arrays are (n).
+ * convolution, gate is the node's value, the ReLU's input. The dots are the edge-weight gradients of
+ * skip (sum dy * x) and pooling (sum dy * pool(x) = sum pool^T(dy) * x). 0 <= nx, ny <= SN_MIX_MAX,
+ * nx + ny >= 1; all arrays are (n).
  */
-void mix_relu_sum(float *dx, const float *const *xs, const float *a, int nx, const float *gate,
+void mix_relu_sum(float *dx, double *dots, const float *const *xs, const float *a, int nx, const float *gate,
                   const float *const *ys, const float *b, int ny, size_t n);
 
 #endif

@@ -151,35 +151,15 @@ const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const Cel
 /* ---------------------------------------------------------------------------------------------
  * Backward */
 
-/* dL/dW of the edges entering node i: sums of dy times each op's output (DARTS), or of dy times the
- * selected output and of dy alone for the others' scalar terms (GDAS). The convolutions' sums come
- * out of their BN backward (conv_op_backward), so only skip and pooling are summed here. */
-static void edge_weight_grads(CellRun *r, const Selection *sel, int i, const float *dy) {
-    const float *xs[SN_MIX_MAX];
-    float *dxs[SN_MIX_MAX] = {NULL};
-    float w[SN_MIX_MAX] = {0};
-    double dw[SN_MIX_MAX] = {0};
-    int target_e[SN_MIX_MAX], target_op[SN_MIX_MAX], k = 0, first = i * (i - 1) / 2;
-    for (int e = first; e < first + i; e++) {
-        int j = e - first;
-        static const int summed_ops[2] = {OP_SKIP, OP_POOL};
-        for (int t = 0; t < 2; t++) {
-            int op = summed_ops[t];
-            if ((!sel->darts && sel->ops[e] != op) || is_zero_node(r, j)) continue; /* a zero output: dw += 0 */
-            xs[k] = op == OP_SKIP ? r->a->x[j] : r->a->pool[j];
-            target_e[k] = e, target_op[k++] = op;
-        }
-    }
-    int sum_term = -1;
-    if (!sel->darts) xs[sum_term = k++] = NULL; /* the plain sum of dy */
-    if (k == 0) return;
-    mix_backward(dxs, dw, dy, xs, w, k, r->n);
-    for (int q = 0; q < k; q++)
-        if (q != sum_term) r->net->d_edge[target_e[q]][target_op[q]] += dw[q];
-    if (sum_term < 0) return;
-    for (int e = first; e < first + i; e++)
+/* GDAS's scalar terms: every unselected op of the edges entering node i has dL/dW = sum(dy). (The
+ * selected ops' come from BN backward for convolutions and from the node gradient passes for skip and
+ * pooling.) */
+static void scalar_term_grads(CellRun *r, const Selection *sel, int i, const float *dy) {
+    if (sel->darts) return;
+    double sum = vec_sum(dy, r->n);
+    for (int e = i * (i - 1) / 2; e < i * (i + 1) / 2; e++)
         for (int op = 0; op < ARCH_N_OPS; op++)
-            if (op != sel->ops[e]) r->net->d_edge[e][op] += dw[sum_term];
+            if (op != sel->ops[e]) r->net->d_edge[e][op] += sum;
 }
 
 /* Backward of ReLU -> conv -> BN of edge e (from node j) whose output entered the sum with weight w:
@@ -213,16 +193,23 @@ static int ran_op(const CellRun *r, const Selection *sel, int e, int j, int op) 
 }
 
 /* The terms of a node's gradient, gathered from the edges leaving it and summed in one pass once the
- * last of them is known: `direct` reach the node as they are (skip, pooling), `gated` pass the ReLU. */
+ * last of them is known: `direct` reach the node as they are (skip, pooling), `gated` pass the ReLU.
+ * A direct term's sum with the node's value is dL/dW of its edge and op, direct_edge/direct_op. */
 typedef struct {
     MixList direct, gated;
+    int direct_edge[SN_MIX_MAX], direct_op[SN_MIX_MAX];
 } NodeGrad;
+
+static void add_direct(NodeGrad *to, const float *term, float w, int e, int op) {
+    to->direct_edge[to->direct.k] = e, to->direct_op[to->direct.k] = op;
+    mix_add(&to->direct, term, w);
+}
 
 /* Runs the backward of the ops of edge e (from node j) and adds their terms to node j's gradient. */
 static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, const float *dpool,
                           NodeGrad *to) {
-    if (ran_op(r, sel, e, j, OP_SKIP)) mix_add(&to->direct, dy, edge_weight(sel, e, OP_SKIP));
-    if (ran_op(r, sel, e, j, OP_POOL)) mix_add(&to->direct, dpool, edge_weight(sel, e, OP_POOL));
+    if (ran_op(r, sel, e, j, OP_SKIP)) add_direct(to, dy, edge_weight(sel, e, OP_SKIP), e, OP_SKIP);
+    if (ran_op(r, sel, e, j, OP_POOL)) add_direct(to, dpool, edge_weight(sel, e, OP_POOL), e, OP_POOL);
     for (int op = OP_CONV1; op <= OP_CONV3; op++)
         if (ran_op(r, sel, e, j, op)) {
             float w = edge_weight(sel, e, op), *drelu = r->net->grad.drelu[r->stage][e][conv_slot(op)];
@@ -231,19 +218,23 @@ static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const 
         }
 }
 
-/* Node j's gradient: buffer, or (may_alias) the one term it is, or NULL when nothing reached the node
- * (its outgoing edges are all `none`). */
-static const float *node_gradient(CellRun *r, int j, const NodeGrad *t, float *buffer, int may_alias) {
+/* Node j's gradient: buffer, or (may_alias, no edge weights) the one term it is, or NULL when nothing
+ * reached the node (its outgoing edges are all `none`). With edge weights, the pass also yields dL/dW of
+ * the direct terms. */
+static const float *node_gradient(CellRun *r, const Selection *sel, int j, const NodeGrad *t, float *buffer,
+                                  int may_alias) {
     const MixList *d = &t->direct, *g = &t->gated;
     if (d->k + g->k == 0) return NULL;
-    if (may_alias && g->k == 0 && d->k == 1 && d->w[0] == 1.0f) return d->xs[0];
-    mix_relu_sum(buffer, d->xs, d->w, d->k, r->a->x[j], g->xs, g->w, g->k, r->n);
+    if (may_alias && !sel->has_w && g->k == 0 && d->k == 1 && d->w[0] == 1.0f) return d->xs[0];
+    double dots[SN_MIX_MAX] = {0};
+    mix_relu_sum(buffer, sel->has_w ? dots : NULL, d->xs, d->w, d->k, r->a->x[j], g->xs, g->w, g->k, r->n);
+    for (int q = 0; sel->has_w && q < d->k; q++) r->net->d_edge[t->direct_edge[q]][t->direct_op[q]] += dots[q];
     return buffer;
 }
 
 static void node_backward(CellRun *r, const Selection *sel, int i, const float *dy, NodeGrad *grads) {
     int first = i * (i - 1) / 2, any_pool = 0;
-    if (sel->has_w) edge_weight_grads(r, sel, i, dy);
+    if (sel->has_w) scalar_term_grads(r, sel, i, dy);
     for (int e = first; e < first + i; e++) any_pool |= ran_op(r, sel, e, e - first, OP_POOL);
     float *dpool = r->net->grad.dpool[r->stage][i - 1];
     if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
@@ -256,8 +247,8 @@ void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams
     NodeGrad grads[3] = {0};
     node_backward(&r, sel, 3, dx3, grads);
     for (int i = 2; i >= 1; i--) {
-        const float *dy = node_gradient(&r, i, &grads[i], net->grad.dnode[stage][i], 1);
+        const float *dy = node_gradient(&r, sel, i, &grads[i], net->grad.dnode[stage][i], 1);
         if (dy) node_backward(&r, sel, i, dy, grads);
     }
-    if (!node_gradient(&r, 0, &grads[0], dx0, 0)) vec_fill(dx0, 0.0f, r.n);
+    if (!node_gradient(&r, sel, 0, &grads[0], dx0, 0)) vec_fill(dx0, 0.0f, r.n);
 }

@@ -180,7 +180,7 @@ static float *head_backward(Supernet *net, const PlanSet *ps, int batch) {
     gap_backward(g->dhead_relu, g->dpooled, s);
     const float *relu_grad[1] = {g->dhead_relu};
     const float one[1] = {1.0f};
-    mix_relu_sum(g->dhead_bn, NULL, NULL, 0, a->bn, relu_grad, one, 1, shape_padded_size(s));
+    mix_relu_sum(g->dhead_bn, NULL, NULL, NULL, 0, a->bn, relu_grad, one, 1, shape_padded_size(s));
     bn_backward(ps->head_bn, dx, grad_of(net, net->head_bn.gamma), grad_of(net, net->head_bn.beta), g->dhead_bn,
                 net->stage_out[N_STAGES - 1], a->mean, a->var, net->head_bn.gamma, net->head_bn.beta);
     return dx;
@@ -205,13 +205,13 @@ static float *reduce_backward(Supernet *net, const PlanSet *ps, int r, const flo
     conv_backward_data(ps->reduce[r].conv_b, t2, t1, p->conv_b);
     const float one[2] = {1.0f, 1.0f};
     const float *grad_t2[1] = {t2};
-    mix_relu_sum(t1, NULL, NULL, 0, a->a_bn, grad_t2, one, 1, shape_padded_size(stage_shape(net, r + 1, batch)));
+    mix_relu_sum(t1, NULL, NULL, NULL, 0, a->a_bn, grad_t2, one, 1, shape_padded_size(stage_shape(net, r + 1, batch)));
     bn_backward(ps->reduce[r].bn, t2, grad_of(net, p->bn_a.gamma), grad_of(net, p->bn_a.beta), t1, a->a, a->mean_a,
                 a->var_a, p->bn_a.gamma, p->bn_a.beta);
     conv_backward_weights(ps->reduce[r].conv_a, grad_of(net, p->conv_a), a->relu_in, t2);
     conv_backward_data(ps->reduce[r].conv_a, drelu_in, t2, p->conv_a);
     const float *direct[1] = {dx_pool}, *gated[1] = {drelu_in};
-    mix_relu_sum(dx, direct, one, 1, x, gated, one, 1, shape_padded_size(stage_shape(net, r, batch)));
+    mix_relu_sum(dx, NULL, direct, one, 1, x, gated, one, 1, shape_padded_size(stage_shape(net, r, batch)));
     return dx;
 }
 
