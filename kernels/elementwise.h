@@ -15,9 +15,6 @@
 
 #include <stddef.h>
 
-/* Most inputs one fused mixed-op pass takes: a DARTS node sums up to 3 edges x 4 non-zero ops. */
-#define SN_MIX_MAX 16
-
 /* y = max(x, 0). y may alias x. x, y are (n). */
 void relu_forward(float *y, const float *x, size_t n);
 /* dx += dy where x > 0. x is the forward input (the forward output works too: y > 0 exactly when x > 0). */
@@ -30,24 +27,5 @@ void vec_axpy(float *y, float alpha, const float *x, size_t n);     /* y += alph
 void vec_add_scalar(float *y, float c, size_t n);                   /* y += c */
 double vec_dot(const float *a, const float *b, size_t n);           /* sum of a * b, in double */
 double vec_sum(const float *x, size_t n);                           /* sum of x, in double */
-
-/*
- * The mixed-op sum of an edge, y = sum_q w[q] * xs[q], for 1 <= k <= SN_MIX_MAX inputs, in one pass.
- * xs[q] are (n); w is (k). Ops whose output is identically zero (`none`, GDAS's unselected scalar
- * terms, which are 0 in value) are simply left out by the caller. y may alias any xs[q].
- */
-void mix_forward(float *y, const float *const *xs, const float *w, int k, size_t n);
-
-/*
- * The gradient reaching a cell node from its outgoing edges, in one pass:
- *   dx = sum_q a[q] * xs[q] + [gate > 0] * sum_r b[r] * ys[r]
- *   dots[q] += sum(xs[q] * gate)   (unless dots is NULL; deterministic like every reduction here)
- * xs are gradients that reach x directly (skip, pooling), ys those that pass the ReLU in front of a
- * convolution, gate is the node's value, the ReLU's input. The dots are the edge-weight gradients of
- * skip (sum dy * x) and pooling (sum dy * pool(x) = sum pool^T(dy) * x). 0 <= nx, ny <= SN_MIX_MAX,
- * nx + ny >= 1; all arrays are (n).
- */
-void mix_relu_sum(float *dx, double *dots, const float *const *xs, const float *a, int nx, const float *gate,
-                  const float *const *ys, const float *b, int ny, size_t n);
 
 #endif

@@ -2,28 +2,19 @@
  * cell.c: one search cell, forward and backward, on the DARTS path (every op of every edge) or the
  * selected path (one op per edge: GDAS, discrete). REFERENCE.md 1.2, 1.3, 1.7.
  *
- * Work shared by the edges leaving a node is done once per node: ReLU (in front of both convs of
- * every outgoing edge) and 3x3 average pooling going forward; in backward, the pooling gradient of a
- * node's incoming sum. A node that is a single op with weight 1 is that op's output (no copy);
- * a node whose edges are all `none` is the stage's zero tensor.
+ * A node's value is one fused pass over its terms (kernels/node_pass.h): skip and BN outputs as they
+ * are, pooling computed inside the pass from the pooled node. Its gradient is one pass too, once every
+ * edge leaving it is done: skip terms, transposed pooling, and the conv terms behind the ReLU, whose
+ * gate is the node. The ReLU in front of a node's convs is computed once per node. A node that is a
+ * single op with weight 1 is that op's output (no copy); a node whose edges are all `none` is the
+ * stage's zero tensor.
  */
 #include <string.h>
 
 #include "common.h"
 #include "elementwise.h"
 #include "internal.h"
-
-typedef struct {
-    const float *xs[SN_MIX_MAX];
-    float w[SN_MIX_MAX];
-    int k;
-} MixList;
-
-static void mix_add(MixList *m, const float *x, float w) {
-    SN_ASSERT(m->k < SN_MIX_MAX, "a node sums more than %d terms", SN_MIX_MAX);
-    m->xs[m->k] = x;
-    m->w[m->k++] = w;
-}
+#include "node_pass.h"
 
 static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
     int hw = net->stage_size[stage];
@@ -52,11 +43,6 @@ static const float *node_relu(CellRun *r, int j) {
     return r->a->relu[j];
 }
 
-static const float *node_pool(CellRun *r, int j) {
-    if (!r->a->have_pool[j]) pool_forward(r->ps->stage[r->stage].pool, r->a->pool[j], r->a->x[j]), r->a->have_pool[j] = 1;
-    return r->a->pool[j];
-}
-
 /* ReLU -> conv -> BN of edge e on node j; slot 0 is the 1x1, slot 1 the 3x3. */
 static const float *conv_op(CellRun *r, int e, int j, int slot) {
     CellActs *a = r->a;
@@ -77,26 +63,32 @@ static const float *conv_op(CellRun *r, int e, int j, int slot) {
     return a->bn[e][slot];
 }
 
-static const float *op_output(CellRun *r, int e, int j, int op) {
+/* The terms of a node's value: `plain` enter the sum as they are, `pooled` are pooled inside it. */
+typedef struct {
+    TermList plain, pooled;
+} NodeTerms;
+
+/* Adds op's term of edge e (from node j) with weight w, running the op if it is a convolution. */
+static void add_op(CellRun *r, int e, int j, int op, float w, NodeTerms *to) {
     switch (op) {
-    case OP_SKIP: return r->a->x[j];
-    case OP_POOL: return node_pool(r, j);
+    case OP_SKIP: terms_add(&to->plain, r->a->x[j], w); break;
+    case OP_POOL: terms_add(&to->pooled, r->a->x[j], w); break;
     case OP_CONV1:
-    case OP_CONV3: return conv_op(r, e, j, conv_slot(op));
-    default: SN_ASSERT(0, "op %d has no output", op); return NULL;
+    case OP_CONV3: terms_add(&to->plain, conv_op(r, e, j, conv_slot(op)), w); break;
+    default: SN_ASSERT(0, "op %d has no output", op);
     }
 }
 
 static int is_zero_node(const CellRun *r, int j) { return r->a->x[j] == r->net->zero[r->stage]; }
 
-static void edge_forward(CellRun *r, const Selection *sel, int e, int j, MixList *m) {
+static void edge_forward(CellRun *r, const Selection *sel, int e, int j, NodeTerms *to) {
     if (is_zero_node(r, j)) return;
     if (sel->darts) {
-        for (int op = OP_SKIP; op < ARCH_N_OPS; op++) mix_add(m, op_output(r, e, j, op), sel->w[e][op]);
+        for (int op = OP_SKIP; op < ARCH_N_OPS; op++) add_op(r, e, j, op, sel->w[e][op], to);
         return;
     }
     int op = sel->ops[e];
-    if (op != OP_NONE) mix_add(m, op_output(r, e, j, op), edge_weight(sel, e, op));
+    if (op != OP_NONE) add_op(r, e, j, op, edge_weight(sel, e, op), to);
 }
 
 /* GDAS's scalar terms: the weights of the edges' unselected ops, each added as a constant. They are 0
@@ -110,10 +102,11 @@ static float scalar_terms(const Selection *sel, int i) {
     return c;
 }
 
-static const float *node_sum(CellRun *r, const MixList *m, float constant, float *buffer) {
-    if (constant == 0.0f && m->k == 0) return r->net->zero[r->stage];
-    if (constant == 0.0f && m->k == 1 && m->w[0] == 1.0f) return m->xs[0];
-    if (m->k) mix_forward(buffer, m->xs, m->w, m->k, r->n);
+static const float *node_value(CellRun *r, const NodeTerms *t, float constant, float *buffer) {
+    int terms = t->plain.k + t->pooled.k;
+    if (constant == 0.0f && terms == 0) return r->net->zero[r->stage];
+    if (constant == 0.0f && terms == 1 && t->plain.k == 1 && t->plain.w[0] == 1.0f) return t->plain.x[0];
+    if (terms) node_sum(buffer, &t->plain, &t->pooled, stage_shape(r->net, r->stage, r->batch));
     else vec_fill(buffer, 0.0f, r->n);
     if (constant != 0.0f) vec_add_scalar(buffer, constant, r->n);
     return buffer;
@@ -133,16 +126,15 @@ const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const Cel
                           const float *x0, float *out_buffer, const Selection *sel, int batch, int train) {
     CellRun r = {net, ps, stage, batch, train, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
     memset(a->have_relu, 0, sizeof a->have_relu);
-    memset(a->have_pool, 0, sizeof a->have_pool);
     a->x[0] = x0;
     for (int i = 1; i < 4; i++) {
         if (!node_needed(&r, sel, i)) {
             a->x[i] = net->zero[stage]; /* never read: as zero, no edge leaving it runs */
             continue;
         }
-        MixList m = {.k = 0};
-        for (int j = 0, first = i * (i - 1) / 2; j < i; j++) edge_forward(&r, sel, first + j, j, &m);
-        a->x[i] = node_sum(&r, &m, scalar_terms(sel, i), i == 3 && out_buffer ? out_buffer : a->node[i - 1]);
+        NodeTerms terms = {{.k = 0}, {.k = 0}};
+        for (int j = 0, first = i * (i - 1) / 2; j < i; j++) edge_forward(&r, sel, first + j, j, &terms);
+        a->x[i] = node_value(&r, &terms, scalar_terms(sel, i), i == 3 && out_buffer ? out_buffer : a->node[i - 1]);
     }
     if (out_buffer && a->x[3] != out_buffer) memcpy(out_buffer, a->x[3], r.n * sizeof(float));
     return out_buffer ? out_buffer : a->x[3];
@@ -193,52 +185,54 @@ static int ran_op(const CellRun *r, const Selection *sel, int e, int j, int op) 
 }
 
 /* The terms of a node's gradient, gathered from the edges leaving it and summed in one pass once the
- * last of them is known: `direct` reach the node as they are (skip, pooling), `gated` pass the ReLU.
- * A direct term's sum with the node's value is dL/dW of its edge and op, direct_edge/direct_op. */
+ * last of them is known: `direct` reach the node as they are (skip), `pooled` through the transposed
+ * pooling, `gated` through the ReLU. Each direct and pooled term's sum with the node's value is dL/dW of
+ * its edge and op (target_edge / target_op, direct terms first). */
 typedef struct {
-    MixList direct, gated;
-    int direct_edge[SN_MIX_MAX], direct_op[SN_MIX_MAX];
+    TermList direct, pooled, gated;
+    int target_edge[2 * SN_TERMS_MAX], target_op[2 * SN_TERMS_MAX];
 } NodeGrad;
 
-static void add_direct(NodeGrad *to, const float *term, float w, int e, int op) {
-    to->direct_edge[to->direct.k] = e, to->direct_op[to->direct.k] = op;
-    mix_add(&to->direct, term, w);
-}
-
 /* Runs the backward of the ops of edge e (from node j) and adds their terms to node j's gradient. */
-static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, const float *dpool,
-                          NodeGrad *to) {
-    if (ran_op(r, sel, e, j, OP_SKIP)) add_direct(to, dy, edge_weight(sel, e, OP_SKIP), e, OP_SKIP);
-    if (ran_op(r, sel, e, j, OP_POOL)) add_direct(to, dpool, edge_weight(sel, e, OP_POOL), e, OP_POOL);
+static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, NodeGrad *to) {
+    if (ran_op(r, sel, e, j, OP_SKIP)) {
+        to->target_edge[to->direct.k] = e, to->target_op[to->direct.k] = OP_SKIP;
+        terms_add(&to->direct, dy, edge_weight(sel, e, OP_SKIP));
+    }
+    if (ran_op(r, sel, e, j, OP_POOL)) {
+        to->target_edge[SN_TERMS_MAX + to->pooled.k] = e, to->target_op[SN_TERMS_MAX + to->pooled.k] = OP_POOL;
+        terms_add(&to->pooled, dy, edge_weight(sel, e, OP_POOL));
+    }
     for (int op = OP_CONV1; op <= OP_CONV3; op++)
         if (ran_op(r, sel, e, j, op)) {
             float w = edge_weight(sel, e, op), *drelu = r->net->grad.drelu[r->stage][e][conv_slot(op)];
             conv_op_backward(r, sel, e, j, op, dy, w, drelu);
-            mix_add(&to->gated, drelu, w);
+            terms_add(&to->gated, drelu, w);
         }
 }
 
 /* Node j's gradient: buffer, or (may_alias, no edge weights) the one term it is, or NULL when nothing
  * reached the node (its outgoing edges are all `none`). With edge weights, the pass also yields dL/dW of
- * the direct terms. */
+ * the skip and pooling terms. */
 static const float *node_gradient(CellRun *r, const Selection *sel, int j, const NodeGrad *t, float *buffer,
                                   int may_alias) {
-    const MixList *d = &t->direct, *g = &t->gated;
-    if (d->k + g->k == 0) return NULL;
-    if (may_alias && !sel->has_w && g->k == 0 && d->k == 1 && d->w[0] == 1.0f) return d->xs[0];
-    double dots[SN_MIX_MAX] = {0};
-    mix_relu_sum(buffer, sel->has_w ? dots : NULL, d->xs, d->w, d->k, r->a->x[j], g->xs, g->w, g->k, r->n);
-    for (int q = 0; sel->has_w && q < d->k; q++) r->net->d_edge[t->direct_edge[q]][t->direct_op[q]] += dots[q];
+    int nd = t->direct.k, np = t->pooled.k;
+    if (nd + np + t->gated.k == 0) return NULL;
+    if (may_alias && !sel->has_w && nd == 1 && np + t->gated.k == 0 && t->direct.w[0] == 1.0f) return t->direct.x[0];
+    double dots[2 * SN_TERMS_MAX] = {0};
+    node_grad(buffer, sel->has_w ? dots : NULL, &t->direct, &t->pooled, r->a->x[j], &t->gated,
+              stage_shape(r->net, r->stage, r->batch));
+    for (int q = 0; sel->has_w && q < nd + np; q++) {
+        int slot = q < nd ? q : SN_TERMS_MAX + q - nd;
+        r->net->d_edge[t->target_edge[slot]][t->target_op[slot]] += dots[q];
+    }
     return buffer;
 }
 
 static void node_backward(CellRun *r, const Selection *sel, int i, const float *dy, NodeGrad *grads) {
-    int first = i * (i - 1) / 2, any_pool = 0;
+    int first = i * (i - 1) / 2;
     if (sel->has_w) scalar_term_grads(r, sel, i, dy);
-    for (int e = first; e < first + i; e++) any_pool |= ran_op(r, sel, e, e - first, OP_POOL);
-    float *dpool = r->net->grad.dpool[r->stage][i - 1];
-    if (any_pool) pool_backward(r->ps->stage[r->stage].pool, dpool, dy); /* shared by the incoming edges */
-    for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, dpool, &grads[e - first]);
+    for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, &grads[e - first]);
 }
 
 void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a, float *dx0,

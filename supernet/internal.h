@@ -35,7 +35,6 @@ typedef struct {
     struct {
         ConvPlan *conv[2]; /* [0] 1x1, [1] 3x3 */
         BnPlan *bn;
-        PoolPlan *pool;
     } stage[N_STAGES];
     struct {
         ConvPlan *conv_a, *conv_b, *shortcut;
@@ -74,11 +73,11 @@ typedef struct {
 /* A cell's activations. Training storage has one per cell; evaluation storage one per stage. */
 typedef struct {
     float *node[3];            /* buffers for nodes 1..3 */
-    float *relu[3], *pool[3];  /* of nodes 0..2 */
+    float *relu[3];            /* of nodes 0..2 */
     float *conv[ARCH_N_EDGES][2], *bn[ARCH_N_EDGES][2];   /* conv output and BN output per edge and op */
     float *mean[ARCH_N_EDGES][2], *var[ARCH_N_EDGES][2];  /* batch statistics (channels floats) */
     const float *x[4];         /* what nodes 0..3 were in the last forward (buffers or aliases) */
-    int have_relu[3], have_pool[3];
+    int have_relu[3];
 } CellActs;
 
 typedef struct {
@@ -107,7 +106,6 @@ typedef struct {
 typedef struct {
     float *dnode[N_STAGES][4];
     float *dconv[N_STAGES];
-    float *dpool[N_STAGES][3];  /* of nodes 1..3's pooling inputs */
     /* per edge and conv (1x1, 3x3): the gradient at the ReLU's output, kept until its source node's
      * gradient is summed; without the DARTS path an edge runs one conv, and [e][1] is [e][0] */
     float *drelu[N_STAGES][ARCH_N_EDGES][2];

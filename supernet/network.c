@@ -7,6 +7,7 @@
 #include "gap.h"
 #include "internal.h"
 #include "linear.h"
+#include "node_pass.h"
 #include "xent.h"
 
 #define BN_MOMENTUM 0.1f
@@ -167,6 +168,14 @@ double supernet_evaluate(Supernet *net, const float *images, const int32_t *labe
 /* ---------------------------------------------------------------------------------------------
  * Backward */
 
+/* dx = direct (unless NULL) + [gate > 0] * gated: the gradient through a ReLU whose input is gate. */
+static void relu_gradient(float *dx, const float *direct, const float *gate, const float *gated, Shape4 s) {
+    TermList d = {.k = 0}, none = {.k = 0}, g = {.k = 0};
+    if (direct) terms_add(&d, direct, 1.0f);
+    terms_add(&g, gated, 1.0f);
+    node_grad(dx, NULL, &d, &none, gate, &g, s);
+}
+
 static float *head_backward(Supernet *net, const PlanSet *ps, int batch) {
     HeadActs *a = &net->train.head;
     GradStore *g = &net->grad;
@@ -178,9 +187,7 @@ static float *head_backward(Supernet *net, const PlanSet *ps, int batch) {
                     batch, s.c, classes);
     vec_fill(g->dhead_relu, 0.0f, shape_padded_size(s));
     gap_backward(g->dhead_relu, g->dpooled, s);
-    const float *relu_grad[1] = {g->dhead_relu};
-    const float one[1] = {1.0f};
-    mix_relu_sum(g->dhead_bn, NULL, NULL, NULL, 0, a->bn, relu_grad, one, 1, shape_padded_size(s));
+    relu_gradient(g->dhead_bn, NULL, a->bn, g->dhead_relu, s);
     bn_backward(ps->head_bn, dx, grad_of(net, net->head_bn.gamma), grad_of(net, net->head_bn.beta), g->dhead_bn,
                 net->stage_out[N_STAGES - 1], a->mean, a->var, net->head_bn.gamma, net->head_bn.beta);
     return dx;
@@ -203,15 +210,12 @@ static float *reduce_backward(Supernet *net, const PlanSet *ps, int r, const flo
                 a->var_b, p->bn_b.gamma, p->bn_b.beta);
     conv_backward_weights(ps->reduce[r].conv_b, grad_of(net, p->conv_b), a->relu_a, t1);
     conv_backward_data(ps->reduce[r].conv_b, t2, t1, p->conv_b);
-    const float one[2] = {1.0f, 1.0f};
-    const float *grad_t2[1] = {t2};
-    mix_relu_sum(t1, NULL, NULL, NULL, 0, a->a_bn, grad_t2, one, 1, shape_padded_size(stage_shape(net, r + 1, batch)));
+    relu_gradient(t1, NULL, a->a_bn, t2, stage_shape(net, r + 1, batch));
     bn_backward(ps->reduce[r].bn, t2, grad_of(net, p->bn_a.gamma), grad_of(net, p->bn_a.beta), t1, a->a, a->mean_a,
                 a->var_a, p->bn_a.gamma, p->bn_a.beta);
     conv_backward_weights(ps->reduce[r].conv_a, grad_of(net, p->conv_a), a->relu_in, t2);
     conv_backward_data(ps->reduce[r].conv_a, drelu_in, t2, p->conv_a);
-    const float *direct[1] = {dx_pool}, *gated[1] = {drelu_in};
-    mix_relu_sum(dx, NULL, direct, one, 1, x, gated, one, 1, shape_padded_size(stage_shape(net, r, batch)));
+    relu_gradient(dx, dx_pool, x, drelu_in, stage_shape(net, r, batch));
     return dx;
 }
 

@@ -15,7 +15,6 @@ static void create_plan_set(Supernet *net, PlanSet *ps, int batch) {
         /* affine with gamma 1, beta 0: the same output, and backward's d gamma = sum(dy * BN output) per
          * channel is the edge weight's gradient for free (cell.c) */
         ps->stage[s].bn = bn_plan_create((Shape4){batch, c, hw, hw}, 1);
-        ps->stage[s].pool = pool_plan_create((Shape4){batch, c, hw, hw}, 3, 1, 1);
     }
     for (int r = 0; r < N_REDUCE; r++) {
         int c = net->stage_channels[r], hw = net->stage_size[r];
@@ -45,7 +44,6 @@ static void free_plan_set(PlanSet *ps) {
         conv_plan_free(ps->stage[s].conv[0]);
         conv_plan_free(ps->stage[s].conv[1]);
         bn_plan_free(ps->stage[s].bn);
-        pool_plan_free(ps->stage[s].pool);
     }
     for (int r = 0; r < N_REDUCE; r++) {
         conv_plan_free(ps->reduce[r].conv_a);

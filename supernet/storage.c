@@ -25,7 +25,6 @@ static void carve_cell(Carver *cv, const Supernet *net, CellActs *a, int stage, 
     for (int i = 0; i < 3; i++) {
         a->node[i] = carve(cv, t);
         a->relu[i] = carve(cv, t);
-        a->pool[i] = carve(cv, t);
     }
     for (int e = 0; e < ARCH_N_EDGES; e++)
         for (int k = 0; k < 2; k++) {
@@ -72,7 +71,6 @@ static void carve_grads(Carver *cv, const Supernet *net, GradStore *g, int batch
         size_t t = stage_floats(net, s, batch);
         for (int i = 0; i < 4; i++) g->dnode[s][i] = carve(cv, t);
         g->dconv[s] = carve(cv, t);
-        for (int i = 0; i < 3; i++) g->dpool[s][i] = carve(cv, t);
         for (int e = 0; e < ARCH_N_EDGES; e++) {
             g->drelu[s][e][0] = carve(cv, t);
             g->drelu[s][e][1] = net->cfg.darts ? carve(cv, t) : g->drelu[s][e][0];

@@ -1,17 +1,14 @@
 /*
- * test_kern_elementwise.c: relu, the BLAS-1 ops, the reductions and the fused mixed-op passes.
+ * test_kern_elementwise.c: relu, the BLAS-1 ops and the reductions.
  *
  * - values against naive loops (exact for pointwise ops; reductions within 1e-12 relative of a naive
  *   double sum);
  * - finite-difference checks of relu_backward on blocked shapes with batch 1, odd spatial sizes and C not
  *   a multiple of 16; relu is piecewise linear (inputs kept >= 0.05 away from the kink), so eps = 1e-2
  *   and the tolerance 1e-3 absolute + 1e-3 relative only cover float rounding of the loss;
- * - mix_forward and mix_relu_sum against naive loops (0-3 direct and gated terms), mix_relu_sum's dots
- *   against a naive double sum;
- * - padded channels stay zero; reductions and mix_relu_sum's dots are bit-identical for 1, 2 and 3 threads.
+ * - padded channels stay zero; reductions are bit-identical for 1, 2 and 3 threads.
  */
 #include <omp.h>
-#include <string.h>
 
 #include "elementwise.h"
 #include "kern_check.h"
@@ -102,85 +99,11 @@ static void test_blas1(size_t n, Rng *rng) {
     sn_free(a), sn_free(b), sn_free(y);
 }
 
-/* ---------------------------------------------------------------------------------------------
- * mixed-op sum */
-
-#define K 4
-
-static void test_mix(Shape4 s, Rng *rng) {
-    size_t n = shape_padded_size(s), bad = 0;
-    float *x[K], w[K] = {0.1f, -0.7f, 0.35f, 1.2f};
-    for (int q = 0; q < K; q++) x[q] = sn_alloc(n * 4), fill_blocked(x[q], s, rng, -1, 1);
-    float *y = sn_alloc(n * 4);
-    mix_forward(y, (const float *const *)x, w, K, n);
-    for (size_t i = 0; i < n; i++) {
-        float want = w[0] * x[0][i];
-        for (int q = 1; q < K; q++) want += w[q] * x[q][i];
-        bad += y[i] != want;
-    }
-    CHECK(bad == 0, "mix_forward: %zu values differ from the naive sum", bad);
-    CHECK(padding_nonzero(y, s) == 0, "mix_forward: padding became nonzero");
-    mix_forward(x[0], (const float *const *)x, w, K, n);
-    CHECK(memcmp(x[0], y, n * 4) == 0, "mix_forward: output aliasing an input changes the result");
-    for (int q = 0; q < K; q++) sn_free(x[q]);
-    sn_free(y);
-}
-
-/* The dots of mix_relu_sum (the skip and pooling edge-weight gradients): close to a naive double sum,
- * added to what the array held, and bit-identical for 1, 2 and 3 threads. */
-static void test_mix_relu_dots(size_t n, Rng *rng) {
-    float *x[2], *gate = sn_alloc(n * 4), *dx = sn_alloc(n * 4), a[2] = {0.5f, -1.5f};
-    for (int q = 0; q < 2; q++) x[q] = sn_alloc(n * 4), fill_uniform(x[q], n, rng, -1, 1);
-    fill_uniform(gate, n, rng, -1, 1);
-    double dots[3][2];
-    for (int t = 1; t <= 3; t++) {
-        omp_set_num_threads(t);
-        dots[t - 1][0] = 1.0, dots[t - 1][1] = -2.0;
-        mix_relu_sum(dx, dots[t - 1], (const float *const *)x, a, 2, gate, NULL, NULL, 0, n);
-    }
-    omp_set_num_threads(2);
-    for (int q = 0; q < 2; q++) {
-        double want = naive_dot(x[q], gate, n) + (q ? -2.0 : 1.0);
-        CHECK_CLOSE(dots[0][q], want, 1e-9, 1e-12, "mix_relu_sum dot");
-        for (int t = 1; t < 3; t++) CHECK(dots[t][q] == dots[0][q], "mix_relu_sum dot %d differs for %d threads (n %zu)", q, t + 1, n);
-    }
-    for (int q = 0; q < 2; q++) sn_free(x[q]);
-    sn_free(gate), sn_free(dx);
-}
-
-/* mix_relu_sum against a naive loop, for every count of direct and gated terms from 0 to 3 (not both 0);
- * the sums run in float in the same order, so they agree to rounding. */
-static void test_mix_relu_sum(size_t n, Rng *rng) {
-    float *in[7], *dx = sn_alloc(n * 4), a[3] = {1.0f, -0.3f, 0.8f}, b[3] = {0.6f, 1.0f, -1.4f};
-    for (int q = 0; q < 7; q++) in[q] = sn_alloc(n * 4), fill_uniform(in[q], n, rng, -1, 1);
-    const float *gate = in[6], *xs[3] = {in[0], in[1], in[2]}, *ys[3] = {in[3], in[4], in[5]};
-    for (int nx = 0; nx <= 3; nx++)
-        for (int ny = nx == 0; ny <= 3; ny++) {
-            mix_relu_sum(dx, NULL, xs, a, nx, gate, ys, b, ny, n);
-            size_t bad = 0;
-            for (size_t i = 0; i < n; i++) {
-                float direct = 0.0f, gated = 0.0f;
-                for (int q = 0; q < nx; q++) direct += a[q] * xs[q][i];
-                for (int r = 0; r < ny; r++) gated += b[r] * ys[r][i];
-                float want = direct + (gate[i] > 0.0f ? gated : 0.0f);
-                bad += fabsf(dx[i] - want) > 1e-6f * (1.0f + fabsf(want));
-            }
-            CHECK(bad == 0, "mix_relu_sum (n %zu, %d direct, %d gated): %zu values differ from the naive sum", n, nx, ny, bad);
-        }
-    for (int q = 0; q < 7; q++) sn_free(in[q]);
-    sn_free(dx);
-}
-
 int main(void) {
     Rng rng;
     rng_seed(&rng, 7, 0);
-    for (int i = 0; i < NSHAPES; i++) {
-        test_relu(SHAPES[i], &rng);
-        test_mix(SHAPES[i], &rng);
-    }
+    for (int i = 0; i < NSHAPES; i++) test_relu(SHAPES[i], &rng);
     size_t sizes[] = {1, 15, 16, 1000, 1025, 65536 + 3, 1000003};
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) test_blas1(sizes[i], &rng);
-    for (size_t i = 0; i < 5; i++) test_mix_relu_sum(sizes[i], &rng);
-    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) test_mix_relu_dots(sizes[i], &rng);
     TEST_EXIT();
 }
