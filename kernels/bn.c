@@ -2,14 +2,19 @@
 #include "bn.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "common.h"
 #include "dnnl_util.h"
+
+/* bn_batch_stats splits the batch of each channel block into at most STAT_GROUPS fixed groups. */
+#define STAT_GROUPS 16
 
 struct BnPlan {
     Shape4 s;
     int affine;
     DnnlPrim fwd_train, fwd_eval, bwd;
+    double *stat_parts; /* per (channel block, group): 16 lane sums, then 16 lane sums of squares */
 };
 
 static unsigned affine_flags(int affine) { return affine ? (unsigned)(dnnl_use_scale | dnnl_use_shift) : 0u; }
@@ -56,6 +61,7 @@ BnPlan *bn_plan_create(Shape4 s, int affine) {
     create_forward(p, &p->fwd_eval, dnnl_forward_inference, affine_flags(affine) | dnnl_use_global_stats,
                    "forward (running statistics)");
     create_backward(p);
+    p->stat_parts = sn_alloc(sizeof(double) * 2 * SN_CBLOCK * STAT_GROUPS * (size_t)shape_cblocks(s));
     return p;
 }
 
@@ -64,6 +70,7 @@ void bn_plan_free(BnPlan *p) {
     dnnl_prim_free(&p->fwd_train);
     dnnl_prim_free(&p->fwd_eval);
     dnnl_prim_free(&p->bwd);
+    sn_free(p->stat_parts);
     sn_free(p);
 }
 
@@ -83,6 +90,45 @@ void bn_backward(BnPlan *p, float *din, float *dgamma, float *dbeta, const float
                  const float *mean, const float *var, const float *gamma, const float *beta) {
     void *data[] = {(void *)in, (void *)mean, (void *)var, (void *)dout, din, (void *)gamma, (void *)beta, dgamma, dbeta};
     dnnl_prim_exec(&p->bwd, data);
+}
+
+static int stat_groups(Shape4 s) { return s.n < STAT_GROUPS ? s.n : STAT_GROUPS; }
+
+/* Lane sums and sums of squares of channel block cb over images [n0, n1), into parts[0..32). */
+static void stat_group(double *parts, const float *in, Shape4 s, int cb, int n0, int n1) {
+    double sum[SN_CBLOCK] = {0}, sq[SN_CBLOCK] = {0};
+    size_t plane = (size_t)s.h * s.w * SN_CBLOCK;
+    for (int n = n0; n < n1; n++) {
+        const float *x = in + ((size_t)n * shape_cblocks(s) + (size_t)cb) * plane;
+        for (size_t i = 0; i < plane; i += SN_CBLOCK)
+            for (int l = 0; l < SN_CBLOCK; l++) {
+                double v = x[i + l];
+                sum[l] += v, sq[l] += v * v;
+            }
+    }
+    memcpy(parts, sum, sizeof sum);
+    memcpy(parts + SN_CBLOCK, sq, sizeof sq);
+}
+
+void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
+    Shape4 s = p->s;
+    int groups = stat_groups(s), cblocks = shape_cblocks(s);
+    double count = (double)s.n * s.h * s.w;
+#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= 32768)
+    for (int task = 0; task < cblocks * groups; task++) {
+        int cb = task / groups, g = task % groups;
+        stat_group(p->stat_parts + (size_t)task * 2 * SN_CBLOCK, in, s, cb, g * s.n / groups, (g + 1) * s.n / groups);
+    }
+    for (int c = 0; c < s.c; c++) {
+        int cb = c / SN_CBLOCK, l = c % SN_CBLOCK;
+        double sum = 0.0, sq = 0.0;
+        for (int g = 0; g < groups; g++) {
+            const double *parts = p->stat_parts + ((size_t)cb * groups + (size_t)g) * 2 * SN_CBLOCK;
+            sum += parts[l], sq += parts[SN_CBLOCK + l];
+        }
+        double m = sum / count, v = sq / count - m * m;
+        mean[c] = (float)m, var[c] = (float)(v > 0.0 ? v : 0.0);
+    }
 }
 
 void bn_update_running(float *running_mean, float *running_var, const float *mean, const float *var, int c,

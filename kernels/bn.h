@@ -26,6 +26,10 @@ void bn_forward_train(BnPlan *p, float *out, float *mean, float *var, const floa
                       const float *beta);
 void bn_forward_eval(BnPlan *p, float *out, const float *in, const float *mean, const float *var,
                      const float *gamma, const float *beta);
+/* The batch mean and biased variance alone (C floats each), as bn_forward_train computes them; summed
+ * in double in a fixed order, so the same for any number of threads. For the search cells, whose BN
+ * output is formed inside the node sums (node_pass.h). */
+void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in);
 void bn_backward(BnPlan *p, float *din, float *dgamma, float *dbeta, const float *dout, const float *in,
                  const float *mean, const float *var, const float *gamma, const float *beta);
 

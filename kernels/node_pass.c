@@ -7,8 +7,10 @@
  * going backward. */
 #include "node_pass.h"
 
+#include <math.h>
 #include <string.h>
 
+#include "bn.h"
 #include "common.h"
 
 #define LANES SN_CBLOCK
@@ -20,11 +22,13 @@
 /* Below this many floats a parallel region costs more than it saves. */
 #define PARALLEL_MIN 32768
 
-void terms_add(TermList *t, const float *x, float w) {
+void terms_add_normalized(TermList *t, const float *x, float w, const float *mean, const float *var) {
     SN_ASSERT(t->k < SN_TERMS_MAX, "a node pass takes at most %d terms of a kind", SN_TERMS_MAX);
-    t->x[t->k] = x;
-    t->w[t->k++] = w;
+    t->x[t->k] = x, t->w[t->k] = w;
+    t->mean[t->k] = mean, t->var[t->k++] = var;
 }
+
+void terms_add(TermList *t, const float *x, float w) { terms_add_normalized(t, x, w, NULL, NULL); }
 
 /* Positions of the 3-wide window centred at i that lie inside [0, n). */
 static int window_extent(int i, int n) { return 1 + (i > 0) + (i < n - 1); }
@@ -42,19 +46,35 @@ static Geometry geometry(Shape4 s) {
     return (Geometry){s, row_len, row_len * (size_t)s.h, band_rows};
 }
 
-/* acc = sum of the terms' row at offset off, or 0 without terms. */
-static void row_terms(float *restrict acc, const TermList *t, size_t off, size_t len) {
-    if (t->k == 0) {
-        memset(acc, 0, len * sizeof(float));
-        return;
-    }
-    const float *x0 = t->x[0] + off;
-    for (size_t i = 0; i < len; i++) acc[i] = t->w[0] * x0[i];
-    for (int q = 1; q < t->k; q++) {
+/* acc += scale[c] * x in the 16 channels of one block; len is a multiple of LANES. */
+static void add_channel_scaled(float *restrict acc, const float *restrict scale, const float *restrict x, size_t len) {
+    for (size_t i = 0; i < len; i += LANES)
+        for (int l = 0; l < LANES; l++) acc[i + l] += scale[l] * x[i + l];
+}
+
+/* acc = sum of the terms at offset off, a run of len floats inside channel block cb, or 0 without terms. */
+static void row_terms(float *restrict acc, const TermList *t, size_t off, size_t len, int cb) {
+    float shift[LANES] = {0};
+    int normalized = 0;
+    memset(acc, 0, len * sizeof(float));
+    for (int q = 0; q < t->k; q++) {
         const float *x = t->x[q] + off;
         float w = t->w[q];
-        for (size_t i = 0; i < len; i++) acc[i] += w * x[i];
+        if (!t->mean[q]) {
+            for (size_t i = 0; i < len; i++) acc[i] += w * x[i];
+            continue;
+        }
+        float scale[LANES];
+        for (int l = 0; l < LANES; l++) {
+            int c = cb * LANES + l;
+            scale[l] = w / sqrtf(t->var[q][c] + SN_BN_EPS);
+            shift[l] -= scale[l] * t->mean[q][c];
+        }
+        add_channel_scaled(acc, scale, x, len);
+        normalized = 1;
     }
+    for (size_t i = 0; normalized && i < len; i += LANES)
+        for (int l = 0; l < LANES; l++) acc[i + l] += shift[l];
 }
 
 /* Scales x's pixels by 1 / the window width at each pixel (edges 2, inner 3; 1 in a 1-wide image). */
@@ -116,12 +136,12 @@ static void pool_row_add(float *restrict acc, float w, double *lane, const float
 /* A band: rows [h0, h1) of the plane starting at offset `plane`; off and len locate it in the tensor. */
 typedef struct {
     size_t plane, off, len;
-    int h0, h1;
+    int h0, h1, cb;
 } Band;
 
 static void sum_band(float *y, const TermList *plain, const TermList *pooled, const Geometry *g, Band b) {
     float acc[BAND_MAX];
-    row_terms(acc, plain, b.off, b.len);
+    row_terms(acc, plain, b.off, b.len, b.cb);
     for (int r = 0; r < pooled->k; r++)
         for (int h = b.h0; h < b.h1; h++)
             pool_row_add(acc + (size_t)(h - b.h0) * g->row_len, pooled->w[r], NULL, NULL, pooled->x[r] + b.plane, h, g, 0);
@@ -136,7 +156,7 @@ typedef struct {
 static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, const Geometry *g, Band b) {
     float direct[BAND_MAX], gated[BAND_MAX];
     const float *gate = t->gate ? t->gate + b.off : NULL;
-    row_terms(direct, t->direct, b.off, b.len);
+    row_terms(direct, t->direct, b.off, b.len, b.cb);
     for (int q = 0; lane && q < t->direct->k; q++) dot_lanes(lane[q], t->direct->x[q] + b.off, gate, b.len);
     for (int r = 0; r < t->pooled->k; r++)
         for (int h = b.h0; h < b.h1; h++) {
@@ -149,14 +169,15 @@ static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, cons
         memcpy(out, direct, b.len * sizeof(float));
         return;
     }
-    row_terms(gated, t->gated, b.off, b.len);
+    row_terms(gated, t->gated, b.off, b.len, b.cb);
     for (size_t i = 0; i < b.len; i++) out[i] = direct[i] + (gate[i] > 0.0f ? gated[i] : 0.0f);
 }
 
 static Band band_at(const Geometry *g, size_t plane, int h0) {
     int h1 = h0 + g->band_rows < g->s.h ? h0 + g->band_rows : g->s.h;
     size_t start = plane * g->plane_len;
-    return (Band){start, start + (size_t)h0 * g->row_len, (size_t)(h1 - h0) * g->row_len, h0, h1};
+    return (Band){start, start + (size_t)h0 * g->row_len, (size_t)(h1 - h0) * g->row_len, h0, h1,
+                  (int)(plane % (size_t)shape_cblocks(g->s))};
 }
 
 /* Planes are split into `groups` runs of consecutive planes, fixed by the shape alone. */

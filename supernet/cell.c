@@ -43,30 +43,32 @@ static const float *node_relu(CellRun *r, int j) {
     return r->a->relu[j];
 }
 
-/* ReLU -> conv -> BN of edge e on node j; slot 0 is the 1x1, slot 1 the 3x3. */
-static const float *conv_op(CellRun *r, int e, int j, int slot) {
+/* The terms of a node's value: `plain` enter the sum as they are (or batch-normalised), `pooled` are
+ * pooled inside it. */
+typedef struct {
+    TermList plain, pooled;
+} NodeTerms;
+
+/* ReLU -> conv -> BN of edge e on node j (slot 0 the 1x1, slot 1 the 3x3), added with weight w: the conv
+ * runs here, its BN inside the node sum, with the batch's statistics (or the running ones in
+ * evaluation when the cell BNs keep them). */
+static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *to) {
     CellActs *a = r->a;
     const BnParams *bp = &r->cp->bn[e][slot];
-    BnPlan *bn = r->ps->stage[r->stage].bn;
-    conv_forward(r->ps->stage[r->stage].conv[slot], a->conv[e][slot], node_relu(r, j), r->cp->conv[e][slot]);
-    float *one = r->net->bn_gamma, *zero = r->net->bn_beta;
+    float *out = a->conv[e][slot];
+    conv_forward(r->ps->stage[r->stage].conv[slot], out, node_relu(r, j), r->cp->conv[e][slot]);
     if (!r->train && bp->mean) {
-        bn_forward_eval(bn, a->bn[e][slot], a->conv[e][slot], bp->mean, bp->var, one, zero);
-        return a->bn[e][slot];
+        terms_add_normalized(&to->plain, out, w, bp->mean, bp->var);
+        return;
     }
-    bn_forward_train(bn, a->bn[e][slot], a->mean[e][slot], a->var[e][slot], a->conv[e][slot], one, zero);
+    bn_batch_stats(r->ps->stage[r->stage].bn, a->mean[e][slot], a->var[e][slot], out);
+    terms_add_normalized(&to->plain, out, w, a->mean[e][slot], a->var[e][slot]);
     if (r->train && bp->mean) {
         int hw = r->net->stage_size[r->stage];
         bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], r->net->stage_channels[r->stage],
                           (size_t)r->batch * hw * hw, 0.1f);
     }
-    return a->bn[e][slot];
 }
-
-/* The terms of a node's value: `plain` enter the sum as they are, `pooled` are pooled inside it. */
-typedef struct {
-    TermList plain, pooled;
-} NodeTerms;
 
 /* Adds op's term of edge e (from node j) with weight w, running the op if it is a convolution. */
 static void add_op(CellRun *r, int e, int j, int op, float w, NodeTerms *to) {
@@ -74,7 +76,7 @@ static void add_op(CellRun *r, int e, int j, int op, float w, NodeTerms *to) {
     case OP_SKIP: terms_add(&to->plain, r->a->x[j], w); break;
     case OP_POOL: terms_add(&to->pooled, r->a->x[j], w); break;
     case OP_CONV1:
-    case OP_CONV3: terms_add(&to->plain, conv_op(r, e, j, conv_slot(op)), w); break;
+    case OP_CONV3: add_conv_op(r, e, j, conv_slot(op), w, to); break;
     default: SN_ASSERT(0, "op %d has no output", op);
     }
 }
@@ -105,7 +107,8 @@ static float scalar_terms(const Selection *sel, int i) {
 static const float *node_value(CellRun *r, const NodeTerms *t, float constant, float *buffer) {
     int terms = t->plain.k + t->pooled.k;
     if (constant == 0.0f && terms == 0) return r->net->zero[r->stage];
-    if (constant == 0.0f && terms == 1 && t->plain.k == 1 && t->plain.w[0] == 1.0f) return t->plain.x[0];
+    if (constant == 0.0f && terms == 1 && t->plain.k == 1 && t->plain.w[0] == 1.0f && !t->plain.mean[0])
+        return t->plain.x[0];
     if (terms) node_sum(buffer, &t->plain, &t->pooled, stage_shape(r->net, r->stage, r->batch));
     else vec_fill(buffer, 0.0f, r->n);
     if (constant != 0.0f) vec_add_scalar(buffer, constant, r->n);

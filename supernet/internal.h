@@ -74,7 +74,7 @@ typedef struct {
 typedef struct {
     float *node[3];            /* buffers for nodes 1..3 */
     float *relu[3];            /* of nodes 0..2 */
-    float *conv[ARCH_N_EDGES][2], *bn[ARCH_N_EDGES][2];   /* conv output and BN output per edge and op */
+    float *conv[ARCH_N_EDGES][2];                         /* conv output per edge and op (BN'd in the node sums) */
     float *mean[ARCH_N_EDGES][2], *var[ARCH_N_EDGES][2];  /* batch statistics (channels floats) */
     const float *x[4];         /* what nodes 0..3 were in the last forward (buffers or aliases) */
     int have_relu[3];

@@ -30,7 +30,6 @@ static void carve_cell(Carver *cv, const Supernet *net, CellActs *a, int stage, 
         for (int k = 0; k < 2; k++) {
             int fresh = k < ops; /* without DARTS an edge computes one op: both slots share buffers */
             a->conv[e][k] = fresh ? carve(cv, t) : a->conv[e][0];
-            a->bn[e][k] = fresh ? carve(cv, t) : a->bn[e][0];
             a->mean[e][k] = fresh ? carve(cv, (size_t)c) : a->mean[e][0];
             a->var[e][k] = fresh ? carve(cv, (size_t)c) : a->var[e][0];
         }
