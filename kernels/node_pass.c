@@ -46,35 +46,35 @@ static Geometry geometry(Shape4 s) {
     return (Geometry){s, row_len, row_len * (size_t)s.h, band_rows};
 }
 
-/* acc += scale[c] * x in the 16 channels of one block; len is a multiple of LANES. */
-static void add_channel_scaled(float *restrict acc, const float *restrict scale, const float *restrict x, size_t len) {
-    for (size_t i = 0; i < len; i += LANES)
-        for (int l = 0; l < LANES; l++) acc[i + l] += scale[l] * x[i + l];
+/* acc (+)= scale[c] * x + shift[c] in the 16 channels of one block; len is a multiple of LANES. */
+static void channel_affine(float *restrict acc, const float *restrict scale, const float *restrict shift,
+                           const float *restrict x, size_t len, int accumulate) {
+    if (accumulate)
+        for (size_t i = 0; i < len; i += LANES)
+            for (int l = 0; l < LANES; l++) acc[i + l] += scale[l] * x[i + l] + shift[l];
+    else
+        for (size_t i = 0; i < len; i += LANES)
+            for (int l = 0; l < LANES; l++) acc[i + l] = scale[l] * x[i + l] + shift[l];
+}
+
+/* Term q's per-channel scale and shift in channel block cb: w, 0 for a plain term; w / sqrt(var + eps)
+ * and -mean times that for a normalised one. */
+static void term_affine(const TermList *t, int q, int cb, float *scale, float *shift) {
+    for (int l = 0; l < LANES; l++) {
+        int c = cb * LANES + l;
+        scale[l] = t->mean[q] ? t->w[q] / sqrtf(t->var[q][c] + SN_BN_EPS) : t->w[q];
+        shift[l] = t->mean[q] ? -scale[l] * t->mean[q][c] : 0.0f;
+    }
 }
 
 /* acc = sum of the terms at offset off, a run of len floats inside channel block cb, or 0 without terms. */
 static void row_terms(float *restrict acc, const TermList *t, size_t off, size_t len, int cb) {
-    float shift[LANES] = {0};
-    int normalized = 0;
-    memset(acc, 0, len * sizeof(float));
+    if (t->k == 0) memset(acc, 0, len * sizeof(float));
     for (int q = 0; q < t->k; q++) {
-        const float *x = t->x[q] + off;
-        float w = t->w[q];
-        if (!t->mean[q]) {
-            for (size_t i = 0; i < len; i++) acc[i] += w * x[i];
-            continue;
-        }
-        float scale[LANES];
-        for (int l = 0; l < LANES; l++) {
-            int c = cb * LANES + l;
-            scale[l] = w / sqrtf(t->var[q][c] + SN_BN_EPS);
-            shift[l] -= scale[l] * t->mean[q][c];
-        }
-        add_channel_scaled(acc, scale, x, len);
-        normalized = 1;
+        float scale[LANES], shift[LANES];
+        term_affine(t, q, cb, scale, shift);
+        channel_affine(acc, scale, shift, t->x[q] + off, len, q > 0);
     }
-    for (size_t i = 0; normalized && i < len; i += LANES)
-        for (int l = 0; l < LANES; l++) acc[i + l] += shift[l];
 }
 
 /* Scales x's pixels by 1 / the window width at each pixel (edges 2, inner 3; 1 in a 1-wide image). */
@@ -132,7 +132,6 @@ static void pool_row_add(float *restrict acc, float w, double *lane, const float
     if (lane) dot_lanes(lane, pooled, gate, len);
 }
 
-
 /* A band: rows [h0, h1) of the plane starting at offset `plane`; off and len locate it in the tensor. */
 typedef struct {
     size_t plane, off, len;
@@ -140,12 +139,11 @@ typedef struct {
 } Band;
 
 static void sum_band(float *y, const TermList *plain, const TermList *pooled, const Geometry *g, Band b) {
-    float acc[BAND_MAX];
+    float *acc = y + b.off;
     row_terms(acc, plain, b.off, b.len, b.cb);
     for (int r = 0; r < pooled->k; r++)
         for (int h = b.h0; h < b.h1; h++)
             pool_row_add(acc + (size_t)(h - b.h0) * g->row_len, pooled->w[r], NULL, NULL, pooled->x[r] + b.plane, h, g, 0);
-    memcpy(y + b.off, acc, b.len * sizeof(float));
 }
 
 typedef struct {
@@ -154,7 +152,7 @@ typedef struct {
 } GradTerms;
 
 static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, const Geometry *g, Band b) {
-    float direct[BAND_MAX], gated[BAND_MAX];
+    float gated[BAND_MAX], *direct = dx + b.off;
     const float *gate = t->gate ? t->gate + b.off : NULL;
     row_terms(direct, t->direct, b.off, b.len, b.cb);
     for (int q = 0; lane && q < t->direct->k; q++) dot_lanes(lane[q], t->direct->x[q] + b.off, gate, b.len);
@@ -164,13 +162,9 @@ static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, cons
             pool_row_add(direct + at, t->pooled->w[r], lane ? lane[t->direct->k + r] : NULL, gate ? gate + at : NULL,
                          t->pooled->x[r] + b.plane, h, g, 1);
         }
-    float *out = dx + b.off;
-    if (t->gated->k == 0) {
-        memcpy(out, direct, b.len * sizeof(float));
-        return;
-    }
+    if (t->gated->k == 0) return;
     row_terms(gated, t->gated, b.off, b.len, b.cb);
-    for (size_t i = 0; i < b.len; i++) out[i] = direct[i] + (gate[i] > 0.0f ? gated[i] : 0.0f);
+    for (size_t i = 0; i < b.len; i++) direct[i] += gate[i] > 0.0f ? gated[i] : 0.0f;
 }
 
 static Band band_at(const Geometry *g, size_t plane, int h0) {
@@ -192,7 +186,8 @@ static size_t group_start(Shape4 s, size_t group, size_t groups) {
 
 void node_sum(float *y, const TermList *plain, const TermList *pooled, Shape4 s) {
     SN_ASSERT(plain->k + pooled->k >= 1, "node_sum without terms");
-    for (int r = 0; r < pooled->k; r++) SN_ASSERT(pooled->x[r] != y, "node_sum: output aliases a pooled input");
+    for (int q = 0; q < plain->k; q++) SN_ASSERT(plain->x[q] != y, "node_sum: output aliases an input");
+    for (int r = 0; r < pooled->k; r++) SN_ASSERT(pooled->x[r] != y, "node_sum: output aliases an input");
     Geometry g = geometry(s);
     size_t groups = group_count(s);
 #pragma omp parallel for schedule(static) if (shape_padded_size(s) >= PARALLEL_MIN)

@@ -34,7 +34,7 @@ void terms_add_normalized(TermList *t, const float *x, float w, const float *mea
 
 /*
  * y = sum_q plain.w[q] * plain.x[q] + sum_r pooled.w[r] * avgpool3x3(pooled.x[r])
- * At least one term; y may alias a plain input but not a pooled one; pooled terms are not normalised.
+ * At least one term; y must not alias an input; pooled terms are not normalised.
  */
 void node_sum(float *y, const TermList *plain, const TermList *pooled, Shape4 s);
 
