@@ -154,6 +154,11 @@ typedef struct {
 static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, const Geometry *g, Band b) {
     float gated[BAND_MAX], *direct = dx + b.off;
     const float *gate = t->gate ? t->gate + b.off : NULL;
+    if (t->direct->k + t->pooled->k == 0) { /* only gated terms: no zeros to add them to */
+        row_terms(gated, t->gated, b.off, b.len, b.cb);
+        for (size_t i = 0; i < b.len; i++) direct[i] = gate[i] > 0.0f ? gated[i] : 0.0f;
+        return;
+    }
     row_terms(direct, t->direct, b.off, b.len, b.cb);
     for (int q = 0; lane && q < t->direct->k; q++) dot_lanes(lane[q], t->direct->x[q] + b.off, gate, b.len);
     for (int r = 0; r < t->pooled->k; r++)
