@@ -2,12 +2,12 @@
  * cell.c: one search cell, forward and backward, on the DARTS path (every op of every edge) or the
  * selected path (one op per edge: GDAS, discrete). REFERENCE.md 1.2, 1.3, 1.7.
  *
- * A node's value is one fused pass over its terms (kernels/node_pass.h): skip and BN outputs as they
- * are, pooling computed inside the pass from the pooled node. Its gradient is one pass too, once every
- * edge leaving it is done: skip terms, transposed pooling, and the conv terms behind the ReLU, whose
- * gate is the node. The ReLU in front of a node's convs is computed once per node. A node that is a
- * single op with weight 1 is that op's output (no copy); a node whose edges are all `none` is the
- * stage's zero tensor.
+ * A node's value is one fused pass over its terms (kernels/node_pass.h): skip terms, the convolutions'
+ * outputs batch-normalised inside the pass from their statistics, and pooling computed inside the pass
+ * from the pooled node. Its gradient is one pass too, once every edge leaving it is done: skip terms,
+ * transposed pooling, and the conv terms behind the ReLU, whose gate is the node. The ReLU in front of
+ * a node's convs is computed once per node. A node that is a single skip with weight 1 is its source
+ * (no copy); a node whose edges are all `none` is the stage's zero tensor.
  */
 #include <string.h>
 
