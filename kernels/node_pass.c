@@ -106,6 +106,12 @@ static void column_sums(float *restrict v, const float *plane, int h, const Geom
     if (transpose) scale_columns(v, g->s.w);
 }
 
+/* lane[i % LANES] += x[i]; len is a multiple of LANES. */
+static void sum_into_lanes(double *restrict lane, const float *restrict x, size_t len) {
+    for (size_t i = 0; i < len; i += LANES)
+        for (int j = 0; j < LANES; j++) lane[j] += (double)x[i + j];
+}
+
 /* lane[i % LANES] += x[i] * g[i]; len is a multiple of LANES. */
 static void dot_lanes(double *restrict lane, const float *restrict x, const float *restrict g, size_t len) {
     for (size_t i = 0; i < len; i += LANES)
@@ -149,6 +155,7 @@ static void sum_band(float *y, const TermList *plain, const TermList *pooled, co
 typedef struct {
     const TermList *direct, *pooled, *gated;
     const float *gate;
+    int dots, dx_sum; /* which sums to take: lanes 0 .. direct.k + pooled.k - 1, and the next one */
 } GradTerms;
 
 static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, const Geometry *g, Band b) {
@@ -157,19 +164,22 @@ static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, cons
     if (t->direct->k + t->pooled->k == 0) { /* only gated terms: no zeros to add them to */
         row_terms(gated, t->gated, b.off, b.len, b.cb);
         for (size_t i = 0; i < b.len; i++) direct[i] = gate[i] > 0.0f ? gated[i] : 0.0f;
+        if (t->dx_sum) sum_into_lanes(lane[0], direct, b.len);
         return;
     }
     row_terms(direct, t->direct, b.off, b.len, b.cb);
-    for (int q = 0; lane && q < t->direct->k; q++) dot_lanes(lane[q], t->direct->x[q] + b.off, gate, b.len);
+    for (int q = 0; t->dots && q < t->direct->k; q++) dot_lanes(lane[q], t->direct->x[q] + b.off, gate, b.len);
     for (int r = 0; r < t->pooled->k; r++)
         for (int h = b.h0; h < b.h1; h++) {
             size_t at = (size_t)(h - b.h0) * g->row_len;
-            pool_row_add(direct + at, t->pooled->w[r], lane ? lane[t->direct->k + r] : NULL, gate ? gate + at : NULL,
+            pool_row_add(direct + at, t->pooled->w[r], t->dots ? lane[t->direct->k + r] : NULL, gate ? gate + at : NULL,
                          t->pooled->x[r] + b.plane, h, g, 1);
         }
-    if (t->gated->k == 0) return;
-    row_terms(gated, t->gated, b.off, b.len, b.cb);
-    for (size_t i = 0; i < b.len; i++) direct[i] += gate[i] > 0.0f ? gated[i] : 0.0f;
+    if (t->gated->k) {
+        row_terms(gated, t->gated, b.off, b.len, b.cb);
+        for (size_t i = 0; i < b.len; i++) direct[i] += gate[i] > 0.0f ? gated[i] : 0.0f;
+    }
+    if (t->dx_sum) sum_into_lanes(lane[t->direct->k + t->pooled->k], direct, b.len);
 }
 
 static Band band_at(const Geometry *g, size_t plane, int h0) {
@@ -207,26 +217,27 @@ static double sum_lanes(const double *lane) {
     return s;
 }
 
-void node_grad(float *dx, double *dots, const TermList *direct, const TermList *pooled, const float *gate,
-               const TermList *gated, Shape4 s) {
-    int n_dots = direct->k + pooled->k;
+void node_grad(float *dx, double *dots, double *dx_sum, const TermList *direct, const TermList *pooled,
+               const float *gate, const TermList *gated, Shape4 s) {
+    int n_dots = direct->k + pooled->k, n_sums = n_dots + 1;
     SN_ASSERT(n_dots + gated->k >= 1, "node_grad without terms");
     SN_ASSERT(gate || (!dots && gated->k == 0), "node_grad: gated terms or dots need the gate");
     Geometry g = geometry(s);
-    GradTerms t = {direct, pooled, gated, gate};
+    GradTerms t = {direct, pooled, gated, gate, dots != NULL, dx_sum != NULL};
     size_t groups = group_count(s);
-    double part[GROUPS_MAX][2 * SN_TERMS_MAX];
+    double part[GROUPS_MAX][2 * SN_TERMS_MAX + 1];
 #pragma omp parallel for schedule(static) if (shape_padded_size(s) >= PARALLEL_MIN)
     for (size_t grp = 0; grp < groups; grp++) {
-        double lane[2 * SN_TERMS_MAX][LANES];
+        double lane[2 * SN_TERMS_MAX + 1][LANES];
         memset(lane, 0, sizeof lane);
         for (size_t p = group_start(s, grp, groups); p < group_start(s, grp + 1, groups); p++)
-            for (int h = 0; h < s.h; h += g.band_rows) grad_band(dx, dots ? lane : NULL, &t, &g, band_at(&g, p, h));
-        for (int q = 0; q < n_dots; q++) part[grp][q] = sum_lanes(lane[q]);
+            for (int h = 0; h < s.h; h += g.band_rows) grad_band(dx, lane, &t, &g, band_at(&g, p, h));
+        for (int q = 0; q < n_sums; q++) part[grp][q] = sum_lanes(lane[q]);
     }
-    for (int q = 0; dots && q < n_dots; q++) {
+    for (int q = 0; q < n_sums; q++) {
         double sum = 0.0;
         for (size_t grp = 0; grp < groups; grp++) sum += part[grp][q];
-        dots[q] += sum;
+        if (q < n_dots && dots) dots[q] += sum;
+        if (q == n_dots && dx_sum) *dx_sum = sum;
     }
 }

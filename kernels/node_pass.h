@@ -44,12 +44,13 @@ void node_sum(float *y, const TermList *plain, const TermList *pooled, Shape4 s)
  * and, unless dots is NULL,
  *   dots[q]            += sum(direct.x[q] * gate)
  *   dots[direct.k + r] += sum(avgpool3x3^T(pooled.x[r]) * gate)
+ * and, unless dx_sum is NULL, *dx_sum = sum(dx) (GDAS's scalar terms' gradient).
  * gate is the node's value (the input of the ReLU the gated terms passed); with edge weights, the dots
  * are dL/dW of skip (sum dy * x) and pooling (sum dy * pool(x) = sum pool^T(dy) * x). At least one
  * term; gate is not read when gated.k = 0 and dots is NULL; dx must not alias an input; no term is
  * normalised.
  */
-void node_grad(float *dx, double *dots, const TermList *direct, const TermList *pooled, const float *gate,
-               const TermList *gated, Shape4 s);
+void node_grad(float *dx, double *dots, double *dx_sum, const TermList *direct, const TermList *pooled,
+               const float *gate, const TermList *gated, Shape4 s);
 
 #endif

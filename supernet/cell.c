@@ -146,12 +146,13 @@ const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const Cel
 /* ---------------------------------------------------------------------------------------------
  * Backward */
 
-/* GDAS's scalar terms: every unselected op of the edges entering node i has dL/dW = sum(dy). (The
- * selected ops' come from BN backward for convolutions and from the node gradient passes for skip and
- * pooling.) */
-static void scalar_term_grads(CellRun *r, const Selection *sel, int i, const float *dy) {
-    if (sel->darts) return;
-    double sum = vec_sum(dy, r->n);
+/* GDAS's scalar terms are summed into every node: their dL/dW is the sum of the node's gradient. */
+static int has_scalar_terms(const Selection *sel) { return sel->has_w && !sel->darts; }
+
+/* Every unselected op of the edges entering node i gets dL/dW = dy_sum, the sum of node i's gradient.
+ * (The selected ops' come from BN backward for convolutions and from the node gradient passes for skip
+ * and pooling.) */
+static void scalar_term_grads(CellRun *r, const Selection *sel, int i, double sum) {
     for (int e = i * (i - 1) / 2; e < i * (i + 1) / 2; e++)
         for (int op = 0; op < ARCH_N_OPS; op++)
             if (op != sel->ops[e]) r->net->d_edge[e][op] += sum;
@@ -216,15 +217,15 @@ static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const 
 
 /* Node j's gradient: buffer, or (may_alias, no edge weights) the one term it is, or NULL when nothing
  * reached the node (its outgoing edges are all `none`). With edge weights, the pass also yields dL/dW of
- * the skip and pooling terms. */
+ * the skip and pooling terms, and with scalar terms the gradient's sum (*sum). */
 static const float *node_gradient(CellRun *r, const Selection *sel, int j, const NodeGrad *t, float *buffer,
-                                  int may_alias) {
+                                  int may_alias, double *sum) {
     int nd = t->direct.k, np = t->pooled.k;
     if (nd + np + t->gated.k == 0) return NULL;
     if (may_alias && !sel->has_w && nd == 1 && np + t->gated.k == 0 && t->direct.w[0] == 1.0f) return t->direct.x[0];
     double dots[2 * SN_TERMS_MAX] = {0};
-    node_grad(buffer, sel->has_w ? dots : NULL, &t->direct, &t->pooled, r->a->x[j], &t->gated,
-              stage_shape(r->net, r->stage, r->batch));
+    node_grad(buffer, sel->has_w ? dots : NULL, has_scalar_terms(sel) ? sum : NULL, &t->direct, &t->pooled,
+              r->a->x[j], &t->gated, stage_shape(r->net, r->stage, r->batch));
     for (int q = 0; sel->has_w && q < nd + np; q++) {
         int slot = q < nd ? q : SN_TERMS_MAX + q - nd;
         r->net->d_edge[t->target_edge[slot]][t->target_op[slot]] += dots[q];
@@ -232,9 +233,9 @@ static const float *node_gradient(CellRun *r, const Selection *sel, int j, const
     return buffer;
 }
 
-static void node_backward(CellRun *r, const Selection *sel, int i, const float *dy, NodeGrad *grads) {
+static void node_backward(CellRun *r, const Selection *sel, int i, const float *dy, double dy_sum, NodeGrad *grads) {
     int first = i * (i - 1) / 2;
-    if (sel->has_w) scalar_term_grads(r, sel, i, dy);
+    if (has_scalar_terms(sel)) scalar_term_grads(r, sel, i, dy_sum);
     for (int e = first; e < first + i; e++) edge_backward(r, sel, e, e - first, dy, &grads[e - first]);
 }
 
@@ -242,10 +243,11 @@ void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams
                    const float *dx3, const Selection *sel, int batch) {
     CellRun r = {net, ps, stage, batch, 1, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
     NodeGrad grads[3] = {0};
-    node_backward(&r, sel, 3, dx3, grads);
+    node_backward(&r, sel, 3, dx3, has_scalar_terms(sel) ? vec_sum(dx3, r.n) : 0.0, grads);
     for (int i = 2; i >= 1; i--) {
-        const float *dy = node_gradient(&r, sel, i, &grads[i], net->grad.dnode[stage][i], 1);
-        if (dy) node_backward(&r, sel, i, dy, grads);
+        double dy_sum = 0.0;
+        const float *dy = node_gradient(&r, sel, i, &grads[i], net->grad.dnode[stage][i], 1, &dy_sum);
+        if (dy) node_backward(&r, sel, i, dy, dy_sum, grads);
     }
-    if (!node_gradient(&r, sel, 0, &grads[0], dx0, 0)) vec_fill(dx0, 0.0f, r.n);
+    if (!node_gradient(&r, sel, 0, &grads[0], dx0, 0, NULL)) vec_fill(dx0, 0.0f, r.n);
 }

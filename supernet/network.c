@@ -173,7 +173,7 @@ static void relu_gradient(float *dx, const float *direct, const float *gate, con
     TermList d = {.k = 0}, none = {.k = 0}, g = {.k = 0};
     if (direct) terms_add(&d, direct, 1.0f);
     terms_add(&g, gated, 1.0f);
-    node_grad(dx, NULL, &d, &none, gate, &g, s);
+    node_grad(dx, NULL, NULL, &d, &none, gate, &g, s);
 }
 
 static float *head_backward(Supernet *net, const PlanSet *ps, int batch) {

@@ -3,8 +3,9 @@
  * (tests/support/naive_ref.c) in plain NCHW, on blocked shapes with batch 1, 1x1 and 1-wide images,
  * odd sizes and C not a multiple of 16; every count of plain, pooled and gated terms from 0 to 2.
  * - values within 1e-5 (absolute + relative): the passes divide by the window size in a different order;
- * - dots within 1e-9 + 1e-6 relative of a double sum of the naive float terms, and bit-identical for
- *   1, 2 and 3 threads; padded channels stay zero.
+ * - dots within 1e-9 + 1e-6 relative of a double sum of the naive float terms, the output's sum within
+ *   1e-9 + 1e-12 relative of a double sum of the output, both bit-identical for 1, 2 and 3 threads; padded
+ *   channels stay zero.
  */
 #include <omp.h>
 #include <string.h>
@@ -59,17 +60,23 @@ static void check_sum(Fixture *f, int np, int nq) {
     count_bad(f, "node_sum", np, nq, 0);
 }
 
+static double naive_sum(const float *x, size_t n) {
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) s += x[i];
+    return s;
+}
+
 static void check_grad(Fixture *f, int nd, int nq, int ng) {
     TermList direct = {.k = 0}, pooled = {.k = 0}, gated = {.k = 0};
     static const float w[] = {1.0f, -0.6f, 0.9f, 1.5f, -0.3f, 0.8f};
     for (int q = 0; q < nd; q++) terms_add(&direct, f->in[q], w[q]);
     for (int r = 0; r < nq; r++) terms_add(&pooled, f->in[2 + r], w[2 + r]);
     for (int t = 0; t < ng; t++) terms_add(&gated, f->in[4 + t], w[4 + t]);
-    double dots[3][4];
+    double dots[3][4], sums[3];
     for (int threads = 1; threads <= 3; threads++) {
         omp_set_num_threads(threads);
         for (int q = 0; q < 4; q++) dots[threads - 1][q] = 0.25 * q;
-        node_grad(f->got, dots[threads - 1], &direct, &pooled, f->gate, &gated, f->s);
+        node_grad(f->got, dots[threads - 1], &sums[threads - 1], &direct, &pooled, f->gate, &gated, f->s);
     }
     omp_set_num_threads(2);
     for (size_t i = 0; i < f->n; i++) {
@@ -80,6 +87,8 @@ static void check_grad(Fixture *f, int nd, int nq, int ng) {
         f->want[i] = d + (f->gate[i] > 0.0f ? g : 0.0f);
     }
     count_bad(f, "node_grad", nd, nq, ng);
+    CHECK_CLOSE(sums[0], naive_sum(f->got, f->n), 1e-9, 1e-12, "node_grad dx_sum");
+    CHECK(sums[1] == sums[0] && sums[2] == sums[0], "node_grad dx_sum differs across 1/2/3 threads");
     for (int q = 0; q < nd + nq; q++) {
         const float *term = q < nd ? f->in[q] : f->pooled_t[2 + q - nd];
         CHECK_CLOSE(dots[0][q], naive_dot(term, f->gate, f->n) + 0.25 * q, 1e-9, 1e-6, "node_grad dot");
