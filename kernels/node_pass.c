@@ -57,22 +57,23 @@ static void channel_affine(float *restrict acc, const float *restrict scale, con
             for (int l = 0; l < LANES; l++) acc[i + l] = scale[l] * x[i + l] + shift[l];
 }
 
-/* Term q's per-channel scale and shift in channel block cb: w, 0 for a plain term; w / sqrt(var + eps)
- * and -mean times that for a normalised one. */
-static void term_affine(const TermList *t, int q, int cb, float *scale, float *shift) {
+/* Term q's per-channel scale and shift in channel block cb of C channels: w, 0 for a plain term;
+ * w / sqrt(var + eps) and -mean times that for a normalised one; 0, 0 in padded channels. */
+static void term_affine(const TermList *t, int q, int cb, int C, float *scale, float *shift) {
     for (int l = 0; l < LANES; l++) {
         int c = cb * LANES + l;
-        scale[l] = t->mean[q] ? t->w[q] / sqrtf(t->var[q][c] + SN_BN_EPS) : t->w[q];
-        shift[l] = t->mean[q] ? -scale[l] * t->mean[q][c] : 0.0f;
+        int normalized = t->mean[q] && c < C;
+        scale[l] = normalized ? t->w[q] / sqrtf(t->var[q][c] + SN_BN_EPS) : c < C ? t->w[q] : 0.0f;
+        shift[l] = normalized ? -scale[l] * t->mean[q][c] : 0.0f;
     }
 }
 
 /* acc = sum of the terms at offset off, a run of len floats inside channel block cb, or 0 without terms. */
-static void row_terms(float *restrict acc, const TermList *t, size_t off, size_t len, int cb) {
+static void row_terms(float *restrict acc, const TermList *t, size_t off, size_t len, int cb, int C) {
     if (t->k == 0) memset(acc, 0, len * sizeof(float));
     for (int q = 0; q < t->k; q++) {
         float scale[LANES], shift[LANES];
-        term_affine(t, q, cb, scale, shift);
+        term_affine(t, q, cb, C, scale, shift);
         channel_affine(acc, scale, shift, t->x[q] + off, len, q > 0);
     }
 }
@@ -146,7 +147,7 @@ typedef struct {
 
 static void sum_band(float *y, const TermList *plain, const TermList *pooled, const Geometry *g, Band b) {
     float *acc = y + b.off;
-    row_terms(acc, plain, b.off, b.len, b.cb);
+    row_terms(acc, plain, b.off, b.len, b.cb, g->s.c);
     for (int r = 0; r < pooled->k; r++)
         for (int h = b.h0; h < b.h1; h++)
             pool_row_add(acc + (size_t)(h - b.h0) * g->row_len, pooled->w[r], NULL, NULL, pooled->x[r] + b.plane, h, g, 0);
@@ -162,12 +163,12 @@ static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, cons
     float gated[BAND_MAX], *direct = dx + b.off;
     const float *gate = t->gate ? t->gate + b.off : NULL;
     if (t->direct->k + t->pooled->k == 0) { /* only gated terms: no zeros to add them to */
-        row_terms(gated, t->gated, b.off, b.len, b.cb);
+        row_terms(gated, t->gated, b.off, b.len, b.cb, g->s.c);
         for (size_t i = 0; i < b.len; i++) direct[i] = gate[i] > 0.0f ? gated[i] : 0.0f;
         if (t->dx_sum) sum_into_lanes(lane[0], direct, b.len);
         return;
     }
-    row_terms(direct, t->direct, b.off, b.len, b.cb);
+    row_terms(direct, t->direct, b.off, b.len, b.cb, g->s.c);
     for (int q = 0; t->dots && q < t->direct->k; q++) dot_lanes(lane[q], t->direct->x[q] + b.off, gate, b.len);
     for (int r = 0; r < t->pooled->k; r++)
         for (int h = b.h0; h < b.h1; h++) {
@@ -176,7 +177,7 @@ static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, cons
                          t->pooled->x[r] + b.plane, h, g, 1);
         }
     if (t->gated->k) {
-        row_terms(gated, t->gated, b.off, b.len, b.cb);
+        row_terms(gated, t->gated, b.off, b.len, b.cb, g->s.c);
         for (size_t i = 0; i < b.len; i++) direct[i] += gate[i] > 0.0f ? gated[i] : 0.0f;
     }
     if (t->dx_sum) sum_into_lanes(lane[t->direct->k + t->pooled->k], direct, b.len);

@@ -1,8 +1,10 @@
 /* test_bn.c: oneDNN batch norm (training with batch statistics, eval with given statistics,
- * backward, optional affine) against naive loops, the backward against central finite
- * differences, and the running-statistics update against hand-computed values.
+ * backward, optional affine) and bn_batch_stats (also: the same for any thread count) against naive
+ * loops, the backward against central finite differences, and the running-statistics update against
+ * hand-computed values.
  * Tolerances: kernels vs naive |d| <= 1e-4 + 1e-4|ref|; finite differences (eps 1e-3 on a
  * nonlinear op in float) within 2e-3 + 1e-2 relative. */
+#include <omp.h>
 #include <string.h>
 
 #include "bn.h"
@@ -56,6 +58,23 @@ static void check_eval(Fixture *f, Rng *rng) {
     sn_free(rmean), sn_free(rvar), sn_free(want);
 }
 
+/* bn_batch_stats: the naive statistics, and the same bits for 1, 2 and 3 threads. */
+static void check_batch_stats(Fixture *f, const float *wmean, const float *wvar) {
+    int c = f->s.c;
+    float *mean = sn_alloc(3 * c * sizeof(float)), *var = sn_alloc(3 * c * sizeof(float));
+    for (int t = 0; t < 3; t++) {
+        omp_set_num_threads(t + 1);
+        bn_batch_stats(f->plan, mean + t * c, var + t * c, f->in_blk);
+    }
+    omp_set_num_threads(2);
+    expect_match(mean, wmean, c, "bn_batch_stats mean", f->s);
+    expect_match(var, wvar, c, "bn_batch_stats variance", f->s);
+    CHECK(memcmp(mean, mean + c, c * sizeof(float)) == 0 && memcmp(mean, mean + 2 * c, c * sizeof(float)) == 0 &&
+              memcmp(var, var + c, c * sizeof(float)) == 0 && memcmp(var, var + 2 * c, c * sizeof(float)) == 0,
+          "bn_batch_stats differs across 1/2/3 threads");
+    sn_free(mean), sn_free(var);
+}
+
 static void run_case(Shape4 s, int affine, Rng *rng) {
     size_t n = plain_size(s);
     Fixture f = {bn_plan_create(s, affine), s, affine, random_array(n, rng, -2, 3), NULL, NULL,
@@ -72,6 +91,7 @@ static void run_case(Shape4 s, int affine, Rng *rng) {
     expect_match(f.out, want, n, "training forward", s);
     expect_match(f.mean, wmean, s.c, "batch mean", s);
     expect_match(f.var, wvar, s.c, "batch variance (biased)", s);
+    check_batch_stats(&f, wmean, wvar);
 
     float *dout_blk = sn_alloc(shape_padded_size(s) * sizeof(float)), *din_blk = sn_alloc(shape_padded_size(s) * sizeof(float));
     float *din = sn_alloc(n * sizeof(float)), *dg = sn_alloc(s.c * sizeof(float)), *db = sn_alloc(s.c * sizeof(float));
@@ -116,6 +136,7 @@ int main(void) {
     run_case((Shape4){1, 32, 3, 7}, 1, &rng); /* batch 1, odd spatial size */
     run_case((Shape4){4, 16, 8, 8}, 1, &rng);
     run_case((Shape4){3, 64, 2, 2}, 0, &rng);
+    run_case((Shape4){40, 32, 4, 4}, 0, &rng); /* more images than bn_batch_stats' 16 groups */
     check_running_update();
     TEST_EXIT();
 }

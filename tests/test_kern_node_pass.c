@@ -1,18 +1,22 @@
 /*
  * test_kern_node_pass.c: the fused node passes against naive loops built on the naive pooling
  * (tests/support/naive_ref.c) in plain NCHW, on blocked shapes with batch 1, 1x1 and 1-wide images,
- * odd sizes and C not a multiple of 16; every count of plain, pooled and gated terms from 0 to 2.
+ * odd sizes and C not a multiple of 16; every count of plain, pooled and gated terms from 0 to 2, and
+ * every choice of batch-normalised plain terms.
  * - values within 1e-5 (absolute + relative): the passes divide by the window size in a different order;
- * - dots within 1e-9 + 1e-6 relative of a double sum of the naive float terms, the output's sum within
+ * - dots of the direct terms within 1e-9 + 1e-9 relative of a double sum of the same floats, of the
+ *   pooled terms within 4e-7 sum |term * gate| (a few float roundings per term), the output's sum within
  *   1e-9 + 1e-12 relative of a double sum of the output, both bit-identical for 1, 2 and 3 threads; padded
  *   channels stay zero.
  */
 #include <omp.h>
 #include <string.h>
 
+#include "bn.h"
 #include "kern_check.h"
 #include "naive_ref.h"
 #include "node_pass.h"
+#include "testlib.h"
 
 static const Shape4 SHAPES[] = {{1, 5, 7, 3}, {3, 16, 9, 9}, {2, 20, 5, 11}, {2, 16, 1, 1}, {1, 32, 1, 6}, {4, 16, 32, 32}};
 #define NSHAPES (int)(sizeof SHAPES / sizeof SHAPES[0])
@@ -35,6 +39,7 @@ typedef struct {
     size_t n;
     float *in[NIN], *pooled[NIN], *pooled_t[NIN]; /* inputs, their pooling and transposed pooling */
     float *gate, *got, *want;
+    float *mean, *var; /* (C): the statistics of the normalised terms */
 } Fixture;
 
 static void count_bad(const Fixture *f, const char *what, int a, int b, int c) {
@@ -45,19 +50,30 @@ static void count_bad(const Fixture *f, const char *what, int a, int b, int c) {
     CHECK(padding_nonzero(f->got, f->s) == 0, "%s: padding became nonzero", what);
 }
 
-static void check_sum(Fixture *f, int np, int nq) {
+/* Plain term q is batch-normalised with the fixture's statistics when `normalized` has bit q. */
+static void check_sum(Fixture *f, int np, int nq, int normalized) {
     TermList plain = {.k = 0}, pooled = {.k = 0};
     static const float w[] = {0.7f, -1.2f, 0.4f, 2.0f};
-    for (int q = 0; q < np; q++) terms_add(&plain, f->in[q], w[q]);
+    for (int q = 0; q < np; q++)
+        if (normalized >> q & 1) terms_add_normalized(&plain, f->in[q], w[q], f->mean, f->var);
+        else terms_add(&plain, f->in[q], w[q]);
     for (int r = 0; r < nq; r++) terms_add(&pooled, f->in[2 + r], w[2 + r]);
     node_sum(f->got, &plain, &pooled, f->s);
     for (size_t i = 0; i < f->n; i++) {
+        int c = (int)(i / (f->n / ((size_t)f->s.n * shape_cblocks(f->s))) % shape_cblocks(f->s)) * SN_CBLOCK + (int)(i % SN_CBLOCK);
         float v = 0.0f;
-        for (int q = 0; q < np; q++) v += w[q] * f->in[q][i];
+        for (int q = 0; q < np; q++)
+            v += normalized >> q & 1 ? w[q] * (f->in[q][i] - f->mean[c]) / sqrtf(f->var[c] + SN_BN_EPS) : w[q] * f->in[q][i];
         for (int r = 0; r < nq; r++) v += w[2 + r] * f->pooled[2 + r][i];
         f->want[i] = v;
     }
-    count_bad(f, "node_sum", np, nq, 0);
+    count_bad(f, normalized ? "node_sum (normalised terms)" : "node_sum", np, nq, 0);
+}
+
+static double naive_abs_dot(const float *a, const float *b, size_t n) {
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) s += fabs((double)a[i] * b[i]);
+    return s;
 }
 
 static double naive_sum(const float *x, size_t n) {
@@ -90,14 +106,17 @@ static void check_grad(Fixture *f, int nd, int nq, int ng) {
     CHECK_CLOSE(sums[0], naive_sum(f->got, f->n), 1e-9, 1e-12, "node_grad dx_sum");
     CHECK(sums[1] == sums[0] && sums[2] == sums[0], "node_grad dx_sum differs across 1/2/3 threads");
     for (int q = 0; q < nd + nq; q++) {
+        /* a pooled term's floats may differ from the naive ones by an ulp or two: bound the sum by that */
         const float *term = q < nd ? f->in[q] : f->pooled_t[2 + q - nd];
-        CHECK_CLOSE(dots[0][q], naive_dot(term, f->gate, f->n) + 0.25 * q, 1e-9, 1e-6, "node_grad dot");
+        double atol = q < nd ? 1e-9 : 4e-7 * naive_abs_dot(term, f->gate, f->n);
+        CHECK_CLOSE(dots[0][q], naive_dot(term, f->gate, f->n) + 0.25 * q, atol, 1e-9, "node_grad dot");
         for (int t = 1; t < 3; t++) CHECK(dots[t][q] == dots[0][q], "node_grad dot %d differs for %d threads", q, t + 1);
     }
 }
 
 static void run_shape(Shape4 s, Rng *rng) {
-    Fixture f = {s, shape_padded_size(s), {0}, {0}, {0}, NULL, NULL, NULL};
+    Fixture f = {s, shape_padded_size(s), {0}, {0}, {0}, NULL, NULL, NULL, random_array(s.c, rng, -0.5, 0.5),
+                 random_array(s.c, rng, 0.1, 2.0)};
     for (int q = 0; q < NIN; q++) {
         f.in[q] = sn_alloc(f.n * sizeof(float)), f.pooled[q] = sn_alloc(f.n * sizeof(float));
         f.pooled_t[q] = sn_alloc(f.n * sizeof(float));
@@ -108,12 +127,13 @@ static void run_shape(Shape4 s, Rng *rng) {
     f.gate = f.in[6], f.got = sn_alloc(f.n * sizeof(float)), f.want = sn_alloc(f.n * sizeof(float));
     for (int np = 0; np <= 2; np++)
         for (int nq = 0; nq <= 2; nq++) {
-            if (np + nq) check_sum(&f, np, nq);
+            for (int normalized = 0; normalized < 1 << np; normalized++)
+                if (np + nq) check_sum(&f, np, nq, normalized);
             for (int ng = 0; ng <= 2; ng++)
                 if (np + nq + ng) check_grad(&f, np, nq, ng);
         }
     for (int q = 0; q < NIN; q++) sn_free(f.in[q]), sn_free(f.pooled[q]), sn_free(f.pooled_t[q]);
-    sn_free(f.got), sn_free(f.want);
+    sn_free(f.got), sn_free(f.want), sn_free(f.mean), sn_free(f.var);
 }
 
 int main(void) {
