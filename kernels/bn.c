@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "dnnl_util.h"
+#include "profile.h"
 
 /* bn_batch_stats splits the batch of each channel block into at most STAT_GROUPS fixed groups. */
 #define STAT_GROUPS 16
@@ -111,6 +112,7 @@ static void stat_group(double *parts, const float *in, Shape4 s, int cb, int n0,
 }
 
 void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
+    double t0 = profile_start();
     Shape4 s = p->s;
     int groups = stat_groups(s), cblocks = shape_cblocks(s);
     double count = (double)s.n * s.h * s.w;
@@ -129,6 +131,7 @@ void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
         double m = sum / count, v = sq / count - m * m;
         mean[c] = (float)m, var[c] = (float)(v > 0.0 ? v : 0.0);
     }
+    profile_stop(PROF_BN_STATS, t0);
 }
 
 void bn_update_running(float *running_mean, float *running_var, const float *mean, const float *var, int c,

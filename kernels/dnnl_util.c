@@ -11,16 +11,6 @@ static dnnl_engine_t engine;
 static dnnl_stream_t stream;
 static void *scratch;        /* shared by every primitive; they run one at a time */
 static size_t scratch_bytes;
-static int profiling;
-static DnnlProfile profile;
-
-const char *const PROFILE_SLOT_NAMES[PROF_SLOTS] = {
-    "conv forward", "conv backward-data", "conv backward-weights", "batch norm forward", "batch norm backward",
-    "avg pool forward", "avg pool backward", "reorder (weights)"};
-
-void dnnl_profile_enable(int on) { profiling = on; }
-void dnnl_profile_reset(void) { memset(&profile, 0, sizeof profile); }
-DnnlProfile dnnl_profile_get(void) { return profile; }
 
 /* The slot of a primitive, from the description its creator gave ("conv ... backward-data"). */
 static ProfileSlot classify(const char *what) {
@@ -117,10 +107,10 @@ void dnnl_prim_create_reorder(DnnlPrim *p, const dnnl_memory_desc_t *from, const
 void dnnl_prim_exec(DnnlPrim *p, void *const *data) {
     for (int i = 0; i < p->n_args - 1; i++) DNNL_CHECK(dnnl_memory_set_data_handle(p->args[i].memory, data[i]));
     DNNL_CHECK(dnnl_memory_set_data_handle(p->args[p->n_args - 1].memory, scratch));
-    double t0 = profiling ? sn_now() : 0.0;
+    double t0 = profile_start();
     DNNL_CHECK(dnnl_primitive_execute(p->prim, stream, p->n_args, p->args));
     DNNL_CHECK(dnnl_stream_wait(stream));
-    if (profiling) profile.seconds[p->slot] += sn_now() - t0, profile.calls[p->slot]++;
+    profile_stop(p->slot, t0);
 }
 
 const dnnl_memory_desc_t *dnnl_prim_md(const DnnlPrim *p, int arg_id) {

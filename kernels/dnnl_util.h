@@ -14,6 +14,7 @@
 
 #include <oneapi/dnnl/dnnl.h>
 
+#include "profile.h"
 #include "tensor.h"
 
 #define SN_DNNL_MAX_ARGS 10
@@ -28,31 +29,13 @@ void sn_dnnl_fail(const char *file, int line, const char *call, dnnl_status_t st
 
 dnnl_engine_t sn_dnnl_engine(void);
 
-/* What a primitive computes, for the time breakdown of `supernet bench --profile`. */
-typedef enum {
-    PROF_CONV_FORWARD, PROF_CONV_BACKWARD_DATA, PROF_CONV_BACKWARD_WEIGHTS, PROF_BN_FORWARD, PROF_BN_BACKWARD,
-    PROF_POOL_FORWARD, PROF_POOL_BACKWARD, PROF_REORDER, PROF_SLOTS
-} ProfileSlot;
-
 typedef struct {
     dnnl_primitive_desc_t pd;
     dnnl_primitive_t prim;
     int n_args;
     dnnl_exec_arg_t args[SN_DNNL_MAX_ARGS]; /* last one is the scratchpad */
-    ProfileSlot slot;
+    ProfileSlot slot; /* its kind, for `supernet bench --profile` */
 } DnnlPrim;
-
-/* Time spent in oneDNN primitives per slot, accumulated while profiling is on (off by default:
- * the clock reads cost ~50 ns per call). */
-typedef struct {
-    double seconds[PROF_SLOTS];
-    long calls[PROF_SLOTS];
-} DnnlProfile;
-
-extern const char *const PROFILE_SLOT_NAMES[PROF_SLOTS];
-void dnnl_profile_enable(int on);
-void dnnl_profile_reset(void);
-DnnlProfile dnnl_profile_get(void);
 
 /* Creates the primitive for an initialised op descriptor (convolution, batch norm, pooling, reorder
  * descriptors are all accepted as `op_desc`), with `hint` the forward pd for backward primitives.

@@ -9,6 +9,7 @@
 #include "elementwise.h"
 
 #include "common.h"
+#include "profile.h"
 
 #define REDUCE_CHUNKS 64
 #define LANES 16
@@ -35,8 +36,10 @@ static double sum_lanes(const double *lane) {
  * ReLU and BLAS-1 style ops */
 
 void relu_forward(float *y, const float *x, size_t n) {
+    double t0 = profile_start();
 #pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    profile_stop(PROF_RELU, t0);
 }
 
 void relu_backward(float *dx, const float *dy, const float *x, size_t n) {

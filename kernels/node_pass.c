@@ -12,6 +12,7 @@
 
 #include "bn.h"
 #include "common.h"
+#include "profile.h"
 
 #define LANES SN_CBLOCK
 #define ROW_MAX (256 * SN_CBLOCK)
@@ -201,6 +202,7 @@ static size_t group_start(Shape4 s, size_t group, size_t groups) {
 }
 
 void node_sum(float *y, const TermList *plain, const TermList *pooled, Shape4 s) {
+    double t0 = profile_start();
     SN_ASSERT(plain->k + pooled->k >= 1, "node_sum without terms");
     for (int q = 0; q < plain->k; q++) SN_ASSERT(plain->x[q] != y, "node_sum: output aliases an input");
     for (int r = 0; r < pooled->k; r++) SN_ASSERT(pooled->x[r] != y, "node_sum: output aliases an input");
@@ -210,6 +212,7 @@ void node_sum(float *y, const TermList *plain, const TermList *pooled, Shape4 s)
     for (size_t grp = 0; grp < groups; grp++)
         for (size_t p = group_start(s, grp, groups); p < group_start(s, grp + 1, groups); p++)
             for (int h = 0; h < s.h; h += g.band_rows) sum_band(y, plain, pooled, &g, band_at(&g, p, h));
+    profile_stop(PROF_NODE_SUM, t0);
 }
 
 static double sum_lanes(const double *lane) {
@@ -220,6 +223,7 @@ static double sum_lanes(const double *lane) {
 
 void node_grad(float *dx, double *dots, double *dx_sum, const TermList *direct, const TermList *pooled,
                const float *gate, const TermList *gated, Shape4 s) {
+    double t0 = profile_start();
     int n_dots = direct->k + pooled->k, n_sums = n_dots + 1;
     SN_ASSERT(n_dots + gated->k >= 1, "node_grad without terms");
     SN_ASSERT(gate || (!dots && gated->k == 0), "node_grad: gated terms or dots need the gate");
@@ -241,4 +245,5 @@ void node_grad(float *dx, double *dots, double *dx_sum, const TermList *direct, 
         if (q < n_dots && dots) dots[q] += sum;
         if (q == n_dots && dx_sum) *dx_sum = sum;
     }
+    profile_stop(PROF_NODE_GRAD, t0);
 }

@@ -9,7 +9,8 @@
  *   eval      evaluation forward of one cell (--arch, default all nor_conv_3x3), no gradients
  * Reports images/s, ms/step, the parameter count, the peak resident memory, and the effective
  * GFLOP/s (2 x multiply-adds of convolutions and the classifier; training counts 3 passes: forward,
- * backward-data, backward-weights). --profile adds the time per oneDNN primitive kind.
+ * backward-data, backward-weights). --profile adds the time per kind of kernel (oneDNN primitives and
+ * the engine's own node passes, BN statistics and ReLU).
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,8 +20,8 @@
 #include "bench.h"
 #include "cli.h"
 #include "common.h"
-#include "dnnl_util.h"
 #include "optim.h"
+#include "profile.h"
 #include "softmax.h"
 #include "supernet.h"
 
@@ -98,28 +99,28 @@ static void setup(Bench *b, const BenchArgs *args) {
 }
 
 static void print_profile(const BenchArgs *args, double seconds) {
-    DnnlProfile p = dnnl_profile_get();
-    double in_dnnl = 0;
+    Profile p = profile_get();
+    double profiled = 0;
     printf("\n%-28s %10s %8s %8s\n", "time per step", "ms", "share", "calls");
     for (int s = 0; s < PROF_SLOTS; s++) {
-        in_dnnl += p.seconds[s];
+        profiled += p.seconds[s];
         printf("%-28s %10.2f %7.1f%% %8.0f\n", PROFILE_SLOT_NAMES[s], 1e3 * p.seconds[s] / args->steps,
                100 * p.seconds[s] / seconds, (double)p.calls[s] / args->steps);
     }
-    printf("%-28s %10.2f %7.1f%%\n", "everything else", 1e3 * (seconds - in_dnnl) / args->steps,
-           100 * (seconds - in_dnnl) / seconds);
+    printf("%-28s %10.2f %7.1f%%\n", "everything else", 1e3 * (seconds - profiled) / args->steps,
+           100 * (seconds - profiled) / seconds);
 }
 
 void bench_net(const BenchArgs *args) {
     Bench b;
     setup(&b, args);
     for (int s = 0; s < 2; s++) run_step(&b, args->mode); /* warm-up: plans, first touch */
-    dnnl_profile_reset();
-    dnnl_profile_enable(args->profile);
+    profile_reset();
+    profile_enable(args->profile);
     double macs = 0, t0 = sn_now();
     for (int s = 0; s < args->steps; s++) macs += (double)run_step(&b, args->mode);
     double seconds = sn_now() - t0;
-    dnnl_profile_enable(0);
+    profile_enable(0);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     double images_per_s = (double)args->batch * args->steps / seconds, passes = strcmp(args->mode, "eval") ? 3 : 1;

@@ -32,7 +32,7 @@ int cmd_bench(int argc, char **argv) {
         {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
         {"--json", CLI_FLAG, &a.json, "print one JSON object instead of a table", NULL, 0, 0},
         {"--data", CLI_STRING, &a.data, "dataset folder (modes that read data)", NULL, 0, 0},
-        {"--profile", CLI_FLAG, &a.profile, "network modes: time per oneDNN primitive kind", NULL, 0, 0},
+        {"--profile", CLI_FLAG, &a.profile, "network modes: time per kind of kernel", NULL, 0, 0},
         {"--arch", CLI_STRING, &a.arch, "eval mode: the cell (string or 6-digit code)", NULL, 0, 0},
         {"--direct-conv", CLI_FLAG, &a.direct_conv, "network modes: direct convolutions only (no Winograd)", NULL, 0, 0},
     };
