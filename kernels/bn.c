@@ -116,7 +116,7 @@ void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
     Shape4 s = p->s;
     int groups = stat_groups(s), cblocks = shape_cblocks(s);
     double count = (double)s.n * s.h * s.w;
-#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= 32768)
+#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= SN_PARALLEL_MIN)
     for (int task = 0; task < cblocks * groups; task++) {
         int cb = task / groups, g = task % groups;
         stat_group(p->stat_parts + (size_t)task * 2 * SN_CBLOCK, in, s, cb, g * s.n / groups, (g + 1) * s.n / groups);

@@ -16,6 +16,9 @@
 /* Exit status for anything the user got wrong (flags, files, arch strings). */
 #define SN_EXIT_USAGE 2
 
+/* Below this many floats an OpenMP parallel region over a tensor costs more than it saves. */
+#define SN_PARALLEL_MIN 32768
+
 noreturn void sn_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 noreturn void sn_fatal(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

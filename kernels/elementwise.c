@@ -12,10 +12,8 @@
 #include "profile.h"
 
 #define REDUCE_CHUNKS 64
-#define LANES 16
+#define LANES SN_SUM_LANES
 #define MIN_CHUNK 1024
-/* Below this many floats a parallel region costs more than it saves. */
-#define PARALLEL_MIN 32768
 
 /* Chunk length for an array of n floats: a multiple of LANES, at most REDUCE_CHUNKS chunks. */
 static size_t chunk_len(size_t n) {
@@ -26,7 +24,7 @@ static size_t chunk_len(size_t n) {
 
 static size_t chunk_count(size_t n, size_t len) { return (n + len - 1) / len; }
 
-static double sum_lanes(const double *lane) {
+double lanes_total(const double *lane) {
     double s = 0.0;
     for (int j = 0; j < LANES; j++) s += lane[j];
     return s;
@@ -37,38 +35,38 @@ static double sum_lanes(const double *lane) {
 
 void relu_forward(float *y, const float *x, size_t n) {
     double t0 = profile_start();
-#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
     profile_stop(PROF_RELU, t0);
 }
 
 void relu_backward(float *dx, const float *dy, const float *x, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
 }
 
 void vec_fill(float *y, float value, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] = value;
 }
 
 void vec_add(float *y, const float *a, const float *b, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] = a[i] + b[i];
 }
 
 void vec_scale(float *y, float alpha, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] *= alpha;
 }
 
 void vec_add_scalar(float *y, float c, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] += c;
 }
 
 void vec_axpy(float *y, float alpha, const float *x, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }
 
@@ -83,18 +81,22 @@ static inline void dot_block(double *lane, const float *a, const float *b, int w
         for (int j = 0; j < width; j++) lane[j] += (double)a[j];
 }
 
-static double dot_segment(const float *a, const float *b, size_t n) {
-    double lane[LANES] = {0};
+void lanes_add(double *lane, const float *a, const float *b, size_t n) {
     size_t i = 0;
     for (; i + LANES <= n; i += LANES) dot_block(lane, a + i, b ? b + i : NULL, LANES);
     dot_block(lane, a + i, b ? b + i : NULL, (int)(n - i));
-    return sum_lanes(lane);
+}
+
+static double dot_segment(const float *a, const float *b, size_t n) {
+    double lane[LANES] = {0};
+    lanes_add(lane, a, b, n);
+    return lanes_total(lane);
 }
 
 static double chunked_dot(const float *a, const float *b, size_t n) {
     size_t len = chunk_len(n), chunks = chunk_count(n, len);
     double part[REDUCE_CHUNKS];
-#pragma omp parallel for schedule(static) if (n >= PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t c = 0; c < chunks; c++) {
         size_t lo = c * len, hi = lo + len < n ? lo + len : n;
         part[c] = dot_segment(a + lo, b ? b + lo : NULL, hi - lo);

@@ -28,4 +28,12 @@ void vec_add_scalar(float *y, float c, size_t n);                   /* y += c */
 double vec_dot(const float *a, const float *b, size_t n);           /* sum of a * b, in double */
 double vec_sum(const float *x, size_t n);                           /* sum of x, in double */
 
+/* The building block of every deterministic sum: element i of a run goes to lane i % SN_SUM_LANES
+ * (lane[i % 16] += a[i] * b[i] in double, or a[i] when b is NULL); lanes_total adds the 16 lanes in
+ * order. Runs that start at a multiple of 16 elements of one array fill the same lanes wherever the
+ * array is cut. */
+#define SN_SUM_LANES 16
+void lanes_add(double *lane, const float *a, const float *b, size_t n);
+double lanes_total(const double *lane);
+
 #endif

@@ -12,16 +12,16 @@
 
 #include "bn.h"
 #include "common.h"
+#include "elementwise.h"
 #include "profile.h"
 
-#define LANES SN_CBLOCK
+#define LANES SN_CBLOCK /* one pixel's channel block; also the reductions' lanes (elementwise.h) */
+_Static_assert(SN_CBLOCK == SN_SUM_LANES, "a pixel's channels must map onto the reduction lanes");
 #define ROW_MAX (256 * SN_CBLOCK)
 /* Terms are summed in bands of whole rows of about this many floats, which stay in L1. */
 #define BAND_TARGET 2048
 #define BAND_MAX ROW_MAX
 #define GROUPS_MAX 64
-/* Below this many floats a parallel region costs more than it saves. */
-#define PARALLEL_MIN 32768
 
 void terms_add_normalized(TermList *t, const float *x, float w, const float *mean, const float *var) {
     SN_ASSERT(t->k < SN_TERMS_MAX, "a node pass takes at most %d terms of a kind", SN_TERMS_MAX);
@@ -108,18 +108,6 @@ static void column_sums(float *restrict v, const float *plane, int h, const Geom
     if (transpose) scale_columns(v, g->s.w);
 }
 
-/* lane[i % LANES] += x[i]; len is a multiple of LANES. */
-static void sum_into_lanes(double *restrict lane, const float *restrict x, size_t len) {
-    for (size_t i = 0; i < len; i += LANES)
-        for (int j = 0; j < LANES; j++) lane[j] += (double)x[i + j];
-}
-
-/* lane[i % LANES] += x[i] * g[i]; len is a multiple of LANES. */
-static void dot_lanes(double *restrict lane, const float *restrict x, const float *restrict g, size_t len) {
-    for (size_t i = 0; i < len; i += LANES)
-        for (int j = 0; j < LANES; j++) lane[j] += (double)x[i + j] * (double)g[i + j];
-}
-
 /* acc += w * (3x3 pooling, or its transpose, of row h of the plane starting at `plane`): the sums of
  * three neighbouring column sums, going forward divided by the window's size. With lane, also
  * lane[i % LANES] += pooled[i] * gate[i]. */
@@ -137,7 +125,7 @@ static void pool_row_add(float *restrict acc, float w, double *lane, const float
     if (W > 1)
         for (int l = 0; l < LANES; l++) pooled[last + l] = edge * (v[last + l] + v[last + l - LANES]);
     for (size_t i = 0; i < len; i++) acc[i] += w * pooled[i];
-    if (lane) dot_lanes(lane, pooled, gate, len);
+    if (lane) lanes_add(lane, pooled, gate, len);
 }
 
 /* A band: rows [h0, h1) of the plane starting at offset `plane`; off and len locate it in the tensor. */
@@ -166,11 +154,11 @@ static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, cons
     if (t->direct->k + t->pooled->k == 0) { /* only gated terms: no zeros to add them to */
         row_terms(gated, t->gated, b.off, b.len, b.cb, g->s.c);
         for (size_t i = 0; i < b.len; i++) direct[i] = gate[i] > 0.0f ? gated[i] : 0.0f;
-        if (t->dx_sum) sum_into_lanes(lane[0], direct, b.len);
+        if (t->dx_sum) lanes_add(lane[0], direct, NULL, b.len);
         return;
     }
     row_terms(direct, t->direct, b.off, b.len, b.cb, g->s.c);
-    for (int q = 0; t->dots && q < t->direct->k; q++) dot_lanes(lane[q], t->direct->x[q] + b.off, gate, b.len);
+    for (int q = 0; t->dots && q < t->direct->k; q++) lanes_add(lane[q], t->direct->x[q] + b.off, gate, b.len);
     for (int r = 0; r < t->pooled->k; r++)
         for (int h = b.h0; h < b.h1; h++) {
             size_t at = (size_t)(h - b.h0) * g->row_len;
@@ -181,7 +169,7 @@ static void grad_band(float *dx, double (*lane)[LANES], const GradTerms *t, cons
         row_terms(gated, t->gated, b.off, b.len, b.cb, g->s.c);
         for (size_t i = 0; i < b.len; i++) direct[i] += gate[i] > 0.0f ? gated[i] : 0.0f;
     }
-    if (t->dx_sum) sum_into_lanes(lane[t->direct->k + t->pooled->k], direct, b.len);
+    if (t->dx_sum) lanes_add(lane[t->direct->k + t->pooled->k], direct, NULL, b.len);
 }
 
 static Band band_at(const Geometry *g, size_t plane, int h0) {
@@ -208,17 +196,11 @@ void node_sum(float *y, const TermList *plain, const TermList *pooled, Shape4 s)
     for (int r = 0; r < pooled->k; r++) SN_ASSERT(pooled->x[r] != y, "node_sum: output aliases an input");
     Geometry g = geometry(s);
     size_t groups = group_count(s);
-#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= SN_PARALLEL_MIN)
     for (size_t grp = 0; grp < groups; grp++)
         for (size_t p = group_start(s, grp, groups); p < group_start(s, grp + 1, groups); p++)
             for (int h = 0; h < s.h; h += g.band_rows) sum_band(y, plain, pooled, &g, band_at(&g, p, h));
     profile_stop(PROF_NODE_SUM, t0);
-}
-
-static double sum_lanes(const double *lane) {
-    double s = 0.0;
-    for (int j = 0; j < LANES; j++) s += lane[j];
-    return s;
 }
 
 void node_grad(float *dx, double *dots, double *dx_sum, const TermList *direct, const TermList *pooled,
@@ -231,13 +213,13 @@ void node_grad(float *dx, double *dots, double *dx_sum, const TermList *direct, 
     GradTerms t = {direct, pooled, gated, gate, dots != NULL, dx_sum != NULL};
     size_t groups = group_count(s);
     double part[GROUPS_MAX][2 * SN_TERMS_MAX + 1];
-#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= PARALLEL_MIN)
+#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= SN_PARALLEL_MIN)
     for (size_t grp = 0; grp < groups; grp++) {
         double lane[2 * SN_TERMS_MAX + 1][LANES];
         memset(lane, 0, sizeof lane);
         for (size_t p = group_start(s, grp, groups); p < group_start(s, grp + 1, groups); p++)
             for (int h = 0; h < s.h; h += g.band_rows) grad_band(dx, lane, &t, &g, band_at(&g, p, h));
-        for (int q = 0; q < n_sums; q++) part[grp][q] = sum_lanes(lane[q]);
+        for (int q = 0; q < n_sums; q++) part[grp][q] = lanes_total(lane[q]);
     }
     for (int q = 0; q < n_sums; q++) {
         double sum = 0.0;
