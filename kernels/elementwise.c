@@ -40,11 +40,6 @@ void relu_forward(float *y, const float *x, size_t n) {
     profile_stop(PROF_RELU, t0);
 }
 
-void relu_backward(float *dx, const float *dy, const float *x, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
-    for (size_t i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
-}
-
 void vec_fill(float *y, float value, size_t n) {
 #pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] = value;
@@ -63,11 +58,6 @@ void vec_scale(float *y, float alpha, size_t n) {
 void vec_add_scalar(float *y, float c, size_t n) {
 #pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] += c;
-}
-
-void vec_axpy(float *y, float alpha, const float *x, size_t n) {
-#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
-    for (size_t i = 0; i < n; i++) y[i] += alpha * x[i];
 }
 
 /* ---------------------------------------------------------------------------------------------

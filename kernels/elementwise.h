@@ -2,12 +2,12 @@
  * elementwise.h: pointwise ops and deterministic reductions on flat float arrays.
  *
  * Activations are nChw16c blocked tensors (tensor.h) whose padded channels are zero, so every op here
- * runs over the whole padded buffer, n = shape_padded_size(shape), without knowing the layout: a
- * pointwise op maps 0 to 0 (relu, scale, axpy and sums of zeros), so padding stays zero, and padded
- * entries add nothing to a reduction. The same functions serve plain arrays (parameters, gradients).
+ * runs over the whole padded buffer, n = shape_padded_size(shape), without knowing the layout: relu,
+ * scale and sums map 0 to 0, so padding stays zero (add_scalar does not: use it on unpadded tensors),
+ * and padded entries add nothing to a reduction. The same functions serve plain arrays (parameters,
+ * gradients).
  *
- * Conventions (llm.c): outputs first; backward ACCUMULATES (+=) into d-prefixed buffers; nothing here
- * allocates. Large arrays are split over OpenMP threads. Reductions accumulate in double over a fixed
+ * Conventions (llm.c): outputs first; nothing here allocates. Large arrays are split over OpenMP threads. Reductions accumulate in double over a fixed
  * chunking that depends only on n, so their result is bit-identical for any number of threads.
  */
 #ifndef SN_ELEMENTWISE_H
@@ -17,13 +17,10 @@
 
 /* y = max(x, 0). y may alias x. x, y are (n). */
 void relu_forward(float *y, const float *x, size_t n);
-/* dx += dy where x > 0. x is the forward input (the forward output works too: y > 0 exactly when x > 0). */
-void relu_backward(float *dx, const float *dy, const float *x, size_t n);
 
 void vec_fill(float *y, float value, size_t n);                     /* y = value */
 void vec_add(float *y, const float *a, const float *b, size_t n);   /* y = a + b; y may alias a or b */
 void vec_scale(float *y, float alpha, size_t n);                    /* y *= alpha */
-void vec_axpy(float *y, float alpha, const float *x, size_t n);     /* y += alpha * x */
 void vec_add_scalar(float *y, float c, size_t n);                   /* y += c */
 double vec_dot(const float *a, const float *b, size_t n);           /* sum of a * b, in double */
 double vec_sum(const float *x, size_t n);                           /* sum of x, in double */
