@@ -109,8 +109,11 @@ static const float *node_value(CellRun *r, const NodeTerms *t, float constant, f
     if (constant == 0.0f && terms == 0) return r->net->zero[r->stage];
     if (constant == 0.0f && terms == 1 && t->plain.k == 1 && t->plain.w[0] == 1.0f && !t->plain.mean[0])
         return t->plain.x[0];
-    if (terms) node_sum(buffer, &t->plain, &t->pooled, stage_shape(r->net, r->stage, r->batch));
-    else vec_fill(buffer, 0.0f, r->n);
+    if (terms == 0) {
+        vec_fill(buffer, constant, r->n);
+        return buffer;
+    }
+    node_sum(buffer, &t->plain, &t->pooled, stage_shape(r->net, r->stage, r->batch));
     if (constant != 0.0f) vec_add_scalar(buffer, constant, r->n);
     return buffer;
 }
