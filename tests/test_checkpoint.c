@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "checkpoint.h"
+#include "run/checkpoint.h"
 #include "common.h"
 #include "supernet.h"
 #include "test_util.h"

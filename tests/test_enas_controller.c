@@ -1,5 +1,5 @@
 /*
- * test_enas_controller.c: the ENAS controller (search/enas_controller.c).
+ * test_enas_controller.c: the ENAS controller (search/strategies/enas_controller.c).
  * - layout and initialisation: tensor names and sizes cover the flat array; each tensor lies inside its
  *   reference bound (0.1 or 1/sqrt(32)) and spans most of it;
  * - forward: log p and entropy of a replayed cell against a naive double controller written here from
@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "enas_controller.h"
+#include "strategies/enas_controller.h"
 #include "naive_lstm.h"
 #include "test_util.h"
 

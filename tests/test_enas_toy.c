@@ -11,7 +11,7 @@
  * Asserted: the initial probability is below 0.5, 0.9 is passed within the 400 steps, and the last
  * epoch's sampled frequency is above 0.8, for both baselines and all three seeds.
  */
-#include "enas_controller.h"
+#include "strategies/enas_controller.h"
 #include "test_util.h"
 
 enum { STEPS_PER_EPOCH = 50, AGGREGATE = 20, MAX_STEPS = 400 };

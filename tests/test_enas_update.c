@@ -14,7 +14,7 @@
  */
 #include <string.h>
 
-#include "enas_controller.h"
+#include "strategies/enas_controller.h"
 #include "test_util.h"
 
 enum { NP = 17253 };

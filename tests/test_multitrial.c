@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "multitrial.h"
+#include "table_only/multitrial.h"
 #include "test_util.h"
 
 enum { KNOWN_RUNS = 3 };

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plot.h"
+#include "plot/plot.h"
 #include "test_util.h"
 #include "testlib.h"
 

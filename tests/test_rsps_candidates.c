@@ -1,5 +1,5 @@
 /*
- * test_rsps_candidates.c: uniform random cells (search/candidates.c, REFERENCE 1.7 and 6.5).
+ * test_rsps_candidates.c: uniform random cells (search/strategies/candidates.c, REFERENCE 1.7 and 6.5).
  * - rsps_candidates(k) is k successive arch_uniform draws, and the same seed gives the same cells;
  * - 60,000 draws: every (edge, op) frequency is 1/5 and the (edge 1<-0, edge 3<-2) pair frequencies
  *   1/25, each within 5 binomial standard deviations; `none` is drawn (no filtering of disconnected
@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "candidates.h"
+#include "strategies/candidates.h"
 #include "test_util.h"
 
 enum { DRAWS = 60000 };

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "run/config.h"
 #include "test_util.h"
 #include "testlib.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_search_darts2_grad.c: DARTS-V2's architecture gradient (search/darts.h) on a tiny network
+ * test_search_darts2_grad.c: DARTS-V2's architecture gradient (search/strategies/darts.h) on a tiny network
  * (C = 16, N = 1, 8 x 8 random images, batch 4, 10 classes; random alpha and momentum buffer;
  * eta = 0.05, mu = 0.9, lambda = 5e-4). The gradient is that of the unrolled objective
  *     f(alpha) = L_val(w'(alpha), alpha),  w'(alpha) = w - eta (mu buf + grad_w L_train(w, alpha) + lambda w),
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "darts.h"
+#include "strategies/darts.h"
 #include "softmax.h"
 #include "test_util.h"
 

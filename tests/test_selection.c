@@ -1,5 +1,5 @@
 /*
- * test_selection.c: batch streams and one-batch-per-candidate selection (search/selection.c), on the
+ * test_selection.c: batch streams and one-batch-per-candidate selection (search/strategies/selection.c), on the
  * first 10 search-valid images of the embedded data (batches of 4: 3 steps per pass) and a tiny
  * supernet (C = 16, N = 1).
  * - a stream's passes are fresh loader epochs counted from its first epoch: after a restart the next
@@ -12,7 +12,7 @@
 
 #include "dataset.h"
 #include "loader.h"
-#include "selection.h"
+#include "strategies/selection.h"
 #include "supernet.h"
 #include "test_util.h"
 

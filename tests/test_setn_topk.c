@@ -1,5 +1,5 @@
 /*
- * test_setn_topk.c: SETN's candidate list (search/candidates.c, REFERENCE 6.4 step 2).
+ * test_setn_topk.c: SETN's candidate list (search/strategies/candidates.c, REFERENCE 6.4 step 2).
  * - enumeration order: the reference's Structure.gen_all order, rebuilt here node by node as the
  *   reference builds it (edge 1<-0 slowest), is code order; with all alpha equal every score ties and
  *   the top k are the first k cells of that order (cell 0 = all none);
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "candidates.h"
+#include "strategies/candidates.h"
 #include "test_util.h"
 
 enum { N = ARCH_N_CELLS, K = 100 };

@@ -1,0 +1,232 @@
+/*
+ * ablation_report.c: the summary of an ablation (ablation.h): per grid cell, the mean and sample
+ * std over its finished seeds of the search time and the six benchmark columns of summary.json, as
+ * Markdown (laid out like the paper's Table 5) and CSV, a bar chart of the cells, and the derivation
+ * chart of all runs.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ablation/ablation.h"
+#include "atomic_file.h"
+#include "common.h"
+#include "plot/plot.h"
+
+/* summary.json keys read per run: the search time, then the six columns of Table 5. */
+enum { N_VALUES = 7 };
+static const char *const KEYS[N_VALUES] = {"search_seconds", "cifar10_valid", "cifar10_test", "cifar100_valid",
+                                           "cifar100_test", "imagenet16_valid", "imagenet16_test"};
+static const char *const LABELS[N_VALUES] = {"search (s)", "C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
+
+typedef struct {
+    int n;                      /* finished seeds */
+    double v[ABL_MAX_SEEDS][N_VALUES];
+    double mean[N_VALUES], std[N_VALUES];
+} CellStats;
+
+/* The number after "key": in a flat JSON object; exits 2 naming the file when it is missing. */
+static double json_number(const char *path, const char *text, const char *key) {
+    char pat[80];
+    snprintf(pat, sizeof pat, "\"%s\"", key);
+    const char *k = strstr(text, pat);
+    const char *colon = k ? k + strlen(pat) + strspn(k + strlen(pat), " \t\r\n") : NULL;
+    char *end = NULL;
+    double v = colon && *colon == ':' ? strtod(colon + 1, &end) : NAN;
+    if (!end || end == colon + 1 || !isfinite(v)) sn_die(SN_EXIT_USAGE, "%s: no number for key \"%s\"", path, key);
+    return v;
+}
+
+/* Reads <dir>/summary.json into v; returns 0 if the run has not finished. */
+static int read_summary(const char *dir, double v[N_VALUES]) {
+    char path[ABL_PATH + 320], text[8192];
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    for (int k = 0; k < N_VALUES; k++) v[k] = json_number(path, text, KEYS[k]);
+    return 1;
+}
+
+static void cell_stats(CellStats *c) {
+    for (int k = 0; k < N_VALUES; k++) {
+        double s = 0, sq = 0;
+        for (int i = 0; i < c->n; i++) s += c->v[i][k];
+        c->mean[k] = c->n ? s / c->n : NAN;
+        for (int i = 0; i < c->n; i++) sq += (c->v[i][k] - c->mean[k]) * (c->v[i][k] - c->mean[k]);
+        c->std[k] = c->n > 1 ? sqrt(sq / (c->n - 1)) : NAN; /* sample std, as for the table-only searches */
+    }
+}
+
+/* "gdas, track_running_stats=0" */
+static void cell_label(const AblationSpec *s, int cell, char *out, size_t len) {
+    int method, choice[ABL_MAX_SWITCHES];
+    ablation_cell(s, cell, &method, choice);
+    size_t n = (size_t)snprintf(out, len, "%s", s->methods[method]);
+    for (int k = 0; k < s->n_switches && n < len; k++)
+        n += (size_t)snprintf(out + n, len - n, ", %s=%s", s->sw[k].key, s->sw[k].values[choice[k]]);
+}
+
+static void write_markdown(const AblationSpec *s, const CellStats *cells, const char *path) {
+    char *buf;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    fprintf(f, "# Ablation %s\n\n%d method(s)", s->name, s->n_methods);
+    for (int k = 0; k < s->n_switches; k++) fprintf(f, " x %s (%d values)", s->sw[k].key, s->sw[k].n_values);
+    fprintf(f, " x %d seed(s). Benchmark columns: the 200-epoch accuracy (%%) of the cell each run chose, "
+               "mean ± sample std over the finished seeds (the paper's Table 5 layout); search time in seconds.\n\n| method |", s->n_seeds);
+    for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].key);
+    fprintf(f, " seeds |");
+    for (int k = 0; k < N_VALUES; k++) fprintf(f, " %s |", LABELS[k]);
+    fprintf(f, "\n|---|");
+    for (int k = 0; k < s->n_switches + 1 + N_VALUES; k++) fprintf(f, "---|");
+    fprintf(f, "\n");
+    for (int cell = 0; cell < ablation_n_cells(s); cell++) {
+        const CellStats *c = &cells[cell];
+        int method, choice[ABL_MAX_SWITCHES];
+        ablation_cell(s, cell, &method, choice);
+        fprintf(f, "| %s |", s->methods[method]);
+        for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].values[choice[k]]);
+        fprintf(f, " %d/%d |", c->n, s->n_seeds);
+        for (int k = 0; k < N_VALUES; k++) {
+            const char *fmt = k == 0 ? "%.1f" : "%.2f";
+            fprintf(f, " ");
+            if (c->n == 0) fprintf(f, "–");
+            else fprintf(f, fmt, c->mean[k]);
+            if (c->n > 1) fprintf(f, "±"), fprintf(f, fmt, c->std[k]);
+            fprintf(f, " |");
+        }
+        fprintf(f, "\n");
+    }
+    fclose(f);
+    atomic_write_file(path, buf, len);
+    free(buf);
+}
+
+static void write_csv(const AblationSpec *s, const CellStats *cells, const char *path) {
+    char *buf;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    fprintf(f, "method");
+    for (int k = 0; k < s->n_switches; k++) fprintf(f, ",%s", s->sw[k].key);
+    fprintf(f, ",seeds_finished,seeds_planned");
+    for (int k = 0; k < N_VALUES; k++) fprintf(f, ",%s_mean,%s_std", KEYS[k], KEYS[k]);
+    fprintf(f, "\n");
+    for (int cell = 0; cell < ablation_n_cells(s); cell++) {
+        const CellStats *c = &cells[cell];
+        int method, choice[ABL_MAX_SWITCHES];
+        ablation_cell(s, cell, &method, choice);
+        fprintf(f, "%s", s->methods[method]);
+        for (int k = 0; k < s->n_switches; k++) fprintf(f, ",%s", s->sw[k].values[choice[k]]);
+        fprintf(f, ",%d,%d", c->n, s->n_seeds);
+        for (int k = 0; k < N_VALUES; k++) {
+            if (c->n > 0) fprintf(f, ",%.6f", c->mean[k]);
+            else fprintf(f, ",");
+            if (c->n > 1) fprintf(f, ",%.6f", c->std[k]);
+            else fprintf(f, ",");
+        }
+        fprintf(f, "\n");
+    }
+    fclose(f);
+    atomic_write_file(path, buf, len);
+    free(buf);
+}
+
+/* One panel per test column: a bar per grid cell at its mean, whiskers at mean ± std. */
+static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const char *path) {
+    int n = ablation_n_cells(s), w = 1500, h = 560, scale = 2;
+    static const int COLS[3] = {2, 4, 6};
+    static char labels[PLOT_MAX_RUNS][160];
+    LegendEntry legend[PLOT_MAX_RUNS];
+    int n_legend = n < PLOT_MAX_RUNS ? n : PLOT_MAX_RUNS;
+    for (int cell = 0; cell < n_legend; cell++) {
+        cell_label(s, cell, labels[cell], sizeof labels[cell]);
+        legend[cell] = (LegendEntry){labels[cell], chart_palette(cell), MARKER_SQUARE, LEGEND_BOX};
+    }
+    Canvas c = canvas_new(w, h, CHART_WHITE);
+    char title[160], err[600];
+    snprintf(title, sizeof title, "Ablation %s: 200-epoch test accuracy of the chosen cell, mean and std over seeds", s->name);
+    int top = chart_figure_header(&c, title, legend, n_legend, scale);
+    Panel panels[3];
+    chart_grid(&c, top, 1, 3, scale, panels);
+    for (int d = 0; d < 3; d++) {
+        Panel *p = &panels[d];
+        double hi = 1;
+        for (int cell = 0; cell < n; cell++)
+            if (cells[cell].n) hi = fmax(hi, cells[cell].mean[COLS[d]] + (cells[cell].n > 1 ? cells[cell].std[COLS[d]] : 0));
+        p->ymin = 0, p->ymax = hi;
+        p->ystep = chart_nice_range(&p->ymin, &p->ymax, 6, 0);
+        p->xmin = -0.5, p->xmax = n - 0.5, p->xstep = 0;
+        chart_axes(&c, p, LABELS[COLS[d]], "grid cell (see legend)", "accuracy (%)", scale);
+        double half = 0.35 * (p->x1 - p->x0) / n;
+        for (int cell = 0; cell < n; cell++) {
+            const CellStats *cs = &cells[cell];
+            if (!cs->n) continue;
+            double x = panel_px(p, cell), m = cs->mean[COLS[d]];
+            canvas_fill_rect(&c, (int)lround(x - half), (int)lround(panel_py(p, m)), (int)lround(x + half) + 1, p->y1, chart_palette(cell));
+            if (cs->n < 2) continue;
+            double lo = panel_py(p, m - cs->std[COLS[d]]), up = panel_py(p, m + cs->std[COLS[d]]);
+            canvas_line(&c, x, lo, x, up, scale, 0, CHART_BLACK);
+            canvas_line(&c, x - half / 2, lo, x + half / 2, lo, scale, 0, CHART_BLACK);
+            canvas_line(&c, x - half / 2, up, x + half / 2, up, scale, 0, CHART_BLACK);
+        }
+    }
+    int rc = canvas_write_png(&c, path, err, sizeof err);
+    if (rc != 0) fprintf(stderr, "%s\n", err);
+    canvas_free(&c);
+    return rc;
+}
+
+/* Every run that has an epochs.csv, one line each. */
+static int write_derivation(const AblationSpec *s, const char *runs_dir, const char *path) {
+    static RunEpochs runs[PLOT_MAX_RUNS];
+    char dir[ABL_PATH + 300], name[256], csv[ABL_PATH + 320], err[600];
+    int n = 0, total = ablation_n_cells(s) * s->n_seeds, rc = 0;
+    struct stat st;
+    for (int i = 0; i < total && n < PLOT_MAX_RUNS; i++) {
+        ablation_run_name(s, i / s->n_seeds, i % s->n_seeds, name, sizeof name);
+        snprintf(dir, sizeof dir, "%s/%s", runs_dir, name);
+        snprintf(csv, sizeof csv, "%s/epochs.csv", dir);
+        if (stat(csv, &st) != 0) continue;
+        if (epochs_csv_read(dir, &runs[n], err, sizeof err) != 0) {
+            fprintf(stderr, "warning: %s left out of the derivation chart: %s\n", name, err);
+            continue;
+        }
+        n++;
+    }
+    PlotOptions opt = plot_options_default();
+    if (n > 0 && plot_derivation(runs, n, &opt, path, NULL, err, sizeof err) != 0) fprintf(stderr, "%s\n", err), rc = -1;
+    for (int i = 0; i < n; i++) run_epochs_free(&runs[i]);
+    return rc;
+}
+
+int ablation_report(const AblationSpec *s, const char *out_dir) {
+    int n = ablation_n_cells(s);
+    CellStats *cells = sn_alloc(sizeof *cells * (size_t)n);
+    char runs_dir[ABL_PATH + 8], dir[ABL_PATH + 300], name[256], path[ABL_PATH + 32];
+    snprintf(runs_dir, sizeof runs_dir, "%s/runs", out_dir);
+    for (int cell = 0; cell < n; cell++) {
+        for (int i = 0; i < s->n_seeds; i++) {
+            ablation_run_name(s, cell, i, name, sizeof name);
+            snprintf(dir, sizeof dir, "%s/%s", runs_dir, name);
+            cells[cell].n += read_summary(dir, cells[cell].v[cells[cell].n]);
+        }
+        cell_stats(&cells[cell]);
+    }
+    snprintf(path, sizeof path, "%s/summary.md", out_dir);
+    write_markdown(s, cells, path);
+    snprintf(path, sizeof path, "%s/summary.csv", out_dir);
+    write_csv(s, cells, path);
+    snprintf(path, sizeof path, "%s/summary.png", out_dir);
+    int rc = write_bar_chart(s, cells, path);
+    snprintf(path, sizeof path, "%s/derivation.png", out_dir);
+    rc |= write_derivation(s, runs_dir, path);
+    sn_free(cells);
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,220 @@
+/*
+ * ablation_run.c: runs the grid of an ablation as child processes `<search_cmd> search ...`, at most
+ * `jobs` at a time (ablation.h). One ablation folder is driven by one process at a time (a lock file);
+ * children get SIGTERM when this process dies, however it dies (Linux parent-death signal), so a
+ * rerun after a kill never races a leftover child writing the same run directory.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ablation/ablation.h"
+#include "atomic_file.h"
+#include "common.h"
+
+enum { RUN_PENDING, RUN_RUNNING, RUN_DONE, RUN_FAILED };
+enum { MAX_ARGS = 16 + 2 * (ABL_MAX_SETS + ABL_MAX_SWITCHES) };
+
+typedef struct {
+    char name[256], dir[ABL_PATH + 300];
+    int cell, seed_index, state;
+    pid_t pid;
+    double started;
+} Run;
+
+static volatile sig_atomic_t stop_signal = 0;
+static void on_signal(int sig) { stop_signal = sig; }
+
+static int exists(const char *dir, const char *file) {
+    char path[ABL_PATH + 400];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    return stat(path, &st) == 0;
+}
+
+/* <run dir>.pid holds the pid of the run's child while it runs. */
+static void pid_path(const Run *r, char *out, size_t len) { snprintf(out, len, "%s.pid", r->dir); }
+
+/* A child left by an interrupted ablate that still runs (it should have got SIGTERM with its
+ * parent): starting the run again would make two processes write one run directory. The process
+ * must exist and have the run's name on its command line (pids are reused; a zombie's is empty). */
+static void check_no_leftover(const Run *r) {
+    char path[ABL_PATH + 320], text[32] = "", proc[64], cmdline[8192];
+    pid_path(r, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    int pid = atoi(text);
+    snprintf(proc, sizeof proc, "/proc/%d/cmdline", pid);
+    f = pid > 0 ? fopen(proc, "r") : NULL;
+    n = f ? fread(cmdline, 1, sizeof cmdline - 1, f) : 0;
+    if (f) fclose(f);
+    for (size_t i = 0; i < n; i++)
+        if (cmdline[i] == '\0') cmdline[i] = ' ';
+    cmdline[n] = '\0';
+    if (n > 0 && strstr(cmdline, r->name))
+        sn_die(SN_EXIT_USAGE, "%s: run %s is still running as pid %d (left by an interrupted ablate): wait for it or kill it",
+               path, r->name, pid);
+    unlink(path);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* The argument vector of one run: --resume when a checkpoint exists, else a fresh start. */
+static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const Run *r, char **argv, char store[][ABL_PATH + 300]) {
+    int n = 0, k = 0, method, choice[ABL_MAX_SWITCHES];
+#define ARG(...) (snprintf(store[k], sizeof store[k], __VA_ARGS__), argv[n++] = store[k++])
+    ARG("%s", opt->search_cmd);
+    ARG("search");
+    if (exists(r->dir, "checkpoint.bin")) {
+        ARG("--resume");
+        ARG("%s", r->dir);
+    } else {
+        ablation_cell(s, r->cell, &method, choice);
+        ARG("--method");
+        ARG("%s", s->methods[method]);
+        if (s->profile[0]) ARG("--config"), ARG("%s/%s-%s.cfg", s->configs_dir, s->methods[method], s->profile);
+        for (int i = 0; i < s->n_sets; i++) ARG("--set"), ARG("%s", s->sets[i]);
+        for (int i = 0; i < s->n_switches; i++) ARG("--set"), ARG("%s=%s", s->sw[i].key, s->sw[i].values[choice[i]]);
+        ARG("--seed");
+        ARG("%d", s->seeds[r->seed_index]);
+        if (s->data[0]) ARG("--data"), ARG("%s", s->data);
+        ARG("--logs");
+        ARG("%s/runs", opt->out_dir);
+        ARG("--run");
+        ARG("%s", r->name);
+    }
+    if (opt->threads > 0) ARG("--threads"), ARG("%d", opt->threads);
+    ARG("--quiet");
+#undef ARG
+    argv[n] = NULL;
+}
+
+static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run *r, int index, int total) {
+    static char store[MAX_ARGS][ABL_PATH + 300];
+    char *argv[MAX_ARGS + 1], log[ABL_PATH + 400];
+    int resume = exists(r->dir, "checkpoint.bin");
+    struct stat st;
+    /* A directory without checkpoint is a run killed before its first epoch ended: start afresh. */
+    if (!resume && stat(r->dir, &st) == 0 && nftw(r->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        sn_die(SN_EXIT_USAGE, "%s: cannot remove the unfinished run: %s", r->dir, strerror(errno));
+    run_argv(s, opt, r, argv, store);
+    snprintf(log, sizeof log, "%s.log", r->dir);
+    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", log, strerror(errno));
+    printf("[%d/%d] %s %s\n", index + 1, total, resume ? "resume" : "start ", r->name);
+    fflush(stdout);
+    pid_t parent = getpid(), pid = fork();
+    SN_ASSERT(pid >= 0, "fork failed: %s", strerror(errno));
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) _exit(1); /* the parent died before prctl */
+        dup2(fd, 1), dup2(fd, 2);
+        close(fd);
+        /* Runs side by side on shared cores: spinning OpenMP threads would slow them all down. */
+        if (opt->jobs > 1) setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        execv(argv[0], argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(fd);
+    r->pid = pid, r->state = RUN_RUNNING, r->started = sn_now();
+    char pid_file[ABL_PATH + 320], text[32];
+    pid_path(r, pid_file, sizeof pid_file);
+    atomic_write_file(pid_file, text, (size_t)snprintf(text, sizeof text, "%d\n", (int)pid));
+}
+
+static void finish_run(Run *r, int status, int index, int total) {
+    char pid_file[ABL_PATH + 320];
+    pid_path(r, pid_file, sizeof pid_file);
+    unlink(pid_file);
+    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(r->dir, "summary.json");
+    r->state = ok ? RUN_DONE : RUN_FAILED;
+    if (ok) printf("[%d/%d] done   %s (%.1f s)\n", index + 1, total, r->name, sn_now() - r->started);
+    else if (WIFEXITED(status))
+        printf("[%d/%d] FAILED %s: exit status %d%s, see %s.log\n", index + 1, total, r->name, WEXITSTATUS(status),
+               WEXITSTATUS(status) == 0 ? " without summary.json" : "", r->dir);
+    else printf("[%d/%d] FAILED %s: killed by signal %d, see %s.log\n", index + 1, total, r->name, WTERMSIG(status), r->dir);
+    fflush(stdout);
+}
+
+/* SIGTERM to every running child, wait for all, then exit like a signalled process would. */
+static noreturn void stop_all(Run *runs, int n) {
+    printf("stopping on signal %d: %d running run(s) get SIGTERM; rerun to continue\n", (int)stop_signal, n);
+    fflush(stdout);
+    for (int i = 0; i < n; i++)
+        if (runs[i].state == RUN_RUNNING) kill(runs[i].pid, SIGTERM);
+    while (wait(NULL) > 0 || errno == EINTR) continue;
+    exit(128 + stop_signal);
+}
+
+static int lock_folder(const char *out_dir) {
+    char path[ABL_PATH + 32];
+    snprintf(path, sizeof path, "%s/ablate.lock", out_dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644); /* children must not inherit the lock */
+    if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) sn_die(SN_EXIT_USAGE, "%s: another 'supernet ablate' is running on this folder", path);
+    return fd; /* held until exit */
+}
+
+static void catch_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: wait() returns EINTR */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
+    char runs_dir[ABL_PATH + 8];
+    snprintf(runs_dir, sizeof runs_dir, "%s/runs", opt->out_dir);
+    make_directories(runs_dir);
+    lock_folder(opt->out_dir);
+    catch_signals();
+    int total = ablation_n_cells(s) * s->n_seeds, running = 0, failed = 0, next = 0;
+    Run *runs = sn_alloc(sizeof *runs * (size_t)total);
+    for (int i = 0; i < total; i++) {
+        Run *r = &runs[i];
+        r->cell = i / s->n_seeds, r->seed_index = i % s->n_seeds;
+        ablation_run_name(s, r->cell, r->seed_index, r->name, sizeof r->name);
+        snprintf(r->dir, sizeof r->dir, "%s/%s", runs_dir, r->name);
+        r->state = exists(r->dir, "summary.json") ? RUN_DONE : RUN_PENDING;
+        if (r->state == RUN_DONE) printf("[%d/%d] skip   %s (finished)\n", i + 1, total, r->name);
+        else check_no_leftover(r);
+    }
+    for (;;) {
+        while (!stop_signal && running < opt->jobs && next < total)
+            if (runs[next++].state == RUN_PENDING) start_run(s, opt, &runs[next - 1], next - 1, total), running++;
+        if (stop_signal) stop_all(runs, total);
+        if (running == 0) break;
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0) {
+            SN_ASSERT(errno == EINTR, "wait: %s with %d runs running", strerror(errno), running);
+            continue; /* a signal: checked above */
+        }
+        for (int i = 0; i < total; i++)
+            if (runs[i].state == RUN_RUNNING && runs[i].pid == pid) {
+                finish_run(&runs[i], status, i, total);
+                failed += runs[i].state == RUN_FAILED;
+                running--;
+            }
+    }
+    sn_free(runs);
+    return failed;
+}

@@ -1,0 +1,27 @@
+/*
+ * bench.h: `supernet bench`, one benchmark per mode. Each mode prints a human-readable table, or
+ * one JSON object when json is set. Benchmarks report figures; they never pass or fail.
+ *
+ * To add a mode: write `void bench_<mode>(const BenchArgs *args)` in search/bench_<mode>.c, declare it
+ * here, and add a row to BENCH_MODES in search/cli/cmd_bench.c.
+ */
+#ifndef SN_BENCH_H
+#define SN_BENCH_H
+
+typedef struct {
+    const char *mode;
+    int batch;        /* images per step */
+    int steps;        /* timed steps after the warm-up */
+    int threads;      /* OpenMP threads */
+    int json;         /* print JSON instead of a table */
+    const char *data; /* dataset folder for modes that read data; NULL = embedded default */
+    int profile;      /* network modes: time per oneDNN primitive kind */
+    int direct_conv;  /* network modes: no Winograd convolutions */
+    const char *arch; /* eval mode: the cell evaluated (NAS-Bench-201 string or 6-digit code) */
+} BenchArgs;
+
+void bench_kernels(const BenchArgs *args); /* GEMM and convolution GFLOP/s */
+void bench_data(const BenchArgs *args);    /* input pipeline images/s for the search pairing */
+void bench_net(const BenchArgs *args);     /* supernet training steps (darts, gdas, discrete) or evaluation */
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * bench_net.c: `supernet bench --mode darts|gdas|discrete|eval`: full training steps of the default
+ * supernet (C = 16, N = 5, CIFAR-sized synthetic batches) after a warm-up: forward, backward and the
+ * SGD update of every weight (momentum 0.9, Nesterov, weight decay 5e-4), which is what the PyTorch
+ * peer (shared/peer/torch_supernet.py) times in its modes darts, gdas and single:
+ *   darts     every op of every edge, softmax(alpha) weights, alpha's gradient computed
+ *   gdas      one Gumbel hard sample per step (tau 10), alpha's gradient through the straight-through
+ *   discrete  one uniformly random cell per step (the peer's `single`)
+ *   eval      evaluation forward of one cell (--arch, default all nor_conv_3x3), no gradients
+ * Reports images/s, ms/step, the parameter count, the peak resident memory, and the effective
+ * GFLOP/s (2 x multiply-adds of convolutions and the classifier; training counts 3 passes: forward,
+ * backward-data, backward-weights). --profile adds the time per kind of kernel (oneDNN primitives and
+ * the engine's own node passes, BN statistics and ReLU).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "arch.h"
+#include "bench/bench.h"
+#include "cli/cli.h"
+#include "common.h"
+#include "optim.h"
+#include "profile.h"
+#include "softmax.h"
+#include "supernet.h"
+
+typedef struct {
+    Supernet *net;
+    float *images, *momentum;
+    int32_t *labels;
+    float alpha[30], w[30], dw[30], dalpha[30], gumbel[30];
+    Rng rng;
+    int batch, step;
+    Arch eval_arch;
+} Bench;
+
+/* Forward multiply-adds per image: of the cell, or for DARTS of every op (cell costs add up per op). */
+static int64_t forward_macs(const char *mode, const Arch *arch) {
+    if (strcmp(mode, "darts") != 0) return arch_cost(arch, 10, 32).macs;
+    Arch all3, all1, none;
+    memset(&all3, OP_CONV3, sizeof all3), memset(&all1, OP_CONV1, sizeof all1), memset(&none, OP_NONE, sizeof none);
+    return arch_cost(&all3, 10, 32).macs + arch_cost(&all1, 10, 32).macs - arch_cost(&none, 10, 32).macs;
+}
+
+static void sgd_update(Bench *b) {
+    SgdConfig sgd = {0.025, 0.9, 5e-4, 1};
+    sgd_step(supernet_weights(b->net), b->momentum, supernet_grads(b->net), supernet_weights_floats(b->net), sgd, ++b->step);
+}
+
+/* One timed step; returns the forward multiply-adds per image of the cell it ran. */
+static int64_t run_step(Bench *b, const char *mode) {
+    Arch arch;
+    NetSelection sel;
+    if (strcmp(mode, "eval") == 0) {
+        supernet_evaluate(b->net, b->images, b->labels, b->batch, (NetSelection){&b->eval_arch, NULL}, NULL, NULL);
+        return forward_macs(mode, &b->eval_arch);
+    }
+    if (strcmp(mode, "darts") == 0) {
+        softmax_forward(b->w, b->alpha, 6, 5);
+        sel = (NetSelection){NULL, b->w};
+    } else if (strcmp(mode, "gdas") == 0) {
+        float probs[30];
+        int choice[6];
+        gdas_sample(b->w, probs, b->gumbel, choice, b->alpha, 6, 5, 10.0, &b->rng);
+        for (int e = 0; e < 6; e++) arch.op[e] = (uint8_t)choice[e];
+        sel = (NetSelection){&arch, b->w};
+    } else {
+        for (int e = 0; e < 6; e++) arch.op[e] = (uint8_t)rng_below(&b->rng, 5);
+        sel = (NetSelection){&arch, NULL};
+    }
+    supernet_forward(b->net, b->images, b->labels, b->batch, sel, NULL);
+    supernet_backward(b->net, sel.edge_weights ? b->dw : NULL);
+    sgd_update(b);
+    return forward_macs(mode, sel.arch);
+}
+
+static void setup(Bench *b, const BenchArgs *args) {
+    int darts = strcmp(args->mode, "darts") == 0;
+    int eval = strcmp(args->mode, "eval") == 0; /* evaluation needs no training buffers */
+    SupernetConfig cfg = {16, 5, 10, 3, 32, eval ? 1 : args->batch, args->batch, darts, 0, 1, args->direct_conv};
+    char err[160];
+    memset(b, 0, sizeof *b);
+    if (arch_parse(args->arch, &b->eval_arch, err, sizeof err) != 0) {
+        int code = arch_code_parse(args->arch);
+        if (code < 0) sn_die(SN_EXIT_USAGE, "bench --arch: %s", err);
+        b->eval_arch = arch_from_code(code);
+    }
+    b->net = supernet_create(&cfg);
+    b->batch = args->batch;
+    rng_seed(&b->rng, 1, 7);
+    size_t pixels = (size_t)args->batch * 3 * 32 * 32;
+    b->images = sn_alloc(pixels * sizeof(float));
+    b->labels = sn_alloc((size_t)args->batch * sizeof(int32_t));
+    b->momentum = sn_alloc(supernet_weights_floats(b->net) * sizeof(float));
+    for (size_t i = 0; i < pixels; i++) b->images[i] = (float)rng_normal(&b->rng);
+    for (int i = 0; i < args->batch; i++) b->labels[i] = (int32_t)rng_below(&b->rng, 10);
+    for (int i = 0; i < 30; i++) b->alpha[i] = (float)(1e-3 * rng_normal(&b->rng));
+}
+
+static void print_profile(const BenchArgs *args, double seconds) {
+    Profile p = profile_get();
+    double profiled = 0;
+    printf("\n%-28s %10s %8s %8s\n", "time per step", "ms", "share", "calls");
+    for (int s = 0; s < PROF_SLOTS; s++) {
+        profiled += p.seconds[s];
+        printf("%-28s %10.2f %7.1f%% %8.0f\n", PROFILE_SLOT_NAMES[s], 1e3 * p.seconds[s] / args->steps,
+               100 * p.seconds[s] / seconds, (double)p.calls[s] / args->steps);
+    }
+    printf("%-28s %10.2f %7.1f%%\n", "everything else", 1e3 * (seconds - profiled) / args->steps,
+           100 * (seconds - profiled) / seconds);
+}
+
+void bench_net(const BenchArgs *args) {
+    Bench b;
+    setup(&b, args);
+    for (int s = 0; s < 2; s++) run_step(&b, args->mode); /* warm-up: plans, first touch */
+    profile_reset();
+    profile_enable(args->profile);
+    double macs = 0, t0 = sn_now();
+    for (int s = 0; s < args->steps; s++) macs += (double)run_step(&b, args->mode);
+    double seconds = sn_now() - t0;
+    profile_enable(0);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double images_per_s = (double)args->batch * args->steps / seconds, passes = strcmp(args->mode, "eval") ? 3 : 1;
+    double gflops = 2 * passes * macs * args->batch / seconds * 1e-9, peak_mb = ru.ru_maxrss / 1024.0;
+    if (args->json)
+        printf("{\"mode\":\"%s\",\"batch\":%d,\"steps\":%d,\"threads\":%d,\"images_per_s\":%.2f,\"ms_per_step\":%.2f,"
+               "\"weights\":%zu,\"peak_rss_mb\":%.1f,\"gflops\":%.1f}\n",
+               args->mode, args->batch, args->steps, args->threads, images_per_s, 1e3 * seconds / args->steps,
+               supernet_num_weights(b.net), peak_mb, gflops);
+    else
+        printf("supernet %s: batch %d, %d threads: %.1f images/s, %.1f ms/step, %zu weights, peak RSS %.0f MB, "
+               "%.1f GFLOP/s effective\n",
+               args->mode, args->batch, args->threads, images_per_s, 1e3 * seconds / args->steps,
+               supernet_num_weights(b.net), peak_mb, gflops);
+    if (args->profile && !args->json) print_profile(args, seconds);
+    sn_free(b.images), sn_free(b.labels), sn_free(b.momentum);
+    supernet_free(b.net);
+}

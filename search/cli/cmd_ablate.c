@@ -1,0 +1,66 @@
+/*
+ * cmd_ablate.c: `supernet ablate configs/ablations/<name>.cfg` runs an ablation grid (ablation.h)
+ * and writes its summary: <out>/summary.md, summary.csv, summary.png, derivation.png.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ablation/ablation.h"
+#include "atomic_file.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "common.h"
+
+static void print_file(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) fwrite(buf, 1, n, stdout);
+    fclose(f);
+}
+
+int cmd_ablate(int argc, char **argv) {
+    const char *out = NULL, *search_cmd = NULL;
+    int jobs = 0, threads = 0, report_only = 0;
+    const CliOption options[] = {
+        {"--out", CLI_STRING, &out, "folder of the runs and the summary (default logs/ablations/<name>)", NULL, 0, 0},
+        {"--jobs", CLI_INT, &jobs, "runs at the same time (0: the file's 'jobs', else 1)", NULL, 0, 64},
+        {"--threads", CLI_INT, &threads, "--threads for each run (0: not passed, the run's default)", NULL, 0, 256},
+        {"--search-cmd", CLI_STRING, &search_cmd, "executable run as '<cmd> search ...' for each run (default: this supernet)", NULL, 0, 0},
+        {"--report-only", CLI_FLAG, &report_only, "start no run; only write the summary of the finished ones", NULL, 0, 0},
+    };
+    const CliSpec spec = {"ablate", "run a grid of searches (methods x config switches x seeds) and summarise it",
+                          "ABLATION.cfg [options]", options, (int)(sizeof options / sizeof options[0]), 1, 1};
+    char *file;
+    cli_parse(&spec, argc, argv, &file);
+    AblationSpec s;
+    ablation_load(file, &s);
+    char out_buf[ABL_PATH], self[ABL_PATH], path[ABL_PATH + 16];
+    if (!out) snprintf(out_buf, sizeof out_buf, "logs/ablations/%s", s.name), out = out_buf;
+    if (!search_cmd) {
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n <= 0) sn_die(SN_EXIT_USAGE, "cannot find this executable's path; pass --search-cmd");
+        self[n] = '\0';
+        search_cmd = self;
+    } else if (access(search_cmd, X_OK) != 0) {
+        cli_usage_error(&spec, "--search-cmd '%s' is not an executable file", search_cmd);
+    }
+    int failed = 0;
+    if (!report_only) {
+        AblationRunOptions opt = {search_cmd, out, jobs ? jobs : s.jobs, threads};
+        printf("ablation %s: %d grid cell(s) x %d seed(s), %d at a time, in %s\n", s.name, ablation_n_cells(&s), s.n_seeds, opt.jobs, out);
+        fflush(stdout);
+        failed = ablation_run(&s, &opt);
+    }
+    make_directories(out); /* --report-only on a new folder: the empty grid */
+    int rc = ablation_report(&s, out);
+    snprintf(path, sizeof path, "%s/summary.md", out);
+    printf("\n");
+    print_file(path);
+    printf("\nwrote %s/summary.md, summary.csv, summary.png, derivation.png\n", out);
+    if (failed) printf("%d run(s) failed; rerun the same command to retry them\n", failed);
+    return failed || rc ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+/* cmd_bench.c: `supernet bench --mode M`: dispatch to the mode's benchmark (see bench.h). */
+#include <blis.h>
+#include <omp.h>
+#include <string.h>
+
+#include "bench/bench.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+typedef struct {
+    const char *name;
+    void (*run)(const BenchArgs *args);
+} BenchMode;
+
+static const BenchMode BENCH_MODES[] = {
+    {"darts", bench_net},
+    {"gdas", bench_net},
+    {"discrete", bench_net},
+    {"eval", bench_net},
+    {"kernels", bench_kernels},
+    {"data", bench_data},
+};
+#define N_BENCH_MODES ((int)(sizeof BENCH_MODES / sizeof BENCH_MODES[0]))
+
+int cmd_bench(int argc, char **argv) {
+    BenchArgs a = {.mode = "darts", .batch = 64, .steps = 20, .threads = omp_get_max_threads(), .json = 0, .data = NULL,
+                   .profile = 0, .arch = "333333", .direct_conv = 0};
+    const CliOption options[] = {
+        {"--mode", CLI_CHOICE, &a.mode, "what to time", "darts|gdas|discrete|eval|kernels|data", 0, 0},
+        {"--batch", CLI_INT, &a.batch, "images per step", NULL, 1, 65536},
+        {"--steps", CLI_INT, &a.steps, "timed steps after the warm-up", NULL, 1, 1000000},
+        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
+        {"--json", CLI_FLAG, &a.json, "print one JSON object instead of a table", NULL, 0, 0},
+        {"--data", CLI_STRING, &a.data, "dataset folder (modes that read data)", NULL, 0, 0},
+        {"--profile", CLI_FLAG, &a.profile, "network modes: time per kind of kernel", NULL, 0, 0},
+        {"--arch", CLI_STRING, &a.arch, "eval mode: the cell (string or 6-digit code)", NULL, 0, 0},
+        {"--direct-conv", CLI_FLAG, &a.direct_conv, "network modes: direct convolutions only (no Winograd)", NULL, 0, 0},
+    };
+    const CliSpec spec = {"bench", "Time the engine's building blocks and report throughput.", "[options]",
+                          options, (int)(sizeof options / sizeof options[0]), 0, 0};
+    cli_parse(&spec, argc, argv, NULL);
+    omp_set_num_threads(a.threads);
+    bli_thread_set_num_threads(a.threads);
+    for (int i = 0; i < N_BENCH_MODES; i++)
+        if (strcmp(a.mode, BENCH_MODES[i].name) == 0) {
+            BENCH_MODES[i].run(&a);
+            return 0;
+        }
+    cli_usage_error(&spec, "--mode %s is not built yet", a.mode);
+}

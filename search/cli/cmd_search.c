@@ -1,0 +1,227 @@
+/*
+ * cmd_search.c: `supernet search --method M ...`. The table-only methods (rs, rea, reinforce, bohb;
+ * multitrial.h) run N independent simulated searches and report the mean and std of the chosen
+ * cells' 200-epoch accuracies in the six columns of the paper's Table 5. Results go to the terminal
+ * and, as JSON and CSV, to <out-dir>/search-<method>-<dataset>-seed<S>.{json,csv}.
+ * The weight-sharing methods (darts-v1, darts-v2, gdas, ...: strategy.h) go to the driver (driver.h).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "atomic_file.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "run/driver.h"
+#include "table_only/multitrial.h"
+#include "strategies/strategy.h"
+#include "run/table_path.h"
+
+typedef struct {
+    const char *method, *dataset, *table, *out_dir;
+    double budget;
+    int runs, seed, threads, json;
+} SearchArgs;
+
+static const char *const COLUMN_LABELS[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
+static const char *const COLUMN_KEYS[TABLE_N_COLS] = {"cifar10_valid", "cifar10_test", "cifar100_valid", "cifar100_test", "imagenet16_valid", "imagenet16_test"};
+
+/* REFERENCE 9: paper Table 5 (v1.0) and the authors' v1.1 summary, mean and std per column; all
+ * searched on CIFAR-10 (cifar10-valid) with a 12000 s budget. RS and BOHB rows are the same in both. */
+static const double PAPER[MT_N_METHODS][2][TABLE_N_COLS][2] = {
+    [MT_RS] = {{{90.93, .36}, {93.70, .36}, {70.93, 1.09}, {71.04, 1.07}, {44.45, 1.10}, {44.57, 1.25}},
+               {{90.93, .36}, {93.70, .36}, {70.93, 1.09}, {71.04, 1.07}, {44.45, 1.10}, {44.57, 1.25}}},
+    [MT_REA] = {{{91.04, .47}, {93.81, .45}, {71.41, 1.33}, {71.50, 1.24}, {44.79, 1.27}, {45.10, 1.47}},
+                {{91.19, .31}, {93.92, .30}, {71.81, 1.12}, {71.84, .99}, {45.15, .89}, {45.54, 1.03}}},
+    [MT_REINFORCE] = {{{89.81, .92}, {92.99, .96}, {69.75, 1.62}, {69.85, 1.64}, {43.15, 2.42}, {43.40, 2.53}},
+                      {{91.09, .37}, {93.85, .37}, {71.61, 1.12}, {71.71, 1.09}, {45.05, 1.02}, {45.24, 1.18}}},
+    [MT_BOHB] = {{{90.82, .53}, {93.61, .52}, {70.74, 1.29}, {70.85, 1.28}, {44.26, 1.36}, {44.42, 1.49}},
+                 {{90.82, .53}, {93.61, .52}, {70.74, 1.29}, {70.85, 1.28}, {44.26, 1.36}, {44.42, 1.49}}},
+};
+
+typedef struct {
+    double mean[TABLE_N_COLS], std[TABLE_N_COLS];
+    double evaluated_mean, evaluated_std, sim_mean, wall_mean, wall_total;
+} Summary;
+
+static void mean_std(const double *x, int n, double *mean, double *std) {
+    double s = 0, sq = 0;
+    for (int i = 0; i < n; i++) s += x[i];
+    *mean = s / n;
+    for (int i = 0; i < n; i++) sq += (x[i] - *mean) * (x[i] - *mean);
+    *std = n > 1 ? sqrt(sq / (n - 1)) : 0; /* sample std (n - 1) */
+}
+
+static Summary summarise(const Table *t, const MtRunResult *r, int n) {
+    Summary s;
+    memset(&s, 0, sizeof s);
+    double *x = sn_alloc(sizeof(double) * (size_t)n), sd;
+    for (int k = 0; k < TABLE_N_COLS; k++) {
+        for (int i = 0; i < n; i++) x[i] = table_arch(t, table_index_of_code(t, r[i].best_code))->acc200[k];
+        mean_std(x, n, &s.mean[k], &s.std[k]);
+    }
+    for (int i = 0; i < n; i++) x[i] = r[i].n_evaluated;
+    mean_std(x, n, &s.evaluated_mean, &s.evaluated_std);
+    for (int i = 0; i < n; i++) x[i] = r[i].sim_seconds;
+    mean_std(x, n, &s.sim_mean, &sd);
+    for (int i = 0; i < n; i++) x[i] = r[i].wall_seconds;
+    mean_std(x, n, &s.wall_mean, &sd);
+    sn_free(x);
+    return s;
+}
+
+static int has_paper_rows(const SearchArgs *a) { return strcmp(a->dataset, "cifar10-valid") == 0 && a->budget == 12000; }
+
+static void write_json(FILE *f, const SearchArgs *a, MtMethod m, const Summary *s, const char *csv_path) {
+    fprintf(f, "{\n  \"method\": \"%s\",\n  \"dataset\": \"%s\",\n  \"budget_s\": %g,\n  \"runs\": %d,\n  \"seed\": %d,\n  \"threads\": %d,\n",
+            a->method, a->dataset, a->budget, a->runs, a->seed, a->threads);
+    fprintf(f, "  \"total_wall_s\": %.6f,\n  \"wall_per_run_s\": %.9f,\n", s->wall_total, s->wall_mean);
+    fprintf(f, "  \"evaluated_per_run\": {\"mean\": %.4f, \"std\": %.4f},\n  \"sim_seconds_per_run\": %.3f,\n", s->evaluated_mean, s->evaluated_std, s->sim_mean);
+    fprintf(f, "  \"acc_200\": {");
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.4f, \"std\": %.4f}", k ? ", " : "", COLUMN_KEYS[k], s->mean[k], s->std[k]);
+    fprintf(f, "},\n");
+    for (int v = 0; v < 2 && has_paper_rows(a); v++) {
+        fprintf(f, "  \"%s\": {", v ? "paper_v1_1_summary" : "paper_table5_v1_0");
+        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.2f, \"std\": %.2f}", k ? ", " : "", COLUMN_KEYS[k], PAPER[m][v][k][0], PAPER[m][v][k][1]);
+        fprintf(f, "},\n");
+    }
+    fprintf(f, "  \"runs_csv\": \"%s\"\n}\n", csv_path);
+}
+
+/* One row per run; nothing time-dependent, so the file is identical for any thread count. */
+static void write_csv(FILE *f, const Table *t, const MtRunResult *r, int n) {
+    fprintf(f, "run,best_index,code,arch,n_evaluated,sim_seconds");
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%s_200", COLUMN_KEYS[k]);
+    fprintf(f, "\n");
+    for (int i = 0; i < n; i++) {
+        int index = table_index_of_code(t, r[i].best_code);
+        Arch a = arch_from_code(r[i].best_code);
+        char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
+        arch_format(&a, str);
+        arch_code_digits(r[i].best_code, digits);
+        fprintf(f, "%d,%d,%s,%s,%d,%.6f", i, index, digits, str, r[i].n_evaluated, r[i].sim_seconds);
+        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%.10g", table_arch(t, index)->acc200[k]);
+        fprintf(f, "\n");
+    }
+}
+
+static void print_text(const SearchArgs *a, MtMethod m, const Summary *s) {
+    printf("%s on %s: %d runs, budget %g s, seed %d, %d thread(s)\n\n", a->method, a->dataset, a->runs, a->budget, a->seed, a->threads);
+    printf("200-epoch acc (%%)   mean +- std%s\n", has_paper_rows(a) ? "        paper v1.0        v1.1 summary" : "");
+    for (int k = 0; k < TABLE_N_COLS; k++) {
+        printf("  %-12s %7.2f +- %5.2f", COLUMN_LABELS[k], s->mean[k], s->std[k]);
+        for (int v = 0; v < 2 && has_paper_rows(a); v++) printf("    %6.2f +- %4.2f", PAPER[m][v][k][0], PAPER[m][v][k][1]);
+        printf("\n");
+    }
+    printf("\narchitectures evaluated per run  %.2f +- %.2f (simulated %.0f s charged on average)\n", s->evaluated_mean, s->evaluated_std, s->sim_mean);
+    printf("wall time                        %.6f s per run (algorithm only), %.3f s for all runs\n", s->wall_mean, s->wall_total);
+}
+
+/* Writes a memstream-built file atomically under out_dir; returns the path written. */
+static char *write_log(const char *out_dir, const char *stem, const char *ext, char *text, size_t len) {
+    make_directories(out_dir);
+    size_t n = strlen(out_dir) + strlen(stem) + strlen(ext) + 3;
+    char *path = sn_alloc(n);
+    snprintf(path, n, "%s/%s.%s", out_dir, stem, ext);
+    atomic_write_file(path, text, len);
+    return path;
+}
+
+/* The table-only path: a plain function the weight-sharing methods will sit beside. */
+static int search_on_table(const SearchArgs *a, MtMethod m) {
+    Table *t = table_open(a->table);
+    MtConfig c = mt_default_config(m);
+    c.budget = a->budget, c.runs = a->runs, c.seed = (uint64_t)a->seed;
+    c.fitness_col = strcmp(a->dataset, "cifar100") == 0 ? COL_C100_VALID : strcmp(a->dataset, "ImageNet16-120") == 0 ? COL_IN16_VALID : COL_C10_VALID;
+    MtRunResult *r = sn_alloc(sizeof(MtRunResult) * (size_t)a->runs);
+    double t0 = sn_now();
+    multitrial_run(t, &c, r);
+    Summary s = summarise(t, r, a->runs);
+    s.wall_total = sn_now() - t0;
+    char stem[256], *csv_text, *json_text;
+    size_t csv_len, json_len;
+    snprintf(stem, sizeof stem, "search-%s-%s-seed%d", a->method, a->dataset, a->seed);
+    FILE *f = open_memstream(&csv_text, &csv_len);
+    write_csv(f, t, r, a->runs);
+    fclose(f);
+    char *csv_path = write_log(a->out_dir, stem, "csv", csv_text, csv_len);
+    f = open_memstream(&json_text, &json_len);
+    write_json(f, a, m, &s, csv_path);
+    fclose(f);
+    char *json_path = write_log(a->out_dir, stem, "json", json_text, json_len);
+    if (a->json) fputs(json_text, stdout);
+    else print_text(a, m, &s), printf("results                          %s, %s\n", json_path, csv_path);
+    free(csv_text), free(json_text), sn_free(csv_path), sn_free(json_path), sn_free(r);
+    table_free(t);
+    return 0;
+}
+
+/* Takes every `--set key=value` (or `--set=key=value`) out of argv, which the option table cannot
+ * repeat; returns the remaining word count. */
+static int take_sets(int argc, char **argv, const char **sets, int *n_sets) {
+    int kept = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--set") == 0) {
+            if (i + 1 >= argc) sn_die(SN_EXIT_USAGE, "supernet search: --set needs key=value");
+            sets[(*n_sets)++] = argv[++i];
+        } else if (strncmp(argv[i], "--set=", 6) == 0) {
+            sets[(*n_sets)++] = argv[i] + 6;
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    return kept;
+}
+
+static int is_table_method(const char *m, MtMethod *out) {
+    for (int i = 0; i < MT_N_METHODS; i++)
+        if (strcmp(m, MT_METHOD_NAMES[i]) == 0) return *out = (MtMethod)i, 1;
+    return 0;
+}
+
+int cmd_search(int argc, char **argv) {
+    SearchArgs a = {.method = NULL, .dataset = "cifar10-valid", .table = NULL, .out_dir = "logs",
+                    .budget = 12000, .runs = 500, .seed = -1, .threads = omp_get_max_threads(), .json = 0};
+    DriverArgs d = {.logs_dir = "logs"};
+    const char *set_help = NULL, **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
+    const CliOption options[] = {
+        {"--method", CLI_STRING, &a.method, "darts-v1|darts-v2|gdas|setn|rsps|enas (weight-sharing) or rs|rea|reinforce|bohb (table only)", NULL, 0, 0},
+        {"--config", CLI_STRING, &d.config_path, "weight-sharing: config file; when unset configs/<method>-quick.cfg, or configs/<method>.cfg with --data", NULL, 0, 0},
+        {"--set", CLI_STRING, &set_help, "weight-sharing: key=value overriding a config key (repeatable)", NULL, 0, 0},
+        {"--seed", CLI_INT, &a.seed, "seed (-1: the config's seed; table-only: 1)", NULL, -1, 2147483647},
+        {"--data", CLI_STRING, &d.data, "weight-sharing: dataset folder; when unset the embedded CIFAR-10 subset", NULL, 0, 0},
+        {"--run", CLI_STRING, &d.run_name, "weight-sharing: run name; when unset <method>-<dataset>-s<seed>-<UTC time>", NULL, 0, 0},
+        {"--logs", CLI_STRING, &d.logs_dir, "weight-sharing: folder of run directories", NULL, 0, 0},
+        {"--resume", CLI_STRING, &d.resume, "weight-sharing: continue the run in this directory from its checkpoint", NULL, 0, 0},
+        {"--quiet", CLI_FLAG, &d.quiet, "weight-sharing: print only the final summary", NULL, 0, 0},
+        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
+        {"--dataset", CLI_CHOICE, &a.dataset, "table only: dataset whose 12-epoch validation accuracy is the fitness", "cifar10-valid|cifar100|ImageNet16-120", 0, 0},
+        {"--budget", CLI_FLOAT, &a.budget, "table only: simulated training seconds per run", NULL, 1, 1e9},
+        {"--runs", CLI_INT, &a.runs, "table only: independent runs (run r uses stream r of --seed)", NULL, 1, 1000000},
+        {"--json", CLI_FLAG, &a.json, "table only: print the JSON summary instead of a table", NULL, 0, 0},
+        {"--out-dir", CLI_STRING, &a.out_dir, "table only: folder for the JSON and CSV results", NULL, 0, 0},
+        {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
+    };
+    const CliSpec spec = {"search", "Run a search method and report its chosen cells' benchmark accuracies.",
+                          "--method M [options] | --resume RUNDIR", options, (int)(sizeof options / sizeof options[0]), 0, 0};
+    argc = take_sets(argc, argv, sets, &d.n_sets);
+    cli_parse(&spec, argc, argv, NULL);
+    MtMethod m;
+    if (a.method && is_table_method(a.method, &m)) {
+        if (a.seed < 0) a.seed = 1;
+        omp_set_num_threads(a.threads);
+        sn_free(sets);
+        return search_on_table(&a, m);
+    }
+    if (a.method && !strategy_find(a.method)) cli_usage_error(&spec, "--method %s is not available", a.method);
+    if (!a.method && !d.config_path && !d.resume) cli_usage_error(&spec, "--method (or --config, or --resume) is required");
+    d.method = a.method, d.sets = sets, d.seed = a.seed, d.table = a.table, d.threads = a.threads;
+    int status = search_weight_sharing(&d);
+    sn_free(sets);
+    return status;
+}

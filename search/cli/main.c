@@ -1,0 +1,44 @@
+/* main.c: the `supernet` executable: dispatches to the command named by the first word. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "common.h"
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} Command;
+
+static const Command COMMANDS[] = {
+    {"ablate", "run a grid of searches (methods x config switches x seeds) and summarise it like Table 5", cmd_ablate},
+    {"bench", "time the engine's building blocks (kernels, data pipeline, training steps)", cmd_bench},
+    {"plot", "draw PNG charts of search runs (derivation per epoch, op probabilities, op counts)", cmd_plot},
+    {"query", "print the benchmark table's values for a cell, or the best cells of a dataset", cmd_query},
+    {"search", "run a search method (darts-v1, darts-v2, gdas; rs, rea, reinforce, bohb on the table)", cmd_search},
+    {"table-build", "rebuild data/nasbench201.sntab from the benchmark CSVs (maintenance)", cmd_table_build},
+    {"version", "print the versions of supernet and the libraries it runs on", cmd_version},
+};
+#define N_COMMANDS ((int)(sizeof COMMANDS / sizeof COMMANDS[0]))
+
+static void print_help(void) {
+    printf("supernet: weight-sharing neural architecture search on the NAS-Bench-201 space\n\n"
+           "usage: supernet <command> [options]\n\ncommands:\n");
+    for (int i = 0; i < N_COMMANDS; i++) printf("  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    printf("\n'supernet <command> --help' lists a command's flags and their defaults.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        print_help();
+        return SN_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        print_help();
+        return 0;
+    }
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0) return COMMANDS[i].run(argc - 2, argv + 2);
+    sn_die(SN_EXIT_USAGE, "unknown command '%s' (see 'supernet --help')", argv[1]);
+}

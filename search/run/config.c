@@ -1,0 +1,241 @@
+/* config.c: the search configuration keys, their parser and their printer (see config.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "run/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+typedef enum { KEY_INT, KEY_FLOAT, KEY_STRING } KeyType;
+
+typedef struct {
+    const char *name;
+    KeyType type;
+    size_t offset, size; /* field in SearchConfig; size for strings */
+    const char *def;     /* default, as it would be written in a file */
+    double lo, hi;       /* numbers: accepted range, inclusive */
+    const char *help;
+} ConfigKey;
+
+#define F(field) offsetof(SearchConfig, field), sizeof(((SearchConfig *)0)->field)
+
+/* Defaults are the reference values of DARTS / GDAS on CIFAR-10 (REFERENCE 4) where one exists. */
+static const ConfigKey CONFIG_KEYS[] = {
+    {"method", KEY_STRING, F(method), "gdas", 0, 0, "search strategy (see supernet search --help)"},
+    {"data", KEY_STRING, F(data), "", 0, 0, "dataset folder; empty: the embedded CIFAR-10 subset"},
+    {"seed", KEY_INT, F(seed), "1", 0, 2147483647, "seed of every random stream of the run"},
+    {"epochs", KEY_INT, F(epochs), "250", 1, 100000, "search epochs"},
+    {"batch_size", KEY_INT, F(batch_size), "64", 1, 4096, "images per weight step (and per arch step)"},
+    {"valid_batch", KEY_INT, F(valid_batch), "64", 1, 4096, "images per batch of the valid loader"},
+    {"train_images", KEY_INT, F(train_images), "0", 0, 1e9, "first n search-train images only (0: all)"},
+    {"valid_images", KEY_INT, F(valid_images), "0", 0, 1e9, "first n search-valid images only (0: all)"},
+    {"lr", KEY_FLOAT, F(lr), "0.025", 0, 10, "weight SGD learning rate at epoch 0"},
+    {"eta_min", KEY_FLOAT, F(eta_min), "0.001", 0, 10, "cosine schedule's floor"},
+    {"t_max", KEY_INT, F(t_max), "0", 0, 100000, "cosine period in epochs (0: epochs)"},
+    {"momentum", KEY_FLOAT, F(momentum), "0.9", 0, 0.999999, "weight SGD momentum"},
+    {"weight_decay", KEY_FLOAT, F(weight_decay), "0.0005", 0, 1, "weight SGD coupled L2 decay"},
+    {"nesterov", KEY_INT, F(nesterov), "1", 0, 1, "Nesterov momentum (1) or heavy ball (0)"},
+    {"grad_clip", KEY_FLOAT, F(grad_clip), "5", 0, 1e9, "global-norm clip of the weight gradient (0: off)"},
+    {"arch_lr", KEY_FLOAT, F(arch_lr), "0.0003", 0, 10, "Adam learning rate of alpha"},
+    {"arch_beta1", KEY_FLOAT, F(arch_beta1), "0.5", 0, 0.999999, "Adam beta1 of alpha"},
+    {"arch_beta2", KEY_FLOAT, F(arch_beta2), "0.999", 0, 0.999999, "Adam beta2 of alpha"},
+    {"arch_eps", KEY_FLOAT, F(arch_eps), "1e-08", 1e-30, 1, "Adam epsilon of alpha"},
+    {"arch_weight_decay", KEY_FLOAT, F(arch_weight_decay), "0.001", 0, 1, "L2 decay of alpha (in the Adam gradient)"},
+    {"tau_max", KEY_FLOAT, F(tau_max), "10", 1e-6, 1e6, "GDAS temperature at epoch 0"},
+    {"tau_min", KEY_FLOAT, F(tau_min), "0.1", 1e-6, 1e6, "GDAS temperature at the last epoch"},
+    {"channels", KEY_INT, F(channels), "16", 16, 1024, "C, channels of the first stage (multiple of 16)"},
+    {"cells", KEY_INT, F(cells), "5", 1, 64, "N, search cells per stage"},
+    {"track_running_stats", KEY_INT, F(track_running_stats), "0", 0, 1, "cell BNs keep running statistics"},
+    {"direct_conv", KEY_INT, F(direct_conv), "0", 0, 1, "1: direct convolutions only; 0: Winograd for 3x3s of >= 32 channels"},
+    {"valid_pass", KEY_INT, F(valid_pass), "1", 0, 1, "evaluate on the valid loader after each epoch"},
+    {"loader_threads", KEY_INT, F(loader_threads), "1", 1, 64, "threads filling a batch (no effect on results)"},
+    {"select_num", KEY_INT, F(select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after each epoch, one valid batch each"},
+    {"final_select_num", KEY_INT, F(final_select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after the last epoch"},
+    {"controller_lr", KEY_FLOAT, F(controller_lr), "0.001", 0, 10, "ENAS: Adam learning rate of the controller"},
+    {"controller_beta1", KEY_FLOAT, F(controller_beta1), "0", 0, 0.999999, "ENAS: controller Adam beta1"},
+    {"controller_beta2", KEY_FLOAT, F(controller_beta2), "0.999", 0, 0.999999, "ENAS: controller Adam beta2"},
+    {"controller_eps", KEY_FLOAT, F(controller_eps), "0.001", 1e-30, 1, "ENAS: controller Adam epsilon"},
+    {"controller_entropy_weight", KEY_FLOAT, F(controller_entropy_weight), "0.0001", 0, 1, "ENAS: reward = acc + w * entropy"},
+    {"controller_bl_dec", KEY_FLOAT, F(controller_bl_dec), "0.99", 0, 1, "ENAS: baseline decay"},
+    {"controller_grad_clip", KEY_FLOAT, F(controller_grad_clip), "5", 0, 1e9, "ENAS: global-norm clip of the controller gradient (0: off)"},
+    {"controller_temperature", KEY_FLOAT, F(controller_temperature), "5", 1e-6, 1e6, "ENAS: logits divided by this"},
+    {"controller_tanh_constant", KEY_FLOAT, F(controller_tanh_constant), "2.5", 1e-6, 1e6, "ENAS: logits = c tanh(logits / T)"},
+    {"controller_train_steps", KEY_INT, F(controller_train_steps), "50", 0, 100000, "ENAS: controller Adam steps per epoch"},
+    {"controller_num_aggregate", KEY_INT, F(controller_num_aggregate), "20", 1, 100000, "ENAS: samples per controller step"},
+    {"controller_canonical_baseline", KEY_INT, F(controller_canonical_baseline), "0", 0, 1,
+     "ENAS: 0 the reference's baseline (previous epoch's, entropy not detached), 1 per-sample EMA, detached reward"},
+};
+#define N_KEYS ((int)(sizeof CONFIG_KEYS / sizeof CONFIG_KEYS[0]))
+
+static int find_key(const char *name) {
+    for (int i = 0; i < N_KEYS; i++)
+        if (strcmp(CONFIG_KEYS[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* Stores text into key k; returns NULL or a static description of what is wrong. */
+static const char *assign(SearchConfig *c, int k, const char *text) {
+    const ConfigKey *key = &CONFIG_KEYS[k];
+    char *field = (char *)c + key->offset, *end;
+    if (key->type == KEY_STRING) {
+        if (strlen(text) >= key->size) return "value too long";
+        memcpy(field, text, strlen(text) + 1);
+        return NULL;
+    }
+    if (!*text) return "missing value";
+    errno = 0;
+    double v = key->type == KEY_INT ? (double)strtol(text, &end, 10) : strtod(text, &end);
+    if (*end || errno || !isfinite(v)) return key->type == KEY_INT ? "not an integer" : "not a number";
+    if (v < key->lo || v > key->hi) return "out of range";
+    if (key->type == KEY_INT) *(int *)field = (int)v;
+    else *(double *)field = v;
+    return NULL;
+}
+
+void config_init(ConfigState *s) {
+    memset(&s->c, 0, sizeof s->c);
+    s->source = sn_alloc(sizeof(ConfigSource) * N_KEYS);
+    for (int k = 0; k < N_KEYS; k++) {
+        const char *err = assign(&s->c, k, CONFIG_KEYS[k].def);
+        SN_ASSERT(!err, "bad default of config key %s", CONFIG_KEYS[k].name);
+        s->source[k] = CONFIG_FROM_DEFAULT;
+    }
+}
+
+void config_free(ConfigState *s) {
+    sn_free(s->source);
+    s->source = NULL;
+}
+
+static char *trim(char *p) {
+    while (isspace((unsigned char)*p)) p++;
+    char *e = p + strlen(p);
+    while (e > p && isspace((unsigned char)e[-1])) *--e = '\0';
+    return p;
+}
+
+static void describe_range(const ConfigKey *key, char *buf, size_t n) {
+    if (key->type == KEY_STRING) snprintf(buf, n, "text");
+    else snprintf(buf, n, "%s in [%g, %g]", key->type == KEY_INT ? "integer" : "number", key->lo, key->hi);
+}
+
+/* One `key = value` line (already stripped of its comment); where names "file:line" or "--set". */
+static void apply_line(ConfigState *s, char *line, const char *where, ConfigSource from, int *seen) {
+    char *eq = strchr(line, '=');
+    if (!eq) sn_die(SN_EXIT_USAGE, "%s: expected 'key = value', got '%s'", where, line);
+    *eq = '\0';
+    char *name = trim(line), *value = trim(eq + 1);
+    int k = find_key(name);
+    if (k < 0) sn_die(SN_EXIT_USAGE, "%s: unknown key '%s'", where, name);
+    if (seen && seen[k]) sn_die(SN_EXIT_USAGE, "%s: key '%s' given twice", where, name);
+    const char *err = assign(&s->c, k, value);
+    if (err) {
+        char range[96];
+        describe_range(&CONFIG_KEYS[k], range, sizeof range);
+        sn_die(SN_EXIT_USAGE, "%s: %s = '%s': %s (expected %s)", where, name, value, err, range);
+    }
+    if (seen) seen[k] = 1;
+    s->source[k] = from;
+}
+
+void config_load_text(ConfigState *s, const char *text, const char *label) {
+    int seen[N_KEYS] = {0}, line_no = 0;
+    char *copy = sn_strdup(text), *save = NULL;
+    for (char *p = copy; p; p = save) {
+        save = strchr(p, '\n');
+        if (save) *save++ = '\0';
+        line_no++;
+        char *hash = strchr(p, '#'), where[1200];
+        if (hash) *hash = '\0';
+        char *line = trim(p);
+        if (!*line) continue;
+        snprintf(where, sizeof where, "%s:%d", label, line_no);
+        size_t n = strlen(line);
+        if (line[0] == '[') {
+            if (line[n - 1] != ']' || n < 3) sn_die(SN_EXIT_USAGE, "%s: malformed section header '%s'", where, line);
+            continue;
+        }
+        apply_line(s, line, where, CONFIG_FROM_FILE, seen);
+    }
+    sn_free(copy);
+}
+
+void config_load_file(ConfigState *s, const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) sn_die(SN_EXIT_USAGE, "cannot open config %s: %s", path, strerror(errno));
+    char *text = NULL;
+    size_t cap = 0, len = 0, got;
+    char chunk[4096];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + got + 1 > cap) {
+            cap = 2 * (len + got + 1);
+            char *grown = sn_alloc(cap);
+            if (text) memcpy(grown, text, len);
+            sn_free(text);
+            text = grown;
+        }
+        memcpy(text + len, chunk, got), len += got;
+    }
+    fclose(f);
+    if (!text) text = sn_alloc(1);
+    text[len] = '\0';
+    if (strlen(text) != len) sn_die(SN_EXIT_USAGE, "%s: not a text file (NUL byte at offset %zu)", path, strlen(text));
+    config_load_text(s, text, path);
+    sn_free(text);
+}
+
+void config_set(ConfigState *s, const char *assignment) {
+    char *copy = sn_strdup(assignment);
+    if (!strchr(copy, '=')) sn_die(SN_EXIT_USAGE, "--set %s: expected key=value", copy);
+    apply_line(s, copy, "--set", CONFIG_FROM_SET, NULL);
+    sn_free(copy);
+}
+
+void config_validate(const ConfigState *s) {
+    const SearchConfig *c = &s->c;
+    if (c->channels % 16) sn_die(SN_EXIT_USAGE, "config: channels = %d is not a multiple of 16", c->channels);
+    if (c->tau_min > c->tau_max) sn_die(SN_EXIT_USAGE, "config: tau_min = %g is above tau_max = %g", c->tau_min, c->tau_max);
+    if (c->eta_min > c->lr) sn_die(SN_EXIT_USAGE, "config: eta_min = %g is above lr = %g", c->eta_min, c->lr);
+    if (c->nesterov && c->momentum <= 0) sn_die(SN_EXIT_USAGE, "config: nesterov = 1 needs momentum > 0");
+}
+
+/* The shortest %g text that reads back as exactly v (resume reloads the saved text). */
+static const char *shortest(double v) {
+    static char buf[32];
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    return buf;
+}
+
+static void write_value(const SearchConfig *c, int k, FILE *out) {
+    const ConfigKey *key = &CONFIG_KEYS[k];
+    const char *field = (const char *)c + key->offset;
+    if (key->type == KEY_STRING) fputs(field, out);
+    else if (key->type == KEY_INT) fprintf(out, "%d", *(const int *)field);
+    else fprintf(out, "%s", shortest(*(const double *)field));
+}
+
+void config_write(const ConfigState *s, FILE *out, int annotate) {
+    static const char *const marks[] = {"  # default", "", "  # command line"};
+    for (int k = 0; k < N_KEYS; k++) {
+        fprintf(out, "%s%s = ", annotate ? "  " : "", CONFIG_KEYS[k].name);
+        write_value(&s->c, k, out);
+        fprintf(out, "%s\n", annotate ? marks[s->source[k]] : "");
+    }
+}
+
+char *config_text(const ConfigState *s) {
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    config_write(s, f, 0);
+    fclose(f);
+    return text;
+}

@@ -1,0 +1,425 @@
+/*
+ * driver.c: the weight-sharing search driver (see driver.h): the run's setup, its epoch loop and
+ * its checkpoints. One epoch: LR (cosine, once per epoch), strategy epoch_begin, every batch of the
+ * strategy's loader through its step, epoch_end, derive, table lookup, one record, one checkpoint.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "run/driver.h"
+
+#include <blis.h>
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "common.h"
+#include "run/epochs_csv.h"
+#include "optim.h"
+#include "plot/plot.h"
+#include "run/run_log.h"
+#include "strategies/strategy.h"
+#include "run/table_path.h"
+
+#ifndef SUPERNET_SOURCE_DIR
+#define SUPERNET_SOURCE_DIR "."
+#endif
+
+#define CKPT_FORMAT "supernet-search 1"
+
+typedef struct {
+    ConfigState config;
+    const StrategyIface *iface;
+    Strategy strategy;
+    Dataset *data;
+    Subset train_items, valid_items;
+    Table *table;
+    Supernet *net;
+    Loader *search, *valid;
+    SearchContext ctx;
+    char dir[4096], dataset_name[64];
+    int start_epoch;
+    double seconds;
+    int quiet, progress;
+} Run;
+
+/* ---------------------------------------------------------------------------------------------
+ * Configuration */
+
+const char *search_configs_dir(void) {
+    static char found[4200];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        snprintf(found, sizeof found, "%s/../configs", exe);
+        if (access(found, R_OK) == 0) return found;
+        snprintf(found, sizeof found, "%s/configs", exe);
+        if (access(found, R_OK) == 0) return found;
+    }
+    snprintf(found, sizeof found, "%s/configs", SUPERNET_SOURCE_DIR);
+    return found;
+}
+
+static void resolve_config(const DriverArgs *a, ConfigState *s) {
+    config_init(s);
+    char path[4400], buf[1200];
+    const char *file = a->config_path;
+    if (!file) {
+        if (!a->method) sn_die(SN_EXIT_USAGE, "supernet search: --method or --config is required");
+        snprintf(path, sizeof path, "%s/%s%s.cfg", search_configs_dir(), a->method, a->data ? "" : "-quick");
+        file = path;
+    }
+    config_load_file(s, file);
+    if (a->method) snprintf(buf, sizeof buf, "method=%s", a->method), config_set(s, buf);
+    if (a->seed >= 0) snprintf(buf, sizeof buf, "seed=%d", a->seed), config_set(s, buf);
+    if (a->data) snprintf(buf, sizeof buf, "data=%s", a->data), config_set(s, buf);
+    for (int i = 0; i < a->n_sets; i++) config_set(s, a->sets[i]);
+    config_validate(s);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Setup */
+
+static void file_in_run(char *out, size_t n, const Run *r, const char *name) { snprintf(out, n, "%s/%s", r->dir, name); }
+
+static int file_exists(const char *path) { return access(path, F_OK) == 0; }
+
+static void open_data(Run *r) {
+    const SearchConfig *c = &r->config.c;
+    r->data = c->data[0] ? dataset_open(c->data, NULL, DATASET_SPLIT_SEED) : dataset_open_default();
+    snprintf(r->dataset_name, sizeof r->dataset_name, "%s%s", r->data->spec->name, c->data[0] ? "" : "-embedded");
+    r->train_items = r->data->search_train, r->valid_items = r->data->search_valid;
+    if (c->train_images && c->train_images < r->train_items.n) r->train_items.n = c->train_images;
+    if (c->valid_images && c->valid_images < r->valid_items.n) r->valid_items.n = c->valid_images;
+}
+
+static uint64_t loader_seed(int seed, uint64_t stream) {
+    Rng rng;
+    rng_seed(&rng, (uint64_t)seed, stream);
+    return rng_u64(&rng);
+}
+
+static void build_engine(Run *r) {
+    const SearchConfig *c = &r->config.c;
+    const DatasetSpec *spec = r->data->spec;
+    SupernetConfig nc = {c->channels, c->cells, spec->n_classes, spec->channels, spec->height, c->batch_size,
+                         r->iface->needs_valid_loader ? c->valid_batch : 1, r->iface->needs_darts,
+                         c->track_running_stats, (uint64_t)c->seed, c->direct_conv};
+    r->net = supernet_create(&nc);
+    LoaderConfig lc = {r->iface->loader, &r->train_items, &r->valid_items, c->batch_size, 1,
+                       loader_seed(c->seed, STREAM_SEARCH_LOADER), c->loader_threads, 1};
+    r->search = loader_create(r->data, &lc);
+    if (r->iface->needs_valid_loader) {
+        LoaderConfig vc = {LOADER_EVAL, &r->valid_items, NULL, c->valid_batch, 1,
+                           loader_seed(c->seed, STREAM_VALID_LOADER), c->loader_threads, 1};
+        r->valid = loader_create(r->data, &vc);
+    }
+    r->ctx = (SearchContext){c, r->net, r->data, r->valid, 0, 0, NULL, 0};
+    r->ctx.momentum = sn_alloc(supernet_weights_floats(r->net) * sizeof(float));
+    r->strategy = (Strategy){r->iface, r->iface->create(c, &r->ctx)};
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Checkpoints */
+
+static void save_checkpoint(Run *r, int epochs_done) {
+    CkptWriter *w = ckpt_writer_new();
+    char *config = config_text(&r->config), path[4200];
+    int le, ls;
+    loader_tell(r->search, &le, &ls);
+    const uint64_t progress[4] = {(uint64_t)epochs_done, (uint64_t)le, (uint64_t)ls, r->ctx.sgd_steps};
+    ckpt_put_text(w, "format", CKPT_FORMAT);
+    ckpt_put_text(w, "config", config);
+    ckpt_put_u64(w, "progress", 4, progress);
+    ckpt_put_f64(w, "seconds", 1, &r->seconds);
+    ckpt_put_supernet(w, r->net, "net", NULL);
+    ckpt_put_supernet(w, r->net, "sgd_momentum", r->ctx.momentum);
+    r->iface->save(r->strategy.state, w);
+    file_in_run(path, sizeof path, r, "checkpoint.bin");
+    ckpt_writer_commit(w, path);
+    free(config);
+}
+
+static void load_checkpoint(Run *r, const Checkpoint *ck) {
+    uint64_t progress[4];
+    ckpt_get_u64(ck, "progress", 4, progress);
+    ckpt_get_f64(ck, "seconds", 1, &r->seconds);
+    ckpt_get_supernet(ck, r->net, "net", NULL);
+    ckpt_get_supernet(ck, r->net, "sgd_momentum", r->ctx.momentum);
+    r->iface->load(r->strategy.state, ck);
+    r->start_epoch = (int)progress[0];
+    r->ctx.sgd_steps = progress[3];
+    loader_seek(r->search, (int)progress[1], (int)progress[2]);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Start or resume */
+
+static void default_run_name(const Run *r, char *out, size_t n) {
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(out, n, "%s-%s-s%d-%s", r->config.c.method, r->dataset_name, r->config.c.seed, stamp);
+}
+
+static void announce(const Run *r, const char *what) {
+    if (r->quiet) return;
+    printf("%s %s\n  data: %s (%s)\n  %s\n  search-train %d images, search-valid %d images\n  run directory: %s\n"
+           "configuration (%s):\n",
+           what, r->iface->name, r->dataset_name, r->data->source, r->data->split_note, r->train_items.n,
+           r->valid_items.n, r->dir, "'# default': not set by the file or --set");
+    config_write(&r->config, stdout, 1);
+    fflush(stdout);
+}
+
+static void start_run(Run *r, const DriverArgs *a) {
+    resolve_config(a, &r->config);
+    r->iface = strategy_find(r->config.c.method);
+    if (!r->iface) sn_die(SN_EXIT_USAGE, "supernet search: method '%s' is not a weight-sharing strategy", r->config.c.method);
+    open_data(r);
+    char name[512];
+    if (a->run_name) snprintf(name, sizeof name, "%s", a->run_name);
+    else default_run_name(r, name, sizeof name);
+    snprintf(r->dir, sizeof r->dir, "%s/%s", a->logs_dir, name);
+    char path[4200];
+    file_in_run(path, sizeof path, r, "epochs.csv");
+    if (file_exists(path)) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
+    make_directories(r->dir);
+    char *text = config_text(&r->config);
+    file_in_run(path, sizeof path, r, "config.cfg"), atomic_write_file(path, text, strlen(text));
+    free(text);
+    run_log_create(r->dir);
+    announce(r, "search");
+    build_engine(r);
+}
+
+static void resume_run(Run *r, const DriverArgs *a) {
+    if (a->method || a->config_path || a->n_sets || a->seed >= 0 || a->data || a->run_name)
+        sn_die(SN_EXIT_USAGE, "supernet search: --resume continues with the saved configuration; drop --method/--config/--set/--seed/--data/--run");
+    snprintf(r->dir, sizeof r->dir, "%s", a->resume);
+    char path[4200];
+    file_in_run(path, sizeof path, r, "checkpoint.bin");
+    Checkpoint *ck = ckpt_read(path);
+    const char *format = ckpt_get_text(ck, "format");
+    if (strcmp(format, CKPT_FORMAT) != 0) sn_die(SN_EXIT_USAGE, "%s: not a search checkpoint ('%s')", path, format);
+    config_init(&r->config);
+    config_load_text(&r->config, ckpt_get_text(ck, "config"), path);
+    config_validate(&r->config);
+    r->iface = strategy_find(r->config.c.method);
+    if (!r->iface) sn_die(SN_EXIT_USAGE, "%s: method '%s' is not available in this build", path, r->config.c.method);
+    open_data(r);
+    announce(r, "resuming");
+    build_engine(r);
+    load_checkpoint(r, ck);
+    ckpt_free(ck);
+    run_log_truncate(r->dir, r->start_epoch);
+    if (!r->quiet) printf("continuing at epoch %d of %d\n", r->start_epoch, r->config.c.epochs);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The epoch loop */
+
+static void progress_line(const Run *r, int step, int steps, const StepStats *st, double t0, double images) {
+    double elapsed = sn_now() - t0, rate = images / (elapsed > 1e-9 ? elapsed : 1e-9);
+    int epochs_left = r->config.c.epochs - r->ctx.epoch - 1;
+    double eta = elapsed / step * ((steps - step) + (double)epochs_left * steps);
+    fprintf(stderr, "\r\033[K epoch %d/%d  step %d/%d  loss %.4f  acc %.2f%%  %.0f img/s  ETA %dm%02ds",
+            r->ctx.epoch + 1, r->config.c.epochs, step, steps, st->train_loss_sum / st->train_images,
+            100.0 * st->train_correct / st->train_images, rate, (int)(eta / 60), (int)fmod(eta, 60));
+}
+
+static void train_epoch(Run *r, StepStats *st, EpochReport *rep) {
+    const SearchConfig *c = &r->config.c;
+    r->ctx.lr = cosine_lr(c->lr, c->eta_min, r->ctx.epoch, c->epochs, c->t_max ? c->t_max : c->epochs);
+    *rep = (EpochReport){NAN, NAN, NAN};
+    memset(st, 0, sizeof *st);
+    double t0 = sn_now(), last_print = 0;
+    if (r->iface->epoch_begin) r->iface->epoch_begin(r->strategy.state, &r->ctx, rep);
+    for (int s = 0, steps = loader_steps(r->search); s < steps; s++) {
+        const Batch *b = loader_next(r->search);
+        r->iface->step(r->strategy.state, &r->ctx, b, st);
+        if (r->progress && (sn_now() - last_print > 0.5 || s + 1 == steps)) {
+            progress_line(r, s + 1, steps, st, t0, (double)st->train_images + st->arch_images);
+            last_print = sn_now();
+        }
+    }
+    if (r->progress) fprintf(stderr, "\r\033[K");
+    if (r->iface->epoch_end) r->iface->epoch_end(r->strategy.state, &r->ctx, rep);
+    r->seconds += sn_now() - t0;
+}
+
+static double mean_or_nan(double sum, int n) { return n ? sum / n : NAN; }
+
+static void fill_record(Run *r, const StepStats *st, const EpochReport *rep, EpochRecord *rec) {
+    memset(rec, 0, sizeof *rec);
+    rec->epoch = r->ctx.epoch, rec->seconds = r->seconds, rec->lr = r->ctx.lr, rec->tau = rep->tau;
+    rec->train_loss = mean_or_nan(st->train_loss_sum, st->train_images);
+    rec->train_acc = mean_or_nan(100.0 * st->train_correct, st->train_images);
+    rec->arch_loss = mean_or_nan(st->arch_loss_sum, st->arch_images);
+    rec->arch_acc = mean_or_nan(100.0 * st->arch_correct, st->arch_images);
+    rec->valid_loss = rep->valid_loss, rec->valid_acc = rep->valid_acc;
+    rec->has_probs = r->iface->derive(r->strategy.state, &r->ctx, &rec->arch, rec->probs);
+    rec->index = table_index_of_code(r->table, arch_to_code(&rec->arch));
+    for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = table_arch(r->table, rec->index)->acc200[k];
+}
+
+/* CPU seconds of the whole process (all threads): with a shared machine, wall time alone misleads. */
+static double cpu_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_seconds, double epoch_cpu) {
+    if (r->quiet) return;
+    char arch[ARCH_STR_MAX];
+    arch_format(&rec->arch, arch);
+    printf("epoch %3d/%d  %6.1fs (cpu %.1fs)  lr %.5f", rec->epoch, r->config.c.epochs, epoch_seconds, epoch_cpu, rec->lr);
+    if (!isnan(rec->tau)) printf("  tau %.3f", rec->tau);
+    printf("  train %.4f/%.2f%%", rec->train_loss, rec->train_acc);
+    if (!isnan(rec->arch_loss)) printf("  arch %.4f/%.2f%%", rec->arch_loss, rec->arch_acc);
+    if (!isnan(rec->valid_loss)) printf("  valid %.4f/%.2f%%", rec->valid_loss, rec->valid_acc);
+    printf("\n    %s  index %d  C10 valid %.2f  test %.2f\n", arch, rec->index, rec->acc[COL_C10_VALID], rec->acc[COL_C10_TEST]);
+    fflush(stdout);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Summary */
+
+/* REFERENCE 9: Table 5 (v1.0, BN = 1 in the scripts' docs) and the authors' v1.1 summary (†, batch
+ * statistics), mean and std of the six columns, for every weight-sharing method. */
+typedef struct {
+    const char *method;
+    double row[2][TABLE_N_COLS][2];
+} PaperRow;
+
+static const PaperRow PAPER_ROWS[] = {
+    {"rsps", {{{80.42, 3.58}, {84.07, 3.61}, {52.12, 5.55}, {52.31, 5.77}, {27.22, 3.24}, {26.28, 3.09}},
+              {{84.16, 1.69}, {87.66, 1.69}, {59.00, 4.60}, {58.33, 4.34}, {31.56, 3.28}, {31.14, 3.88}}}},
+    {"darts-v1", {{{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}},
+                  {{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}}}},
+    {"darts-v2", {{{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}},
+                  {{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}}}},
+    {"gdas", {{{89.89, 0.08}, {93.61, 0.09}, {71.34, 0.04}, {70.70, 0.30}, {41.59, 1.33}, {41.71, 0.98}},
+              {{90.00, 0.21}, {93.51, 0.13}, {71.14, 0.27}, {70.61, 0.26}, {41.70, 1.26}, {41.84, 0.90}}}},
+    {"setn", {{{84.04, 0.28}, {87.64, 0.00}, {58.86, 0.06}, {59.05, 0.24}, {33.06, 0.02}, {32.52, 0.21}},
+              {{82.25, 5.17}, {86.19, 4.63}, {56.86, 7.59}, {56.87, 7.77}, {32.54, 3.63}, {31.90, 4.07}}}},
+    {"enas", {{{37.51, 3.19}, {53.89, 0.58}, {13.37, 2.35}, {13.96, 2.33}, {15.06, 1.95}, {14.84, 2.10}},
+              {{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}}}},
+};
+
+static void print_summary(const Run *r, const EpochRecord *last) {
+    static const char *const labels[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
+    char arch[ARCH_STR_MAX];
+    arch_format(&last->arch, arch);
+    printf("\n%s on %s, seed %d: %d epochs, %.1f s of search\nchosen cell (last epoch's argmax)  %s\n"
+           "benchmark index %d (200-epoch accuracies, %%; seed means)\n\n%-30s",
+           r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index, "");
+    for (int k = 0; k < TABLE_N_COLS; k++) printf("%14s", labels[k]);
+    printf("\n%-30s", "this run");
+    for (int k = 0; k < TABLE_N_COLS; k++) printf("%14.2f", last->acc[k]);
+    printf("\n");
+    for (size_t m = 0; m < sizeof PAPER_ROWS / sizeof PAPER_ROWS[0]; m++) {
+        if (strcmp(PAPER_ROWS[m].method, r->iface->name) != 0) continue;
+        for (int v = 0; v < 2; v++) {
+            printf("%-30s", v ? "paper, v1.1 summary (BN=0)" : "paper Table 5 (v1.0, BN=1)");
+            for (int k = 0; k < TABLE_N_COLS; k++) printf("  %6.2f+-%4.2f", PAPER_ROWS[m].row[v][k][0], PAPER_ROWS[m].row[v][k][1]);
+            printf("\n");
+        }
+    }
+    printf("\nrecords: %s/epochs.csv, %s/epochs.jsonl\n", r->dir, r->dir);
+}
+
+static void write_summary(const Run *r, const EpochRecord *last) {
+    char arch[ARCH_STR_MAX], path[4200], *text;
+    size_t len;
+    arch_format(&last->arch, arch);
+    FILE *f = open_memstream(&text, &len);
+    fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
+               "\"arch\": \"%s\", \"index\": %d",
+            r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", RUN_LOG_ACC_KEYS[k], last->acc[k]);
+    fprintf(f, "}\n");
+    fclose(f);
+    file_in_run(path, sizeof path, r, "summary.json"), atomic_write_file(path, text, len);
+    free(text);
+}
+
+static void free_run(Run *r) {
+    r->iface->free(r->strategy.state);
+    sn_free(r->ctx.momentum);
+    if (r->valid) loader_free(r->valid);
+    loader_free(r->search);
+    supernet_free(r->net);
+    table_free(r->table);
+    dataset_free(r->data);
+    config_free(&r->config);
+}
+
+/* A resumed run whose last epoch is already checkpointed: it was stopped before or while writing its
+ * summary. The summary comes from the last record of epochs.csv (the same values the run printed). */
+static void finish_completed_run(Run *r, EpochRecord *rec) {
+    char path[4200], err[512];
+    RunEpochs log;
+    file_in_run(path, sizeof path, r, "summary.json");
+    if (access(path, F_OK) == 0) {
+        printf("%s: the run has already finished all %d epochs; nothing to do\n", r->dir, r->config.c.epochs);
+        free_run(r);
+        return;
+    }
+    if (epochs_csv_read(r->dir, &log, err, sizeof err) != 0) sn_die(SN_EXIT_USAGE, "%s", err);
+    if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/epochs.csv: no final record", r->dir);
+    const EpochRow *last = &log.rec[log.n - 1];
+    rec->epoch = last->epoch;
+    rec->arch = arch_from_code(last->code);
+    rec->index = table_index_of_code(r->table, last->code);
+    for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = last->acc[k];
+    run_epochs_free(&log);
+    write_summary(r, rec);
+    print_summary(r, rec);
+    free_run(r);
+}
+
+int search_weight_sharing(const DriverArgs *a) {
+    Run r;
+    memset(&r, 0, sizeof r);
+    omp_set_num_threads(a->threads);
+    bli_thread_set_num_threads(a->threads);
+    r.quiet = a->quiet;
+    r.table = table_open(a->table);
+    if (a->resume) resume_run(&r, a);
+    else start_run(&r, a);
+    r.progress = !a->quiet && isatty(STDERR_FILENO);
+    EpochRecord rec;
+    memset(&rec, 0, sizeof rec);
+    if (r.start_epoch >= r.config.c.epochs) {
+        finish_completed_run(&r, &rec);
+        return 0;
+    }
+    for (int e = r.start_epoch; e < r.config.c.epochs; e++) {
+        StepStats st;
+        EpochReport rep;
+        double before = r.seconds, cpu_before = cpu_seconds();
+        r.ctx.epoch = e;
+        train_epoch(&r, &st, &rep);
+        fill_record(&r, &st, &rep, &rec);
+        run_log_append(r.dir, &rec);
+        save_checkpoint(&r, e + 1);
+        plot_run_refresh(r.dir); /* derivation.png, alpha.png, ops.png of the epochs so far */
+        print_epoch(&r, &rec, r.seconds - before, cpu_seconds() - cpu_before);
+    }
+    write_summary(&r, &rec);
+    print_summary(&r, &rec);
+    free_run(&r);
+    return 0;
+}

@@ -1,0 +1,46 @@
+/* selection.c: batch streams and one-batch-per-candidate cell selection (see selection.h). */
+#include "strategies/selection.h"
+
+BatchStream batch_stream(Loader *loader, int first_epoch) { return (BatchStream){loader, first_epoch, 0}; }
+
+void batch_stream_restart(BatchStream *s) { s->left = 0; }
+
+const Batch *batch_stream_next(BatchStream *s) {
+    if (s->left == 0) {
+        loader_seek(s->loader, s->next_epoch++, 0);
+        s->left = loader_steps(s->loader);
+    }
+    s->left--;
+    return loader_next(s->loader);
+}
+
+int select_best_cell(Supernet *net, BatchStream *s, const Arch *cands, int k, double *best_acc) {
+    int best = 0;
+    double top = -1.0;
+    batch_stream_restart(s);
+    for (int i = 0; i < k; i++) {
+        const Batch *b = batch_stream_next(s);
+        int hits = 0;
+        NetSelection sel = {&cands[i], NULL};
+        supernet_evaluate(net, b->x, b->y, b->n, sel, &hits, NULL);
+        double acc = 100.0 * hits / b->n;
+        if (acc > top) top = acc, best = i; /* strict: the first of equal scores wins (np.argmax) */
+    }
+    if (best_acc) *best_acc = top;
+    return best;
+}
+
+void stream_evaluate(Supernet *net, BatchStream *s, const Arch *arch, double *loss, double *acc) {
+    double loss_sum = 0.0;
+    long correct = 0, images = 0;
+    batch_stream_restart(s);
+    for (int i = 0, steps = loader_steps(s->loader); i < steps; i++) {
+        const Batch *b = batch_stream_next(s);
+        int hits = 0;
+        NetSelection sel = {arch, NULL};
+        loss_sum += supernet_evaluate(net, b->x, b->y, b->n, sel, &hits, NULL) * b->n;
+        correct += hits, images += b->n;
+    }
+    *loss = loss_sum / (double)images;
+    *acc = 100.0 * (double)correct / (double)images;
+}

@@ -1,0 +1,101 @@
+/* strategy.c: the strategy registry and the helpers strategies share (see strategy.h). */
+#include "strategies/strategy.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "optim.h"
+#include "softmax.h"
+
+/* The registry: to add a strategy, append its interface here (see strategy.h, "How to add"). */
+static const StrategyIface *const STRATEGIES[] = {
+    &STRATEGY_DARTS_V1,
+    &STRATEGY_DARTS_V2,
+    &STRATEGY_GDAS,
+    &STRATEGY_SETN,
+    &STRATEGY_RSPS,
+    &STRATEGY_ENAS,
+};
+#define N_STRATEGIES ((int)(sizeof STRATEGIES / sizeof STRATEGIES[0]))
+
+const StrategyIface *strategy_find(const char *name) {
+    for (int i = 0; i < N_STRATEGIES; i++)
+        if (strcmp(STRATEGIES[i]->name, name) == 0) return STRATEGIES[i];
+    return NULL;
+}
+
+int strategy_count(void) { return N_STRATEGIES; }
+const StrategyIface *strategy_at(int i) { return STRATEGIES[i]; }
+
+void search_weight_update(SearchContext *ctx) {
+    const SearchConfig *c = ctx->cfg;
+    float *grads = supernet_grads(ctx->net);
+    size_t n = supernet_weights_floats(ctx->net);
+    if (c->grad_clip > 0) clip_grad_norm(&grads, &n, 1, c->grad_clip);
+    SgdConfig sgd = {ctx->lr, c->momentum, c->weight_decay, c->nesterov};
+    ctx->sgd_steps++;
+    sgd_step(supernet_weights(ctx->net), ctx->momentum, grads, n, sgd, (int)ctx->sgd_steps);
+}
+
+void search_evaluate(SearchContext *ctx, NetSelection sel, double *loss, double *acc) {
+    SN_ASSERT(ctx->valid, "search_evaluate without a valid loader");
+    double loss_sum = 0;
+    long correct = 0, images = 0;
+    loader_seek(ctx->valid, ctx->epoch, 0);
+    for (int s = 0, steps = loader_steps(ctx->valid); s < steps; s++) {
+        const Batch *b = loader_next(ctx->valid);
+        int hits = 0;
+        loss_sum += supernet_evaluate(ctx->net, b->x, b->y, b->n, sel, &hits, NULL) * b->n;
+        correct += hits, images += b->n;
+    }
+    *loss = loss_sum / (double)images;
+    *acc = 100.0 * (double)correct / (double)images;
+}
+
+void arch_params_init(ArchParams *a, uint64_t seed) {
+    Rng rng;
+    rng_seed(&rng, seed, STREAM_ALPHA_INIT);
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < ARCH_N_EDGES * ARCH_N_OPS; i++) a->alpha[i] = (float)(1e-3 * rng_normal(&rng));
+}
+
+void arch_params_step(ArchParams *a, const SearchConfig *c) {
+    AdamConfig adam = {c->arch_lr, c->arch_beta1, c->arch_beta2, c->arch_eps, c->arch_weight_decay};
+    a->t++;
+    adam_step(a->alpha, a->m, a->v, a->grad, ARCH_N_EDGES * ARCH_N_OPS, adam, (int)a->t);
+}
+
+void arch_params_derive(const ArchParams *a, Arch *arch, float probs[ARCH_N_EDGES * ARCH_N_OPS]) {
+    for (int e = 0; e < ARCH_N_EDGES; e++) {
+        const float *row = a->alpha + e * ARCH_N_OPS;
+        int best = 0;
+        for (int k = 1; k < ARCH_N_OPS; k++)
+            if (row[k] > row[best]) best = k; /* strict: ties keep the lowest index */
+        arch->op[e] = (uint8_t)best;
+    }
+    softmax_forward(probs, a->alpha, ARCH_N_EDGES, ARCH_N_OPS);
+}
+
+static void entry_name(char *out, size_t n, const char *prefix, const char *what) { snprintf(out, n, "%s.%s", prefix, what); }
+
+void arch_params_save(const ArchParams *a, CkptWriter *w, const char *prefix) {
+    const int dims[2] = {ARCH_N_EDGES, ARCH_N_OPS};
+    char name[128];
+    entry_name(name, sizeof name, prefix, "alpha"), ckpt_put_f32(w, name, 2, dims, a->alpha);
+    entry_name(name, sizeof name, prefix, "adam_m"), ckpt_put_f32(w, name, 2, dims, a->m);
+    entry_name(name, sizeof name, prefix, "adam_v"), ckpt_put_f32(w, name, 2, dims, a->v);
+    entry_name(name, sizeof name, prefix, "adam_t"), ckpt_put_u64(w, name, 1, &a->t);
+}
+
+void arch_params_load(ArchParams *a, const Checkpoint *ck, const char *prefix) {
+    const int dims[2] = {ARCH_N_EDGES, ARCH_N_OPS};
+    char name[128];
+    memset(a->grad, 0, sizeof a->grad);
+    entry_name(name, sizeof name, prefix, "alpha"), ckpt_get_f32(ck, name, 2, dims, a->alpha);
+    entry_name(name, sizeof name, prefix, "adam_m"), ckpt_get_f32(ck, name, 2, dims, a->m);
+    entry_name(name, sizeof name, prefix, "adam_v"), ckpt_get_f32(ck, name, 2, dims, a->v);
+    entry_name(name, sizeof name, prefix, "adam_t"), ckpt_get_u64(ck, name, 1, &a->t);
+}
+
+void rng_save(const Rng *r, CkptWriter *w, const char *name) { ckpt_put_u64(w, name, 4, r->s); }
+void rng_load(Rng *r, const Checkpoint *ck, const char *name) { ckpt_get_u64(ck, name, 4, r->s); }
