@@ -24,7 +24,7 @@ static char out[1 << 16];
  * `standin search --resume DIR --quiet`. Logs "start R" / "resume R" to $STANDIN_CALLS; kills its
  * parent (the ablate process) on call number $STANDIN_KILL_AT after writing a checkpoint; with
  * $STANDIN_HANG set it writes its pid to that file and sleeps (becoming `sleep`); method
- * "broken" fails. Accuracies: base = 50 + seed (+10 for darts-v2, +3 with track_running_stats=1),
+ * "enas" fails. Accuracies: base = 50 + seed (+10 for darts-v2, +3 with track_running_stats=1),
  * column k of the six gets base + k; search_seconds = 10 * seed. */
 static const char *STANDIN =
     "#!/bin/sh\n"
@@ -38,7 +38,7 @@ static const char *STANDIN =
     "if [ -n \"$resume\" ]; then dir=$resume; echo \"resume $(basename $dir)\" >> $STANDIN_CALLS; . \"$dir/args\"\n"
     "else dir=$logs/$run; mkdir -p $dir; echo \"start $run$sets\" >> $STANDIN_CALLS\n"
     "  printf 'method=%s\\nseed=%s\\nsets=\"%s\"\\n' \"$method\" \"$seed\" \"$sets\" > $dir/args; fi\n"
-    "[ \"$method\" = broken ] && exit 4\n"
+    "[ \"$method\" = enas ] && exit 4\n"
     "touch $dir/checkpoint.bin\n"
     "if [ \"$(wc -l < $STANDIN_CALLS)\" = \"$STANDIN_KILL_AT\" ]; then kill -9 $PPID; exit 1; fi\n"
     "if [ -n \"$STANDIN_HANG\" ]; then echo $$ > $STANDIN_HANG.tmp; mv $STANDIN_HANG.tmp $STANDIN_HANG; exec sleep 120; fi\n"
@@ -129,17 +129,17 @@ static void test_interrupt_and_resume(void) {
 static void test_switch_grid(void) {
     char cfg[128], args[512], path[256];
     snprintf(cfg, sizeof cfg, "%s/configs/ablations/bn.cfg", root);
-    write_text(cfg, "methods = gdas broken\nseeds = 1, 2, 3\nswitch = track_running_stats: 0, 1\njobs = 2\n");
+    write_text(cfg, "methods = gdas enas\nseeds = 1, 2, 3\nswitch = track_running_stats: 0, 1\njobs = 2\n");
     snprintf(args, sizeof args, "%s --out %s/bn", cfg, root);
     int status = ablate("", args);
-    CHECK(status == 1 && strstr(out, "6 run(s) failed") && strstr(out, "FAILED broken-track_running_stats-1-s3: exit status 4"),
+    CHECK(status == 1 && strstr(out, "6 run(s) failed") && strstr(out, "FAILED enas-track_running_stats-1-s3: exit status 4"),
           "failures must be reported: %d %s", status, out);
     snprintf(path, sizeof path, "%s/bn/summary.md", root);
     const char *md = read_text_file(path);
     CHECK(strstr(md, "| method | track_running_stats | seeds | search (s) | C10 valid |"), "md header: %s", md);
     CHECK(strstr(md, "| gdas | 0 | 3/3 | 20.0±10.0 | 52.00±1.00 | 53.00±1.00 |"), "gdas 0: %s", md);
     CHECK(strstr(md, "| gdas | 1 | 3/3 | 20.0±10.0 | 55.00±1.00 | 56.00±1.00 |"), "gdas 1: %s", md);
-    CHECK(strstr(md, "| broken | 1 | 0/3 | – |"), "broken row: %s", md);
+    CHECK(strstr(md, "| enas | 1 | 0/3 | – |"), "enas row: %s", md);
 }
 
 static void test_lock_and_errors(void) {
@@ -161,6 +161,8 @@ static void test_lock_and_errors(void) {
         {"methods = gdas, gdas\nseeds = 1\n", "bad.cfg:1: method 'gdas' is listed twice"},
         {"methods = gdas\nseeds = 1\nprofile = nosuch\n", "gdas-nosuch.cfg, which does not exist"},
         {"methods = gd/as\nseeds = 1\n", "bad.cfg:1: method 'gd/as': only letters"},
+        {"methods = gdas, nosuch\nseeds = 1\n", "bad.cfg:1: method 'nosuch' is not a weight-sharing method"},
+        {"methods = rea\nseeds = 1\n", "bad.cfg:1: method 'rea' is not a weight-sharing method"},
     };
     snprintf(cfg, sizeof cfg, "%s/configs/ablations/bad.cfg", root);
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {

@@ -1,4 +1,5 @@
-/* test_cli.c: the `supernet` executable's command-line contract: help exits 0, every mistake
+/* test_cli.c: the `supernet` executable's command-line contract: help exits 0 and lists every method of
+ * the method table (top level and `search --help`), every mistake
  * prints exactly one line naming the offending word and exits 2. Runs the real binary. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "methods.h"
 #include "test_util.h"
 
 typedef struct {
@@ -45,7 +47,24 @@ static void expect_usage_error(const char *args, const char *must_contain) {
     CHECK(strstr(r.err, must_contain) != NULL, "'%s' error '%s' does not name '%s'", args, r.err, must_contain);
 }
 
+/* Every row of the method table has its own line (name, then its summary) in the help text. */
+static void expect_methods_listed(const char *args) {
+    RunResult r = run(args);
+    CHECK(r.status == 0, "'%s' exited %d", args, r.status);
+    for (int i = 0; i < N_METHODS; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "\n  %s ", METHODS[i].name);
+        const char *line = strstr(r.out, head);
+        const char *eol = line ? strchr(line + 1, '\n') : NULL;
+        const char *summary = line ? strstr(line, METHODS[i].summary) : NULL;
+        CHECK(line && summary && (!eol || summary < eol), "'%s' does not list method %s with its summary", args, METHODS[i].name);
+    }
+}
+
 int main(void) {
+    CHECK(N_METHODS == 10, "the method table has %d rows; the paper's ten methods are expected", N_METHODS);
+    expect_methods_listed("--help");
+    expect_methods_listed("search --help");
     RunResult r = run("--help");
     CHECK(r.status == 0, "--help exited %d", r.status);
     CHECK(strstr(r.out, "version") != NULL, "--help does not list the commands: %s", r.out);

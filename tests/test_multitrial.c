@@ -9,35 +9,42 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "table_only/multitrial.h"
+#include "methods.h"
 #include "test_util.h"
 
 enum { KNOWN_RUNS = 3 };
 
 static Table *table;
 
-static void run_method(MtMethod m, double budget, int runs, uint64_t seed, MtRunResult *r) {
-    MtConfig c = mt_default_config(m);
+static void run_method(const char *name, double budget, int runs, uint64_t seed, MtRunResult *r) {
+    MtConfig c = mt_default_config();
     c.budget = budget, c.runs = runs, c.seed = seed;
-    multitrial_run(table, &c, r);
+    multitrial_run(table, method_find(name)->run_on_table, &c, r);
 }
 
 /* Recorded with seed 7 (runs 0..2): the chosen benchmark index and the number of cells evaluated. */
 static void test_known_results(void) {
-    static const int KNOWN[MT_N_METHODS][KNOWN_RUNS][2] = {
-        [MT_RS] = {{869, 107}, {733, 107}, {10715, 112}},
-        [MT_REA] = {{11232, 99}, {13539, 114}, {1177, 114}},
-        [MT_REINFORCE] = {{13720, 113}, {12404, 109}, {11232, 112}},
-        [MT_BOHB] = {{7407, 101}, {11533, 113}, {1617, 111}},
+    static const struct {
+        const char *method;
+        int runs[KNOWN_RUNS][2];
+    } KNOWN[] = {
+        {"rs", {{869, 107}, {733, 107}, {10715, 112}}},
+        {"rea", {{11232, 99}, {13539, 114}, {1177, 114}}},
+        {"reinforce", {{13720, 113}, {12404, 109}, {11232, 112}}},
+        {"bohb", {{7407, 101}, {11533, 113}, {1617, 111}}},
     };
-    for (int m = 0; m < MT_N_METHODS; m++) {
+    int n_table_only = 0;
+    for (int m = 0; m < N_METHODS; m++) n_table_only += METHODS[m].kind == METHOD_TABLE_ONLY;
+    CHECK(n_table_only == (int)(sizeof KNOWN / sizeof KNOWN[0]), "%d table-only methods, %d with recorded results", n_table_only, (int)(sizeof KNOWN / sizeof KNOWN[0]));
+    for (size_t m = 0; m < sizeof KNOWN / sizeof KNOWN[0]; m++) {
         MtRunResult r[KNOWN_RUNS];
-        run_method((MtMethod)m, 12000, KNOWN_RUNS, 7, r);
+        const char *name = KNOWN[m].method;
+        run_method(name, 12000, KNOWN_RUNS, 7, r);
         for (int i = 0; i < KNOWN_RUNS; i++) {
             int index = table_index_of_code(table, r[i].best_code);
-            CHECK(index == KNOWN[m][i][0] && r[i].n_evaluated == KNOWN[m][i][1], "%s run %d: index %d, %d evaluated; recorded %d, %d",
-                  MT_METHOD_NAMES[m], i, index, r[i].n_evaluated, KNOWN[m][i][0], KNOWN[m][i][1]);
-            CHECK(r[i].sim_seconds <= 12000 && r[i].sim_seconds > 12000 - 300, "%s run %d charged %.1f s", MT_METHOD_NAMES[m], i, r[i].sim_seconds);
+            CHECK(index == KNOWN[m].runs[i][0] && r[i].n_evaluated == KNOWN[m].runs[i][1], "%s run %d: index %d, %d evaluated; recorded %d, %d",
+                  name, i, index, r[i].n_evaluated, KNOWN[m].runs[i][0], KNOWN[m].runs[i][1]);
+            CHECK(r[i].sim_seconds <= 12000 && r[i].sim_seconds > 12000 - 300, "%s run %d charged %.1f s", name, i, r[i].sim_seconds);
         }
     }
 }
@@ -46,7 +53,7 @@ static void test_known_results(void) {
  * that fit the budget. */
 static void test_rs_replay(void) {
     MtRunResult r;
-    run_method(MT_RS, 12000, 1, 99, &r);
+    run_method("rs", 12000, 1, 99, &r);
     Rng rng;
     rng_seed(&rng, 99, 0);
     const MtOracle o = {table, COL_C10_VALID, 12000};
@@ -64,31 +71,32 @@ static void test_rs_replay(void) {
 
 static void test_budget_edges(void) {
     MtRunResult r[4];
-    run_method(MT_REA, 1, 4, 5, r);
+    run_method("rea", 1, 4, 5, r);
     for (int i = 0; i < 4; i++)
         CHECK(r[i].n_evaluated == 10 && r[i].sim_seconds > 1, "REA with a 1 s budget: %d evaluated, %.1f s (the 10 initial cells are charged unchecked)", r[i].n_evaluated, r[i].sim_seconds);
-    run_method(MT_REINFORCE, 1, 4, 5, r);
+    run_method("reinforce", 1, 4, 5, r);
     for (int i = 0; i < 4; i++)
         CHECK(r[i].n_evaluated == 1 && r[i].best_code >= 0 && r[i].sim_seconds == 0, "REINFORCE with a 1 s budget: %d in trace", r[i].n_evaluated);
-    run_method(MT_RS, 1, 4, 5, r);
+    run_method("rs", 1, 4, 5, r);
     for (int i = 0; i < 4; i++) CHECK(r[i].n_evaluated == 0 && r[i].sim_seconds == 0, "RS with a 1 s budget evaluated %d", r[i].n_evaluated);
     /* Unlimited budget: 50 Hyperband iterations = 16 cycles of (9+3+1) + (3+1) + 3, then 13 + 4. */
-    run_method(MT_BOHB, 1e9, 2, 5, r);
+    run_method("bohb", 1e9, 2, 5, r);
     for (int i = 0; i < 2; i++) CHECK(r[i].n_evaluated == 16 * 20 + 13 + 4, "BOHB schedule: %d evaluations", r[i].n_evaluated);
 }
 
 static void test_thread_independence(void) {
     enum { RUNS = 40 };
-    for (int m = 0; m < MT_N_METHODS; m++) {
+    for (int m = 0; m < N_METHODS; m++) {
+        if (METHODS[m].kind != METHOD_TABLE_ONLY) continue;
         MtRunResult one[RUNS], two[RUNS];
         omp_set_num_threads(1);
-        run_method((MtMethod)m, 12000, RUNS, 11, one);
+        run_method(METHODS[m].name, 12000, RUNS, 11, one);
         omp_set_num_threads(2);
-        run_method((MtMethod)m, 12000, RUNS, 11, two);
+        run_method(METHODS[m].name, 12000, RUNS, 11, two);
         int same = 1;
         for (int i = 0; i < RUNS; i++)
             same &= one[i].best_code == two[i].best_code && one[i].n_evaluated == two[i].n_evaluated && one[i].sim_seconds == two[i].sim_seconds;
-        CHECK(same, "%s differs between 1 and 2 threads", MT_METHOD_NAMES[m]);
+        CHECK(same, "%s differs between 1 and 2 threads", METHODS[m].name);
     }
 }
 

@@ -55,6 +55,8 @@ void ablation_load(const char *path, AblationSpec *spec);
 
 /* Grid cells in order: methods outermost, then the switches (the last varying fastest). */
 int ablation_n_cells(const AblationSpec *spec);
+/* The config file of method m under the spec's profile: <configs>/<method>-<profile>.cfg. */
+void ablation_config_path(const AblationSpec *spec, int m, char *out, size_t len);
 /* The method index and each switch's value index of a cell. */
 void ablation_cell(const AblationSpec *spec, int cell, int *method, int choice[ABL_MAX_SWITCHES]);
 /* Directory name of run (cell, seed index): "gdas-track_running_stats-0-s1". */

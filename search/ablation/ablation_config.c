@@ -12,6 +12,7 @@
 
 #include "ablation/ablation.h"
 #include "common.h"
+#include "methods.h"
 
 typedef struct {
     const char *path;
@@ -86,11 +87,20 @@ static void parse_switch(const Where *w, char *value, AblationSpec *s) {
     s->n_switches++;
 }
 
+/* An ablation's runs are weight-sharing searches (the table-only methods have `search --runs`). */
+static void check_method(const Where *w, const char *name) {
+    const Method *m = method_find(name);
+    if (m && m->kind == METHOD_WEIGHT_SHARING) return;
+    char names[256];
+    method_names(METHOD_WEIGHT_SHARING, names, sizeof names);
+    bad(w, "method '%s' is not a weight-sharing method (%s)", name, names);
+}
+
 static void parse_line(const Where *w, char *key, char *value, AblationSpec *s) {
     char *words[ABL_MAX_METHODS];
     if (strcmp(key, "methods") == 0) {
         s->n_methods = split_list(w, value, words, ABL_MAX_METHODS, "method");
-        for (int i = 0; i < s->n_methods; i++) snprintf(s->methods[i], ABL_WORD, "%s", words[i]);
+        for (int i = 0; i < s->n_methods; i++) check_method(w, words[i]), snprintf(s->methods[i], ABL_WORD, "%s", words[i]);
     } else if (strcmp(key, "seeds") == 0) {
         parse_seeds(w, value, s);
     } else if (strcmp(key, "switch") == 0) {
@@ -132,9 +142,15 @@ static void check_complete(const char *path, AblationSpec *s) {
     for (int m = 0; m < s->n_methods; m++) {
         char cfg[ABL_PATH + 2 * ABL_WORD];
         struct stat st;
-        snprintf(cfg, sizeof cfg, "%s/%s-%s.cfg", s->configs_dir, s->methods[m], s->profile);
+        ablation_config_path(s, m, cfg, sizeof cfg);
         if (stat(cfg, &st) != 0) sn_die(SN_EXIT_USAGE, "%s: profile '%s' needs %s, which does not exist", path, s->profile, cfg);
     }
+}
+
+void ablation_config_path(const AblationSpec *s, int m, char *out, size_t len) {
+    char name[2 * ABL_WORD + 8];
+    method_config_name(s->methods[m], s->profile, name, sizeof name);
+    if ((size_t)snprintf(out, len, "%s/%s", s->configs_dir, name) >= len) sn_die(SN_EXIT_USAGE, "config path too long: %s/%s", s->configs_dir, name);
 }
 
 void ablation_load(const char *path, AblationSpec *s) {

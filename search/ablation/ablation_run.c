@@ -88,7 +88,7 @@ static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const
         ablation_cell(s, r->cell, &method, choice);
         ARG("--method");
         ARG("%s", s->methods[method]);
-        if (s->profile[0]) ARG("--config"), ARG("%s/%s-%s.cfg", s->configs_dir, s->methods[method], s->profile);
+        if (s->profile[0]) ARG("--config"), ablation_config_path(s, method, store[k], sizeof store[k]), argv[n++] = store[k++];
         for (int i = 0; i < s->n_sets; i++) ARG("--set"), ARG("%s", s->sets[i]);
         for (int i = 0; i < s->n_switches; i++) ARG("--set"), ARG("%s=%s", s->sw[i].key, s->sw[i].values[choice[i]]);
         ARG("--seed");

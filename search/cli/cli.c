@@ -135,4 +135,5 @@ void cli_print_help(const CliSpec *spec) {
         printf("\n");
     }
     printf("  %-28s %s\n", "--help", "print this help and exit");
+    if (spec->print_epilogue) spec->print_epilogue();
 }

@@ -34,6 +34,7 @@ typedef struct {
     const CliOption *options;
     int n_options;
     int min_positional, max_positional;
+    void (*print_epilogue)(void); /* may be NULL: prints more after the options in --help */
 } CliSpec;
 
 /* Parses argv[0..argc) (the words after the command name). Positional words are stored in

@@ -3,7 +3,7 @@
  * multitrial.h) run N independent simulated searches and report the mean and std of the chosen
  * cells' 200-epoch accuracies in the six columns of the paper's Table 5. Results go to the terminal
  * and, as JSON and CSV, to <out-dir>/search-<method>-<dataset>-seed<S>.{json,csv}.
- * The weight-sharing methods (darts-v1, darts-v2, gdas, ...: strategy.h) go to the driver (driver.h).
+ * The weight-sharing methods go to the driver (run/driver.h). The methods are the rows of methods.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -17,9 +17,9 @@
 #include "atomic_file.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "methods.h"
 #include "run/driver.h"
 #include "table_only/multitrial.h"
-#include "strategies/strategy.h"
 #include "run/table_path.h"
 
 typedef struct {
@@ -30,19 +30,6 @@ typedef struct {
 
 static const char *const COLUMN_LABELS[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
 static const char *const COLUMN_KEYS[TABLE_N_COLS] = {"cifar10_valid", "cifar10_test", "cifar100_valid", "cifar100_test", "imagenet16_valid", "imagenet16_test"};
-
-/* REFERENCE 9: paper Table 5 (v1.0) and the authors' v1.1 summary, mean and std per column; all
- * searched on CIFAR-10 (cifar10-valid) with a 12000 s budget. RS and BOHB rows are the same in both. */
-static const double PAPER[MT_N_METHODS][2][TABLE_N_COLS][2] = {
-    [MT_RS] = {{{90.93, .36}, {93.70, .36}, {70.93, 1.09}, {71.04, 1.07}, {44.45, 1.10}, {44.57, 1.25}},
-               {{90.93, .36}, {93.70, .36}, {70.93, 1.09}, {71.04, 1.07}, {44.45, 1.10}, {44.57, 1.25}}},
-    [MT_REA] = {{{91.04, .47}, {93.81, .45}, {71.41, 1.33}, {71.50, 1.24}, {44.79, 1.27}, {45.10, 1.47}},
-                {{91.19, .31}, {93.92, .30}, {71.81, 1.12}, {71.84, .99}, {45.15, .89}, {45.54, 1.03}}},
-    [MT_REINFORCE] = {{{89.81, .92}, {92.99, .96}, {69.75, 1.62}, {69.85, 1.64}, {43.15, 2.42}, {43.40, 2.53}},
-                      {{91.09, .37}, {93.85, .37}, {71.61, 1.12}, {71.71, 1.09}, {45.05, 1.02}, {45.24, 1.18}}},
-    [MT_BOHB] = {{{90.82, .53}, {93.61, .52}, {70.74, 1.29}, {70.85, 1.28}, {44.26, 1.36}, {44.42, 1.49}},
-                 {{90.82, .53}, {93.61, .52}, {70.74, 1.29}, {70.85, 1.28}, {44.26, 1.36}, {44.42, 1.49}}},
-};
 
 typedef struct {
     double mean[TABLE_N_COLS], std[TABLE_N_COLS];
@@ -77,7 +64,7 @@ static Summary summarise(const Table *t, const MtRunResult *r, int n) {
 
 static int has_paper_rows(const SearchArgs *a) { return strcmp(a->dataset, "cifar10-valid") == 0 && a->budget == 12000; }
 
-static void write_json(FILE *f, const SearchArgs *a, MtMethod m, const Summary *s, const char *csv_path) {
+static void write_json(FILE *f, const SearchArgs *a, const Method *m, const Summary *s, const char *csv_path) {
     fprintf(f, "{\n  \"method\": \"%s\",\n  \"dataset\": \"%s\",\n  \"budget_s\": %g,\n  \"runs\": %d,\n  \"seed\": %d,\n  \"threads\": %d,\n",
             a->method, a->dataset, a->budget, a->runs, a->seed, a->threads);
     fprintf(f, "  \"total_wall_s\": %.6f,\n  \"wall_per_run_s\": %.9f,\n", s->wall_total, s->wall_mean);
@@ -85,9 +72,10 @@ static void write_json(FILE *f, const SearchArgs *a, MtMethod m, const Summary *
     fprintf(f, "  \"acc_200\": {");
     for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.4f, \"std\": %.4f}", k ? ", " : "", COLUMN_KEYS[k], s->mean[k], s->std[k]);
     fprintf(f, "},\n");
-    for (int v = 0; v < 2 && has_paper_rows(a); v++) {
-        fprintf(f, "  \"%s\": {", v ? "paper_v1_1_summary" : "paper_table5_v1_0");
-        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.2f, \"std\": %.2f}", k ? ", " : "", COLUMN_KEYS[k], PAPER[m][v][k][0], PAPER[m][v][k][1]);
+    for (int v = 0; v < PAPER_N_ROWS && has_paper_rows(a); v++) {
+        const PaperRow *p = &m->paper[v];
+        fprintf(f, "  \"%s\": {", v == PAPER_V1_1_SUMMARY ? "paper_v1_1_summary" : "paper_table5_v1_0");
+        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.2f, \"std\": %.2f}", k ? ", " : "", COLUMN_KEYS[k], p->mean[k], p->std[k]);
         fprintf(f, "},\n");
     }
     fprintf(f, "  \"runs_csv\": \"%s\"\n}\n", csv_path);
@@ -110,12 +98,12 @@ static void write_csv(FILE *f, const Table *t, const MtRunResult *r, int n) {
     }
 }
 
-static void print_text(const SearchArgs *a, MtMethod m, const Summary *s) {
+static void print_text(const SearchArgs *a, const Method *m, const Summary *s) {
     printf("%s on %s: %d runs, budget %g s, seed %d, %d thread(s)\n\n", a->method, a->dataset, a->runs, a->budget, a->seed, a->threads);
     printf("200-epoch acc (%%)   mean +- std%s\n", has_paper_rows(a) ? "        paper v1.0        v1.1 summary" : "");
     for (int k = 0; k < TABLE_N_COLS; k++) {
         printf("  %-12s %7.2f +- %5.2f", COLUMN_LABELS[k], s->mean[k], s->std[k]);
-        for (int v = 0; v < 2 && has_paper_rows(a); v++) printf("    %6.2f +- %4.2f", PAPER[m][v][k][0], PAPER[m][v][k][1]);
+        for (int v = 0; v < PAPER_N_ROWS && has_paper_rows(a); v++) printf("    %6.2f +- %4.2f", m->paper[v].mean[k], m->paper[v].std[k]);
         printf("\n");
     }
     printf("\narchitectures evaluated per run  %.2f +- %.2f (simulated %.0f s charged on average)\n", s->evaluated_mean, s->evaluated_std, s->sim_mean);
@@ -133,14 +121,14 @@ static char *write_log(const char *out_dir, const char *stem, const char *ext, c
 }
 
 /* The table-only path: a plain function the weight-sharing methods will sit beside. */
-static int search_on_table(const SearchArgs *a, MtMethod m) {
+static int search_on_table(const SearchArgs *a, const Method *m) {
     Table *t = table_open(a->table);
-    MtConfig c = mt_default_config(m);
+    MtConfig c = mt_default_config();
     c.budget = a->budget, c.runs = a->runs, c.seed = (uint64_t)a->seed;
     c.fitness_col = strcmp(a->dataset, "cifar100") == 0 ? COL_C100_VALID : strcmp(a->dataset, "ImageNet16-120") == 0 ? COL_IN16_VALID : COL_C10_VALID;
     MtRunResult *r = sn_alloc(sizeof(MtRunResult) * (size_t)a->runs);
     double t0 = sn_now();
-    multitrial_run(t, &c, r);
+    multitrial_run(t, m->run_on_table, &c, r);
     Summary s = summarise(t, r, a->runs);
     s.wall_total = sn_now() - t0;
     char stem[256], *csv_text, *json_text;
@@ -178,19 +166,17 @@ static int take_sets(int argc, char **argv, const char **sets, int *n_sets) {
     return kept;
 }
 
-static int is_table_method(const char *m, MtMethod *out) {
-    for (int i = 0; i < MT_N_METHODS; i++)
-        if (strcmp(m, MT_METHOD_NAMES[i]) == 0) return *out = (MtMethod)i, 1;
-    return 0;
-}
-
 int cmd_search(int argc, char **argv) {
     SearchArgs a = {.method = NULL, .dataset = "cifar10-valid", .table = NULL, .out_dir = "logs",
                     .budget = 12000, .runs = 500, .seed = -1, .threads = omp_get_max_threads(), .json = 0};
     DriverArgs d = {.logs_dir = "logs"};
     const char *set_help = NULL, **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
+    char weight_sharing[256], table_only[256], method_help[600];
+    method_names(METHOD_WEIGHT_SHARING, weight_sharing, sizeof weight_sharing);
+    method_names(METHOD_TABLE_ONLY, table_only, sizeof table_only);
+    snprintf(method_help, sizeof method_help, "%s (weight-sharing) or %s (table only)", weight_sharing, table_only);
     const CliOption options[] = {
-        {"--method", CLI_STRING, &a.method, "darts-v1|darts-v2|gdas|setn|rsps|enas (weight-sharing) or rs|rea|reinforce|bohb (table only)", NULL, 0, 0},
+        {"--method", CLI_STRING, &a.method, method_help, NULL, 0, 0},
         {"--config", CLI_STRING, &d.config_path, "weight-sharing: config file; when unset configs/<method>-quick.cfg, or configs/<method>.cfg with --data", NULL, 0, 0},
         {"--set", CLI_STRING, &set_help, "weight-sharing: key=value overriding a config key (repeatable)", NULL, 0, 0},
         {"--seed", CLI_INT, &a.seed, "seed (-1: the config's seed; table-only: 1)", NULL, -1, 2147483647},
@@ -207,18 +193,21 @@ int cmd_search(int argc, char **argv) {
         {"--out-dir", CLI_STRING, &a.out_dir, "table only: folder for the JSON and CSV results", NULL, 0, 0},
         {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
-    const CliSpec spec = {"search", "Run a search method and report its chosen cells' benchmark accuracies.",
-                          "--method M [options] | --resume RUNDIR", options, (int)(sizeof options / sizeof options[0]), 0, 0};
+    const CliSpec spec = {
+        .command = "search", .summary = "Run a search method and report its chosen cells' benchmark accuracies.",
+        .synopsis = "--method M [options] | --resume RUNDIR", .options = options,
+        .n_options = (int)(sizeof options / sizeof options[0]), .print_epilogue = methods_print_help,
+    };
     argc = take_sets(argc, argv, sets, &d.n_sets);
     cli_parse(&spec, argc, argv, NULL);
-    MtMethod m;
-    if (a.method && is_table_method(a.method, &m)) {
+    const Method *m = a.method ? method_find(a.method) : NULL;
+    if (a.method && !m) cli_usage_error(&spec, "--method %s is not available", a.method);
+    if (m && m->kind == METHOD_TABLE_ONLY) {
         if (a.seed < 0) a.seed = 1;
         omp_set_num_threads(a.threads);
         sn_free(sets);
         return search_on_table(&a, m);
     }
-    if (a.method && !strategy_find(a.method)) cli_usage_error(&spec, "--method %s is not available", a.method);
     if (!a.method && !d.config_path && !d.resume) cli_usage_error(&spec, "--method (or --config, or --resume) is required");
     d.method = a.method, d.sets = sets, d.seed = a.seed, d.table = a.table, d.threads = a.threads;
     int status = search_weight_sharing(&d);

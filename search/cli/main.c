@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "common.h"
+#include "methods.h"
 
 typedef struct {
     const char *name;
@@ -16,7 +17,7 @@ static const Command COMMANDS[] = {
     {"bench", "time the engine's building blocks (kernels, data pipeline, training steps)", cmd_bench},
     {"plot", "draw PNG charts of search runs (derivation per epoch, op probabilities, op counts)", cmd_plot},
     {"query", "print the benchmark table's values for a cell, or the best cells of a dataset", cmd_query},
-    {"search", "run a search method (darts-v1, darts-v2, gdas; rs, rea, reinforce, bohb on the table)", cmd_search},
+    {"search", "run a search method (weight-sharing, or table-only on the benchmark; the methods are below)", cmd_search},
     {"table-build", "rebuild data/nasbench201.sntab from the benchmark CSVs (maintenance)", cmd_table_build},
     {"version", "print the versions of supernet and the libraries it runs on", cmd_version},
 };
@@ -26,6 +27,7 @@ static void print_help(void) {
     printf("supernet: weight-sharing neural architecture search on the NAS-Bench-201 space\n\n"
            "usage: supernet <command> [options]\n\ncommands:\n");
     for (int i = 0; i < N_COMMANDS; i++) printf("  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    methods_print_help();
     printf("\n'supernet <command> --help' lists a command's flags and their defaults.\n");
 }
 

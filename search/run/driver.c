@@ -19,6 +19,7 @@
 
 #include "atomic_file.h"
 #include "common.h"
+#include "methods.h"
 #include "run/epochs_csv.h"
 #include "optim.h"
 #include "plot/plot.h"
@@ -34,7 +35,8 @@
 
 typedef struct {
     ConfigState config;
-    const StrategyIface *iface;
+    const Method *method;
+    const StrategyIface *iface; /* method->strategy */
     Strategy strategy;
     Dataset *data;
     Subset train_items, valid_items;
@@ -74,7 +76,9 @@ static void resolve_config(const DriverArgs *a, ConfigState *s) {
     const char *file = a->config_path;
     if (!file) {
         if (!a->method) sn_die(SN_EXIT_USAGE, "supernet search: --method or --config is required");
-        snprintf(path, sizeof path, "%s/%s%s.cfg", search_configs_dir(), a->method, a->data ? "" : "-quick");
+        char name[256];
+        method_config_name(a->method, a->data ? NULL : "quick", name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s", search_configs_dir(), name);
         file = path;
     }
     config_load_file(s, file);
@@ -176,16 +180,23 @@ static void announce(const Run *r, const char *what) {
     if (r->quiet) return;
     printf("%s %s\n  data: %s (%s)\n  %s\n  search-train %d images, search-valid %d images\n  run directory: %s\n"
            "configuration (%s):\n",
-           what, r->iface->name, r->dataset_name, r->data->source, r->data->split_note, r->train_items.n,
+           what, r->method->name, r->dataset_name, r->data->source, r->data->split_note, r->train_items.n,
            r->valid_items.n, r->dir, "'# default': not set by the file or --set");
     config_write(&r->config, stdout, 1);
     fflush(stdout);
 }
 
+/* The run's method row; `where` names the source of the method word in the error. */
+static void find_method(Run *r, const char *where) {
+    r->method = method_find(r->config.c.method);
+    if (!r->method || r->method->kind != METHOD_WEIGHT_SHARING)
+        sn_die(SN_EXIT_USAGE, "%s: method '%s' is not a weight-sharing method (see supernet search --help)", where, r->config.c.method);
+    r->iface = r->method->strategy;
+}
+
 static void start_run(Run *r, const DriverArgs *a) {
     resolve_config(a, &r->config);
-    r->iface = strategy_find(r->config.c.method);
-    if (!r->iface) sn_die(SN_EXIT_USAGE, "supernet search: method '%s' is not a weight-sharing strategy", r->config.c.method);
+    find_method(r, "supernet search");
     open_data(r);
     char name[512];
     if (a->run_name) snprintf(name, sizeof name, "%s", a->run_name);
@@ -215,8 +226,7 @@ static void resume_run(Run *r, const DriverArgs *a) {
     config_init(&r->config);
     config_load_text(&r->config, ckpt_get_text(ck, "config"), path);
     config_validate(&r->config);
-    r->iface = strategy_find(r->config.c.method);
-    if (!r->iface) sn_die(SN_EXIT_USAGE, "%s: method '%s' is not available in this build", path, r->config.c.method);
+    find_method(r, path);
     open_data(r);
     announce(r, "resuming");
     build_engine(r);
@@ -296,46 +306,22 @@ static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_secon
 /* ---------------------------------------------------------------------------------------------
  * Summary */
 
-/* REFERENCE 9: Table 5 (v1.0, BN = 1 in the scripts' docs) and the authors' v1.1 summary (†, batch
- * statistics), mean and std of the six columns, for every weight-sharing method. */
-typedef struct {
-    const char *method;
-    double row[2][TABLE_N_COLS][2];
-} PaperRow;
-
-static const PaperRow PAPER_ROWS[] = {
-    {"rsps", {{{80.42, 3.58}, {84.07, 3.61}, {52.12, 5.55}, {52.31, 5.77}, {27.22, 3.24}, {26.28, 3.09}},
-              {{84.16, 1.69}, {87.66, 1.69}, {59.00, 4.60}, {58.33, 4.34}, {31.56, 3.28}, {31.14, 3.88}}}},
-    {"darts-v1", {{{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}},
-                  {{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}}}},
-    {"darts-v2", {{{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}},
-                  {{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}}}},
-    {"gdas", {{{89.89, 0.08}, {93.61, 0.09}, {71.34, 0.04}, {70.70, 0.30}, {41.59, 1.33}, {41.71, 0.98}},
-              {{90.00, 0.21}, {93.51, 0.13}, {71.14, 0.27}, {70.61, 0.26}, {41.70, 1.26}, {41.84, 0.90}}}},
-    {"setn", {{{84.04, 0.28}, {87.64, 0.00}, {58.86, 0.06}, {59.05, 0.24}, {33.06, 0.02}, {32.52, 0.21}},
-              {{82.25, 5.17}, {86.19, 4.63}, {56.86, 7.59}, {56.87, 7.77}, {32.54, 3.63}, {31.90, 4.07}}}},
-    {"enas", {{{37.51, 3.19}, {53.89, 0.58}, {13.37, 2.35}, {13.96, 2.33}, {15.06, 1.95}, {14.84, 2.10}},
-              {{39.77, 0}, {54.30, 0}, {15.03, 0}, {15.61, 0}, {16.43, 0}, {16.32, 0}}}},
-};
-
 static void print_summary(const Run *r, const EpochRecord *last) {
     static const char *const labels[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
     char arch[ARCH_STR_MAX];
     arch_format(&last->arch, arch);
     printf("\n%s on %s, seed %d: %d epochs, %.1f s of search\nchosen cell (last epoch's argmax)  %s\n"
            "benchmark index %d (200-epoch accuracies, %%; seed means)\n\n%-30s",
-           r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index, "");
+           r->method->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index, "");
     for (int k = 0; k < TABLE_N_COLS; k++) printf("%14s", labels[k]);
     printf("\n%-30s", "this run");
     for (int k = 0; k < TABLE_N_COLS; k++) printf("%14.2f", last->acc[k]);
     printf("\n");
-    for (size_t m = 0; m < sizeof PAPER_ROWS / sizeof PAPER_ROWS[0]; m++) {
-        if (strcmp(PAPER_ROWS[m].method, r->iface->name) != 0) continue;
-        for (int v = 0; v < 2; v++) {
-            printf("%-30s", v ? "paper, v1.1 summary (BN=0)" : "paper Table 5 (v1.0, BN=1)");
-            for (int k = 0; k < TABLE_N_COLS; k++) printf("  %6.2f+-%4.2f", PAPER_ROWS[m].row[v][k][0], PAPER_ROWS[m].row[v][k][1]);
-            printf("\n");
-        }
+    for (int v = 0; v < PAPER_N_ROWS; v++) {
+        const PaperRow *p = &r->method->paper[v];
+        printf("%-30s", v == PAPER_V1_1_SUMMARY ? "paper, v1.1 summary (BN=0)" : "paper Table 5 (v1.0, BN=1)");
+        for (int k = 0; k < TABLE_N_COLS; k++) printf("  %6.2f+-%4.2f", p->mean[k], p->std[k]);
+        printf("\n");
     }
     printf("\nrecords: %s/epochs.csv, %s/epochs.jsonl\n", r->dir, r->dir);
 }
@@ -347,7 +333,7 @@ static void write_summary(const Run *r, const EpochRecord *last) {
     FILE *f = open_memstream(&text, &len);
     fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
                "\"arch\": \"%s\", \"index\": %d",
-            r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
+            r->method->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
     for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", RUN_LOG_ACC_KEYS[k], last->acc[k]);
     fprintf(f, "}\n");
     fclose(f);

@@ -169,13 +169,13 @@ static void darts_free(void *state) {
 }
 
 const StrategyIface STRATEGY_DARTS_V1 = {
-    "darts-v1", "DARTS, first order: weight step then arch step on softmax(alpha) (REFERENCE 6.1)",
-    LOADER_SEARCH_PAIRS, 1, 1,
-    darts_v1_create, NULL, darts_step, darts_epoch_end, darts_derive, darts_save, darts_load, darts_free,
+    .loader = LOADER_SEARCH_PAIRS, .needs_darts = 1, .needs_valid_loader = 1, .create = darts_v1_create,
+    .step = darts_step, .epoch_end = darts_epoch_end, .derive = darts_derive, .save = darts_save,
+    .load = darts_load, .free = darts_free,
 };
 
 const StrategyIface STRATEGY_DARTS_V2 = {
-    "darts-v2", "DARTS, second order: unrolled arch step (finite-difference Hessian), then weight step (REFERENCE 6.2)",
-    LOADER_SEARCH_PAIRS, 1, 1,
-    darts_v2_create, NULL, darts_step, darts_epoch_end, darts_derive, darts_save, darts_load, darts_free,
+    .loader = LOADER_SEARCH_PAIRS, .needs_darts = 1, .needs_valid_loader = 1, .create = darts_v2_create,
+    .step = darts_step, .epoch_end = darts_epoch_end, .derive = darts_derive, .save = darts_save,
+    .load = darts_load, .free = darts_free,
 };

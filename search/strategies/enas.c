@@ -155,7 +155,7 @@ static void enas_free(void *state) {
 }
 
 const StrategyIface STRATEGY_ENAS = {
-    "enas", "ENAS: LSTM controller samples the cell of every weight step, trained by REINFORCE on valid batches (REFERENCE 6.6)",
-    LOADER_TRAIN, 0, 1,
-    enas_create, NULL, enas_step, enas_epoch_end, enas_derive, enas_save, enas_load, enas_free,
+    .loader = LOADER_TRAIN, .needs_valid_loader = 1, .create = enas_create, .step = enas_step,
+    .epoch_end = enas_epoch_end, .derive = enas_derive, .save = enas_save, .load = enas_load,
+    .free = enas_free,
 };

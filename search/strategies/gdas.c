@@ -82,7 +82,6 @@ static void gdas_load(void *state, const Checkpoint *ck) {
 static void gdas_free(void *state) { sn_free(state); }
 
 const StrategyIface STRATEGY_GDAS = {
-    "gdas", "GDAS: Gumbel-softmax sampled ops, one draw for the weight step and one for the arch step (REFERENCE 6.3)",
-    LOADER_SEARCH_PAIRS, 0, 0,
-    gdas_create, gdas_epoch_begin, gdas_step, NULL, gdas_derive, gdas_save, gdas_load, gdas_free,
+    .loader = LOADER_SEARCH_PAIRS, .create = gdas_create, .epoch_begin = gdas_epoch_begin,
+    .step = gdas_step, .derive = gdas_derive, .save = gdas_save, .load = gdas_load, .free = gdas_free,
 };

@@ -98,7 +98,7 @@ static void rsps_load(void *state, const Checkpoint *ck) {
 static void rsps_free(void *state) { sn_free(state); }
 
 const StrategyIface STRATEGY_RSPS = {
-    "rsps", "RSPS: a uniform random cell per weight step; best of random candidates on one valid batch each (REFERENCE 6.5)",
-    LOADER_TRAIN, 0, 1,
-    rsps_create, NULL, rsps_step, rsps_epoch_end, rsps_derive, rsps_save, rsps_load, rsps_free,
+    .loader = LOADER_TRAIN, .needs_valid_loader = 1, .create = rsps_create, .step = rsps_step,
+    .epoch_end = rsps_epoch_end, .derive = rsps_derive, .save = rsps_save, .load = rsps_load,
+    .free = rsps_free,
 };

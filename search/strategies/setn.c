@@ -98,7 +98,7 @@ static void setn_load(void *state, const Checkpoint *ck) {
 static void setn_free(void *state) { sn_free(state); }
 
 const StrategyIface STRATEGY_SETN = {
-    "setn", "SETN: uniform random cell for the weight step, DARTS joint arch step; best of the top cells by alpha (REFERENCE 6.4)",
-    LOADER_SEARCH_PAIRS, 1, 1,
-    setn_create, NULL, setn_step, setn_epoch_end, setn_derive, setn_save, setn_load, setn_free,
+    .loader = LOADER_SEARCH_PAIRS, .needs_darts = 1, .needs_valid_loader = 1, .create = setn_create,
+    .step = setn_step, .epoch_end = setn_epoch_end, .derive = setn_derive, .save = setn_save,
+    .load = setn_load, .free = setn_free,
 };

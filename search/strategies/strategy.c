@@ -1,4 +1,4 @@
-/* strategy.c: the strategy registry and the helpers strategies share (see strategy.h). */
+/* strategy.c: the helpers strategies share (see strategy.h). */
 #include "strategies/strategy.h"
 
 #include <math.h>
@@ -6,26 +6,6 @@
 
 #include "optim.h"
 #include "softmax.h"
-
-/* The registry: to add a strategy, append its interface here (see strategy.h, "How to add"). */
-static const StrategyIface *const STRATEGIES[] = {
-    &STRATEGY_DARTS_V1,
-    &STRATEGY_DARTS_V2,
-    &STRATEGY_GDAS,
-    &STRATEGY_SETN,
-    &STRATEGY_RSPS,
-    &STRATEGY_ENAS,
-};
-#define N_STRATEGIES ((int)(sizeof STRATEGIES / sizeof STRATEGIES[0]))
-
-const StrategyIface *strategy_find(const char *name) {
-    for (int i = 0; i < N_STRATEGIES; i++)
-        if (strcmp(STRATEGIES[i]->name, name) == 0) return STRATEGIES[i];
-    return NULL;
-}
-
-int strategy_count(void) { return N_STRATEGIES; }
-const StrategyIface *strategy_at(int i) { return STRATEGIES[i]; }
 
 void search_weight_update(SearchContext *ctx) {
     const SearchConfig *c = ctx->cfg;

@@ -21,13 +21,8 @@
  * On resume the driver calls create(), then load() instead of starting fresh; a strategy must save
  * everything that influences later epochs (parameters, optimizer moments, step counts, RNG states).
  *
- * How to add a strategy:
- *   1. write search/strategy_<name>.c defining `const StrategyIface STRATEGY_<NAME>` (all function
- *      pointers but the optional ones are required);
- *   2. declare it below and add it to STRATEGIES[] in strategy.c;
- *   3. add configs/<name>.cfg, <name>-quick.cfg and <name>-c10-reduced.cfg (and any new config keys
- *      to config.h / CONFIG_KEYS);
- *   4. add it to the tests' strategy list in tests/test_search_resume.c.
+ * How to add a strategy: one file here plus one row of the method table (search/methods.h says
+ * what else a method brings: its configs).
  */
 #ifndef SN_STRATEGY_H
 #define SN_STRATEGY_H
@@ -70,9 +65,8 @@ typedef struct {
     double valid_loss, valid_acc; /* valid pass, else NAN */
 } EpochReport;
 
+/* A strategy's name and summary live in its row of the method table (methods.h). */
 typedef struct {
-    const char *name;    /* the --method word */
-    const char *summary; /* one line for --help */
     LoaderMode loader;   /* LOADER_SEARCH_PAIRS (weight + arch batches) or LOADER_TRAIN */
     int needs_darts;     /* SupernetConfig.darts: the all-ops path is used in training */
     int needs_valid_loader;
@@ -96,11 +90,6 @@ typedef struct {
 
 extern const StrategyIface STRATEGY_DARTS_V1, STRATEGY_DARTS_V2, STRATEGY_GDAS, STRATEGY_SETN, STRATEGY_RSPS,
     STRATEGY_ENAS;
-
-/* The registry: NULL if no strategy has that name. */
-const StrategyIface *strategy_find(const char *name);
-int strategy_count(void);
-const StrategyIface *strategy_at(int i);
 
 /* ---------------------------------------------------------------------------------------------
  * Helpers every strategy may use. */

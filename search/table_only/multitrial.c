@@ -4,10 +4,8 @@
 
 #include <omp.h>
 
-const char *const MT_METHOD_NAMES[MT_N_METHODS] = {"rs", "rea", "reinforce", "bohb"};
-
-MtConfig mt_default_config(MtMethod method) {
-    MtConfig c = {.method = method, .fitness_col = COL_C10_VALID, .budget = 12000, .runs = 500, .seed = 1,
+MtConfig mt_default_config(void) {
+    MtConfig c = {.fitness_col = COL_C10_VALID, .budget = 12000, .runs = 500, .seed = 1,
                   .rea_population = 10, .rea_sample = 3, .rl_lr = 0.5, .rl_ema = 0.9};
     return c;
 }
@@ -24,18 +22,14 @@ int mt_random_code(Rng *rng) {
     return code;
 }
 
-typedef MtRunResult (*MtRunFn)(const MtOracle *, const MtConfig *, Rng *);
-static const MtRunFn RUN_FNS[MT_N_METHODS] = {mt_run_rs, mt_run_rea, mt_run_reinforce, mt_run_bohb};
-
-void multitrial_run(const Table *t, const MtConfig *c, MtRunResult *results) {
+void multitrial_run(const Table *t, MtRunFn run, const MtConfig *c, MtRunResult *results) {
     const MtOracle oracle = {t, c->fitness_col, c->budget};
-    const MtRunFn run_fn = RUN_FNS[c->method];
 #pragma omp parallel for schedule(dynamic, 1)
     for (int r = 0; r < c->runs; r++) {
         Rng rng;
         rng_seed(&rng, c->seed, (uint64_t)r);
         double t0 = sn_now();
-        results[r] = run_fn(&oracle, c, &rng);
+        results[r] = run(&oracle, c, &rng);
         results[r].wall_seconds = sn_now() - t0;
     }
 }

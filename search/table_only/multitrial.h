@@ -17,12 +17,7 @@
 #include "common.h"
 #include "table.h"
 
-typedef enum { MT_RS, MT_REA, MT_REINFORCE, MT_BOHB, MT_N_METHODS } MtMethod;
-
-extern const char *const MT_METHOD_NAMES[MT_N_METHODS]; /* "rs", "rea", "reinforce", "bohb" */
-
 typedef struct {
-    MtMethod method;
     TableColumn fitness_col; /* 12-epoch validation column: COL_C10_VALID, COL_C100_VALID or COL_IN16_VALID */
     double budget;           /* simulated seconds */
     int runs;
@@ -31,8 +26,8 @@ typedef struct {
     double rl_lr, rl_ema;           /* 0.5, 0.9 */
 } MtConfig;
 
-/* The defaults of REFERENCE 4.2 / 7 for a method. */
-MtConfig mt_default_config(MtMethod method);
+/* The defaults of REFERENCE 4.2 / 7 (the same for every method). */
+MtConfig mt_default_config(void);
 
 typedef struct {
     int best_code;       /* the answer, as an op code */
@@ -56,12 +51,15 @@ typedef struct {
 MtEval mt_evaluate(const MtOracle *o, int code);
 int mt_random_code(Rng *rng); /* each edge uniform over the 5 ops */
 
+/* One simulated search: the type of every method's run function (the method table's rows). */
+typedef MtRunResult (*MtRunFn)(const MtOracle *o, const MtConfig *c, Rng *rng);
+
 MtRunResult mt_run_rs(const MtOracle *o, const MtConfig *c, Rng *rng);
 MtRunResult mt_run_rea(const MtOracle *o, const MtConfig *c, Rng *rng);
 MtRunResult mt_run_reinforce(const MtOracle *o, const MtConfig *c, Rng *rng);
 MtRunResult mt_run_bohb(const MtOracle *o, const MtConfig *c, Rng *rng);
 
-/* Runs c->runs independent runs, spread over the current OpenMP threads; results[r] is run r. */
-void multitrial_run(const Table *t, const MtConfig *c, MtRunResult *results);
+/* Runs c->runs independent runs of `run`, spread over the current OpenMP threads; results[r] is run r. */
+void multitrial_run(const Table *t, MtRunFn run, const MtConfig *c, MtRunResult *results);
 
 #endif
