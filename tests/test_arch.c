@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "arch.h"
 #include "common.h"
 #include "test_util.h"
+#include "testlib.h"
 
 #define RESNET "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|"
 
@@ -87,17 +89,17 @@ static void test_iso_counts(void) {
     free(cls);
 }
 
-/* The benchmark's own canonical strings (column UniqueString), reproduced string for string. */
+/* The benchmark's own canonical strings (column UniqueString of raw/vtao_nats_bench.csv, kept in
+ * tests/fixtures/nb201_unique_strings.csv.gz with its arch strings), reproduced string for string. */
 static void test_unique_strings(void) {
-    const char *root = getenv("SUPERNET_ROOT");
-    char path[4096], line[2048];
-    snprintf(path, sizeof path, "%s/../shared/benchmark/raw/vtao_nats_bench.csv", root ? root : "..");
-    FILE *f = fopen(path, "r");
+    const char *path = fixture_file("nb201_unique_strings.csv.gz");
+    char line[2048];
+    gzFile f = gzopen(path, "rb");
     CHECK(f != NULL, "cannot open %s", path);
     if (!f) return;
-    int rows = 0, mismatches = 0;
-    CHECK(fgets(line, sizeof line, f) != NULL, "empty %s", path);
-    while (fgets(line, sizeof line, f)) {
+    int rows = 0, mismatches = 0, code;
+    CHECK(gzgets(f, line, sizeof line) && strcmp(line, "ArchitectureString,UniqueString\n") == 0, "%s: bad header", path);
+    while (gzgets(f, line, sizeof line)) {
         line[strcspn(line, "\r\n")] = '\0';
         char *arch = strchr(line, '|'), *unique = arch ? strchr(arch, ',') : NULL;
         if (!unique) continue;
@@ -109,7 +111,9 @@ static void test_unique_strings(void) {
         if (strcmp(form, unique) != 0 && mismatches++ < 3) fprintf(stderr, "row %d: %s vs %s\n", rows, form, unique);
         rows++;
     }
-    fclose(f);
+    const char *gz_message = gzerror(f, &code);
+    CHECK(code == Z_OK, "%s", gz_message); /* zlib names the file */
+    gzclose(f);
     CHECK(rows == ARCH_N_CELLS && mismatches == 0, "%d rows, %d canonical forms differ from UniqueString", rows, mismatches);
 }
 

@@ -1,5 +1,6 @@
-/* test_query_cli.c: `supernet query` as a user runs it: the ResNet cell's values against the CSV,
- * the same cell by index and by op code, --best per dataset, and one-line errors with status 2. */
+/* test_query_cli.c: `supernet query` as a user runs it: the ResNet cell's values against its CSV row
+ * (tests/fixtures/nb201_sample_rows.csv), the same cell by index and by op code, --best per dataset,
+ * and one-line errors with status 2 (also table-build's, for a bad value and a bad header). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,25 +32,28 @@ static double json_number(const char *section, const char *key) {
     return k ? strtod(k + strlen(pat), NULL) : -1;
 }
 
+/* Values from column 9 on of cell `index`'s row in tests/fixtures/nb201_sample_rows.csv (verbatim rows of
+ * the benchmark's main CSV). */
 static void csv_row(int index, double *values, int n_values) {
-    const char *root = getenv("SUPERNET_ROOT");
-    char path[4096], line[4096];
-    snprintf(path, sizeof path, "%s/../shared/benchmark/nasbench201_tss_all.csv", root ? root : "..");
+    const char *path = fixture_file("nb201_sample_rows.csv");
+    char line[4096];
+    int found = 0;
     FILE *f = fopen(path, "r");
     CHECK(f != NULL, "cannot open %s", path);
-    while (f && fgets(line, sizeof line, f)) {
+    while (f && !found && fgets(line, sizeof line, f)) {
         if (atoi(line) != index || line[0] < '0' || line[0] > '9') continue;
         char *p = line;
         for (int k = 0; k < 8; k++) p = strchr(p, ',') + 1;
         for (int k = 0; k < n_values; k++, p = strchr(p, ',') + 1) values[k] = strtod(p, NULL);
-        break;
+        found = 1;
     }
     if (f) fclose(f);
+    CHECK(found, "cell %d is not in %s", index, path);
 }
 
 static void test_resnet(void) {
     static const char *const keys[6] = {"cifar10_valid", "cifar10_test", "cifar100_valid", "cifar100_test", "imagenet16_valid", "imagenet16_test"};
-    double csv[13];
+    double csv[13] = {0};
     csv_row(11472, csv, 13);
     CHECK(run("query '" RESNET "' --json") == 0, "query ResNet --json failed: %s", out);
     CHECK(strstr(out, "\"index\": 11472") && strstr(out, "\"code\": \"303101\"") && strstr(out, "\"n_seeds_200\": 2"), "ResNet identity: %s", out);
@@ -95,26 +99,45 @@ static void test_errors(void) {
     expect_usage_error("query 1 --table /nonexistent/t.sntab", "table file /nonexistent/t.sntab: cannot open");
 }
 
-/* table-build names the CSV file, line and column of a bad value. */
+/* A main CSV that table-build accepts: 15,625 rows of placeholder values under the real header. */
+static int write_valid_all_csv(const char *path, const char *header) {
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(header, f);
+    for (int i = 0; i < 15625; i++) {
+        fprintf(f, "%d,|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,0,0,0,0,0,0,1,1,1,1,1,1,2", i);
+        for (int k = 15; k < 31; k++) fputs(",1", f);
+        fputs("\n", f);
+    }
+    return fclose(f);
+}
+
+/* table-build names the CSV file, line and column of a bad value. The header is the real one, line 1
+ * of tests/fixtures/nb201_sample_rows.csv. */
 static void test_table_build_errors(void) {
-    const char *root = getenv("SUPERNET_ROOT");
-    char real[4096], bad[128], header[2048], args[4600];
-    snprintf(real, sizeof real, "%s/../shared/benchmark/nasbench201_tss_all.csv", root ? root : "..");
+    const char *sample = fixture_file("nb201_sample_rows.csv");
+    char bad[128], good[128], header[2048], args[600];
     snprintf(bad, sizeof bad, "/tmp/sn_test_bad_%d.csv", (int)getpid());
-    FILE *in = fopen(real, "r"), *f = fopen(bad, "w");
-    CHECK(in && f && fgets(header, sizeof header, in), "cannot prepare %s", bad);
-    if (!in || !f) return;
-    fclose(in);
+    snprintf(good, sizeof good, "/tmp/sn_test_good_%d.csv", (int)getpid());
+    FILE *in = fopen(sample, "r"), *f = fopen(bad, "w");
+    CHECK(in && f && fgets(header, sizeof header, in), "cannot prepare %s from %s", bad, sample);
+    if (in) fclose(in);
+    if (!in || !f) {
+        if (f) fclose(f), remove(bad);
+        return;
+    }
     fputs(header, f);
     fputs("0,|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|,4,2,1,2,1,1,abc", f);
     for (int k = 9; k < 31; k++) fputs(",1", f);
     fputs("\n", f);
     fclose(f);
+    CHECK(write_valid_all_csv(good, header) == 0, "cannot write %s", good);
     snprintf(args, sizeof args, "table-build --all %s --seeds %s --out /tmp/never_written.sntab", bad, bad);
     expect_usage_error(args, ":2: column 9: 'abc' is not a number");
-    snprintf(args, sizeof args, "table-build --all %s --seeds %s --out /tmp/never_written.sntab", real, bad);
+    snprintf(args, sizeof args, "table-build --all %s --seeds %s --out /tmp/never_written.sntab", good, bad);
     expect_usage_error(args, ":1: unexpected header");
     remove(bad);
+    remove(good);
 }
 
 int main(void) {

@@ -1,7 +1,9 @@
-/* test_table.c: the binary benchmark table against the CSVs it was built from (every row and value,
- * string <-> code <-> index), the paper's anchor values, the analytic cost formulas, and the loader's
- * errors on missing, truncated and corrupted files. */
+/* test_table.c: the binary benchmark table against fixtures derived from the CSVs it was built from
+ * (tests/fixtures: sampled rows value for value, every cell and seed row by digest, string <-> code <->
+ * index), the paper's anchor values, the analytic cost formulas and the benchmark's params quirk list,
+ * and the loader's errors on missing, truncated and corrupted files. */
 #define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,59 +11,134 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "sha256.h"
 #include "table.h"
 #include "table_format.h"
 #include "test_util.h"
+#include "testlib.h"
 
-static char shared_dir[4096], table_path[4096];
+static char table_path[4096];
 
 static void set_paths(void) {
     const char *root = getenv("SUPERNET_ROOT");
-    snprintf(shared_dir, sizeof shared_dir, "%s/../shared/benchmark", root ? root : "..");
     snprintf(table_path, sizeof table_path, "%s/data/nasbench201.sntab", root ? root : "..");
 }
 
-/* Every row of the main CSV: its string parses to the table's code at the same index, the string
- * formatted back from the code is identical, and all 22 values are bit-identical. */
-static void test_rows_match_csv(const Table *t) {
-    char path[4200], line[4096];
-    snprintf(path, sizeof path, "%s/nasbench201_tss_all.csv", shared_dir);
+enum { N_VALUES = 22, SAMPLE_FIELDS = 31 };
+
+/* A cell's 22 values in record order, which is the CSV's order from column 9 on without n_seeds_200. */
+static void record_values(const TableArch *r, double got[N_VALUES]) {
+    memcpy(got, r->acc200, sizeof r->acc200);
+    memcpy(got + 6, r->acc12, sizeof r->acc12);
+    memcpy(got + 12, r->train_time, sizeof r->train_time);
+    memcpy(got + 16, r->params_m, sizeof r->params_m);
+    memcpy(got + 19, r->flops_m, sizeof r->flops_m);
+}
+
+/* The sampled rows of the main CSV (tests/fixtures/nb201_sample_rows.csv: first and last cells, each
+ * column's extremes, quirk cells, a random hundred): the string parses to the table's code at that index,
+ * the string formatted back from the code is identical, and all 22 values are bit-identical. */
+static void test_sample_rows(const Table *t) {
+    const char *path = fixture_file("nb201_sample_rows.csv");
+    char line[4096];
     FILE *f = fopen(path, "r");
     CHECK(f != NULL, "cannot open %s", path);
     if (!f) return;
-    int rows = 0, bad_ids = 0, bad_values = 0;
-    CHECK(fgets(line, sizeof line, f) != NULL, "empty csv");
+    int rows = 0, last = -1, bad_ids = 0, bad_values = 0;
+    CHECK(fgets(line, sizeof line, f) != NULL, "empty %s", path);
     while (fgets(line, sizeof line, f)) {
         char *field[32] = {NULL};
         int n = 0;
         for (char *p = strtok(line, ",\r\n"); p && n < 32; p = strtok(NULL, ",\r\n")) field[n++] = p;
-        int index = n == 31 ? atoi(field[0]) : -1;
-        if (index < 0 || index >= TABLE_N_ARCHS) {
-            bad_ids++, rows++;
+        int index = n == SAMPLE_FIELDS ? atoi(field[0]) : -1;
+        rows++;
+        if (index <= last || index >= TABLE_N_ARCHS) {
+            bad_ids++;
             continue;
         }
+        last = index;
         Arch a;
         char err[256], back[ARCH_STR_MAX];
-        int ok = n == 31 && arch_parse(field[1], &a, err, sizeof err) == 0;
+        int ok = arch_parse(field[1], &a, err, sizeof err) == 0;
         int code = ok ? arch_to_code(&a) : -1;
-        Arch from_table = arch_from_code(table_arch(t, index)->code);
-        arch_format(&from_table, back);
-        bad_ids += !(ok && index == rows && table_arch(t, index)->code == code && table_index_of_code(t, code) == index && strcmp(back, field[1]) == 0);
         const TableArch *r = table_arch(t, index);
-        double got[22] = {0};
-        memcpy(got, r->acc200, sizeof r->acc200);
-        memcpy(got + 6, r->acc12, sizeof r->acc12);
-        memcpy(got + 12, r->train_time, sizeof r->train_time);
-        memcpy(got + 16, r->params_m, sizeof r->params_m);
-        memcpy(got + 19, r->flops_m, sizeof r->flops_m);
-        for (int k = 0; k < 22 && ok; k++) bad_values += got[k] != strtod(field[k < 6 ? 8 + k : 9 + k], NULL);
+        Arch from_table = arch_from_code(r->code);
+        arch_format(&from_table, back);
+        int id_ok = ok && r->code == code && table_index_of_code(t, code) == index && strcmp(back, field[1]) == 0;
+        if (!id_ok && bad_ids++ < 3) fprintf(stderr, "cell %d: table has %s, csv %s\n", index, back, field[1]);
+        double got[N_VALUES];
+        record_values(r, got);
+        for (int k = 0; k < N_VALUES && ok; k++) {
+            double want = strtod(field[k < 6 ? 8 + k : 9 + k], NULL);
+            if (got[k] != want && bad_values++ < 3) fprintf(stderr, "cell %d value %d: table %.17g, csv %.17g\n", index, k, got[k], want);
+        }
         bad_values += ok && r->n_seeds != atoi(field[14]);
-        rows++;
     }
     fclose(f);
-    CHECK(rows == TABLE_N_ARCHS, "%d csv rows", rows);
-    CHECK(bad_ids == 0, "%d rows do not round-trip string <-> code <-> index", bad_ids);
-    CHECK(bad_values == 0, "%d values differ from the csv", bad_values);
+    CHECK(rows >= 150 && last == TABLE_N_ARCHS - 1, "%d sample rows, the last for cell %d", rows, last);
+    CHECK(bad_ids == 0, "%d sample rows do not round-trip string <-> code <-> index", bad_ids);
+    CHECK(bad_values == 0, "%d sample values differ from the csv", bad_values);
+}
+
+/* One line of the dump: prefix, then ",<16 hex digits>" of each value's IEEE-754 bits, then a newline. */
+static void hash_line(Sha256 *h, const char *prefix, const double *values, int n) {
+    char text[512];
+    int len = snprintf(text, sizeof text, "%s", prefix);
+    for (int k = 0; k < n; k++) {
+        uint64_t bits;
+        memcpy(&bits, &values[k], sizeof bits);
+        len += snprintf(text + len, sizeof text - (size_t)len, ",%016" PRIx64, bits);
+    }
+    text[len++] = '\n';
+    sha256_update(h, text, (size_t)len);
+}
+
+/* Cell `index` in the canonical dump (tests/fixtures/README.md): "index,arch,n_seeds,<bits of the 22
+ * values>", then "index,slot,<bits of the 5 values>" for each of its seed rows. */
+static void hash_cell(Sha256 *h, const Table *t, int index) {
+    const TableArch *r = table_arch(t, index);
+    Arch a = arch_from_code(r->code);
+    char s[ARCH_STR_MAX], prefix[ARCH_STR_MAX + 32];
+    double values[N_VALUES];
+    arch_format(&a, s);
+    record_values(r, values);
+    snprintf(prefix, sizeof prefix, "%d,%s,%d", index, s, r->n_seeds);
+    hash_line(h, prefix, values, N_VALUES);
+    for (int k = 0; k < r->n_seeds; k++) {
+        snprintf(prefix, sizeof prefix, "%d,%d", index, k);
+        hash_line(h, prefix, t->seeds[r->first_seed + k].v, TABLE_N_SEED_COLS);
+    }
+}
+
+/* Every cell and seed row against the SHA-256 digests that tests/fixtures/make_fixtures.py computed
+ * from the two CSVs, one per block of 125 cells. */
+static void test_digests(const Table *t) {
+    const char *path = fixture_file("nb201_table_digests.txt");
+    char line[256], want[65];
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "cannot open %s", path);
+    if (!f) return;
+    int next = 0, bad_blocks = 0, first, last, seed_rows = -1;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "seed_rows %d", &seed_rows) == 1 || line[0] == '#') continue;
+        if (sscanf(line, "cells %d %d %64s", &first, &last, want) != 3 || first != next || last < first || last >= TABLE_N_ARCHS) {
+            CHECK(0, "%s: bad line '%s'", path, line);
+            break;
+        }
+        Sha256 h;
+        uint8_t digest[32];
+        char got[65];
+        sha256_init(&h);
+        for (int i = first; i <= last; i++) hash_cell(&h, t, i);
+        sha256_final(&h, digest);
+        for (int k = 0; k < 32; k++) snprintf(got + 2 * k, 3, "%02x", digest[k]);
+        if (strcmp(got, want) != 0 && bad_blocks++ < 3) fprintf(stderr, "cells %d..%d differ from the csv\n", first, last);
+        next = last + 1;
+    }
+    fclose(f);
+    CHECK(next == TABLE_N_ARCHS, "%s covers cells 0..%d", path, next - 1);
+    CHECK(bad_blocks == 0, "%d blocks of cells differ from the csv digests", bad_blocks);
+    CHECK(seed_rows == t->n_seed_rows, "%d seed rows in the table, %d in the csv", t->n_seed_rows, seed_rows);
 }
 
 static void test_anchor_values(const Table *t) {
@@ -103,9 +180,9 @@ static int in_mismatch_list(const int *list, int n, int index) {
 }
 
 static void test_cost_formulas(const Table *t) {
-    char path[4200], line[1024];
+    const char *path = fixture_file("params_formula_mismatch.csv");
+    char line[1024];
     int listed[200], n_listed = 0;
-    snprintf(path, sizeof path, "%s/params_formula_mismatch.csv", shared_dir);
     FILE *f = fopen(path, "r");
     CHECK(f != NULL, "cannot open %s", path);
     if (!f) return;
@@ -208,7 +285,8 @@ int main(void) {
     int status = table_load_checked(table_path, &t, err, sizeof err);
     CHECK(status == 0, "%s", err);
     if (status != 0) TEST_EXIT();
-    test_rows_match_csv(t);
+    test_sample_rows(t);
+    test_digests(t);
     test_anchor_values(t);
     test_seed_means(t);
     test_cost_formulas(t);

@@ -75,6 +75,13 @@ const char *supernet_bin(void) {
     return bin ? bin : "../build/supernet";
 }
 
+const char *fixture_file(const char *name) {
+    static char path[4096];
+    const char *root = getenv("SUPERNET_ROOT");
+    snprintf(path, sizeof path, "%s/tests/fixtures/%s", root ? root : "..", name);
+    return path;
+}
+
 int run_command(const char *cmd, char *out, size_t cap) {
     fflush(stdout);
     FILE *p = popen(cmd, "r");

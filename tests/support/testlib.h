@@ -26,6 +26,10 @@ int run_in_child(void (*fn)(void *arg), void *arg, char *err, size_t err_len);
 /* The supernet binary under test: $SUPERNET_BIN (set by CTest), else ../build/supernet. */
 const char *supernet_bin(void);
 
+/* tests/fixtures/<name> (see tests/fixtures/README.md) under $SUPERNET_ROOT (set by CTest), else ..
+ * (CTest runs the tests in tests/). A static buffer, overwritten by the next call. */
+const char *fixture_file(const char *name);
+
 /* Runs a shell command, its stdout into out (NUL-terminated, at most cap - 1 bytes; add 2>&1 to the
  * command for stderr too). Returns the exit status, or 128 + the signal that ended it, or -1. */
 int run_command(const char *cmd, char *out, size_t cap);
