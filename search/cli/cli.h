@@ -29,7 +29,7 @@ typedef struct {
 
 typedef struct {
     const char *command;  /* "bench" */
-    const char *summary;  /* one line for `supernet --help` */
+    const char *summary;  /* the first line of the command's --help (cli/main.c lists the commands) */
     const char *synopsis; /* "[options] ARCH|INDEX" */
     const CliOption *options;
     int n_options;

@@ -120,7 +120,7 @@ static char *write_log(const char *out_dir, const char *stem, const char *ext, c
     return path;
 }
 
-/* The table-only path: a plain function the weight-sharing methods will sit beside. */
+/* The table-only path: c.runs simulated searches of one method, summarised and written as JSON and CSV. */
 static int search_on_table(const SearchArgs *a, const Method *m) {
     Table *t = table_open(a->table);
     MtConfig c = mt_default_config();
