@@ -12,6 +12,21 @@
 #include "common.h"
 #include "table_format.h"
 
+const TableColumnInfo TABLE_COLUMNS[TABLE_N_COLS] = {
+    [COL_C10_VALID] = {"cifar10_valid", "C10 valid", "cifar10-valid", "valid"},
+    [COL_C10_TEST] = {"cifar10_test", "C10 test", "cifar10", "test"},
+    [COL_C100_VALID] = {"cifar100_valid", "C100 valid", "cifar100", "valid"},
+    [COL_C100_TEST] = {"cifar100_test", "C100 test", "cifar100", "test"},
+    [COL_IN16_VALID] = {"imagenet16_valid", "IN16 valid", "ImageNet16-120", "valid"},
+    [COL_IN16_TEST] = {"imagenet16_test", "IN16 test", "ImageNet16-120", "test"},
+};
+
+int table_column_find(const char *dataset, const char *split) {
+    for (int k = 0; k < TABLE_N_COLS; k++)
+        if (strcmp(TABLE_COLUMNS[k].dataset, dataset) == 0 && strcmp(TABLE_COLUMNS[k].split, split) == 0) return k;
+    return -1;
+}
+
 typedef struct {
     const char *path;
     char *err;

@@ -16,12 +16,13 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "plot/plot.h"
+#include "table.h"
 
-/* summary.json keys read per run: the search time, then the six columns of Table 5. */
-enum { N_VALUES = 7 };
-static const char *const KEYS[N_VALUES] = {"search_seconds", "cifar10_valid", "cifar10_test", "cifar100_valid",
-                                           "cifar100_test", "imagenet16_valid", "imagenet16_test"};
-static const char *const LABELS[N_VALUES] = {"search (s)", "C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
+/* Values read from each run's summary.json: the search time, then the six columns of Table 5. */
+enum { VALUE_SECONDS, VALUE_COL0, N_VALUES = VALUE_COL0 + TABLE_N_COLS };
+
+static const char *value_key(int k) { return k == VALUE_SECONDS ? "search_seconds" : TABLE_COLUMNS[k - VALUE_COL0].key; }
+static const char *value_label(int k) { return k == VALUE_SECONDS ? "search (s)" : TABLE_COLUMNS[k - VALUE_COL0].label; }
 
 typedef struct {
     int n;                      /* finished seeds */
@@ -50,7 +51,7 @@ static int read_summary(const char *dir, double v[N_VALUES]) {
     size_t n = fread(text, 1, sizeof text - 1, f);
     fclose(f);
     text[n] = '\0';
-    for (int k = 0; k < N_VALUES; k++) v[k] = json_number(path, text, KEYS[k]);
+    for (int k = 0; k < N_VALUES; k++) v[k] = json_number(path, text, value_key(k));
     return 1;
 }
 
@@ -83,7 +84,7 @@ static void write_markdown(const AblationSpec *s, const CellStats *cells, const 
                "mean ± sample std over the finished seeds (the paper's Table 5 layout); search time in seconds.\n\n| method |", s->n_seeds);
     for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].key);
     fprintf(f, " seeds |");
-    for (int k = 0; k < N_VALUES; k++) fprintf(f, " %s |", LABELS[k]);
+    for (int k = 0; k < N_VALUES; k++) fprintf(f, " %s |", value_label(k));
     fprintf(f, "\n|---|");
     for (int k = 0; k < s->n_switches + 1 + N_VALUES; k++) fprintf(f, "---|");
     fprintf(f, "\n");
@@ -95,7 +96,7 @@ static void write_markdown(const AblationSpec *s, const CellStats *cells, const 
         for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].values[choice[k]]);
         fprintf(f, " %d/%d |", c->n, s->n_seeds);
         for (int k = 0; k < N_VALUES; k++) {
-            const char *fmt = k == 0 ? "%.1f" : "%.2f";
+            const char *fmt = k == VALUE_SECONDS ? "%.1f" : "%.2f";
             fprintf(f, " ");
             if (c->n == 0) fprintf(f, "–");
             else fprintf(f, fmt, c->mean[k]);
@@ -116,7 +117,7 @@ static void write_csv(const AblationSpec *s, const CellStats *cells, const char 
     fprintf(f, "method");
     for (int k = 0; k < s->n_switches; k++) fprintf(f, ",%s", s->sw[k].key);
     fprintf(f, ",seeds_finished,seeds_planned");
-    for (int k = 0; k < N_VALUES; k++) fprintf(f, ",%s_mean,%s_std", KEYS[k], KEYS[k]);
+    for (int k = 0; k < N_VALUES; k++) fprintf(f, ",%s_mean,%s_std", value_key(k), value_key(k));
     fprintf(f, "\n");
     for (int cell = 0; cell < ablation_n_cells(s); cell++) {
         const CellStats *c = &cells[cell];
@@ -141,7 +142,7 @@ static void write_csv(const AblationSpec *s, const CellStats *cells, const char 
 /* One panel per test column: a bar per grid cell at its mean, whiskers at mean ± std. */
 static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const char *path) {
     int n = ablation_n_cells(s), w = 1500, h = 560, scale = 2;
-    static const int COLS[3] = {2, 4, 6};
+    static const int COLS[3] = {VALUE_COL0 + COL_C10_TEST, VALUE_COL0 + COL_C100_TEST, VALUE_COL0 + COL_IN16_TEST};
     static char labels[PLOT_MAX_RUNS][160];
     LegendEntry legend[PLOT_MAX_RUNS];
     int n_legend = n < PLOT_MAX_RUNS ? n : PLOT_MAX_RUNS;
@@ -163,7 +164,7 @@ static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const 
         p->ymin = 0, p->ymax = hi;
         p->ystep = chart_nice_range(&p->ymin, &p->ymax, 6, 0);
         p->xmin = -0.5, p->xmax = n - 0.5, p->xstep = 0;
-        chart_axes(&c, p, LABELS[COLS[d]], "grid cell (see legend)", "accuracy (%)", scale);
+        chart_axes(&c, p, value_label(COLS[d]), "grid cell (see legend)", "accuracy (%)", scale);
         double half = 0.35 * (p->x1 - p->x0) / n;
         for (int cell = 0; cell < n; cell++) {
             const CellStats *cs = &cells[cell];

@@ -14,12 +14,20 @@
 #include "table.h"
 #include "run/table_path.h"
 
-static const char *const COL_KEYS[TABLE_N_COLS] = {"cifar10_valid", "cifar10_test", "cifar100_valid",
-                                                   "cifar100_test", "imagenet16_valid", "imagenet16_test"};
 static const char *const TIME_KEYS[TABLE_N_TIMES] = {"cifar10_valid_200", "cifar10_valid_12", "cifar100_200", "imagenet16_200"};
 static const char *const NET_KEYS[TABLE_N_NETS] = {"cifar10", "cifar100", "imagenet16"};
-static const char *const SEED_KEYS[TABLE_N_SEED_COLS] = {"cifar10_valid", "cifar100_valid", "imagenet16_valid",
-                                                         "cifar100_valtest", "imagenet16_valtest"};
+
+/* A seed row's key: one run's value of an x-valid column has that column's key; valtest (the valid and
+ * test halves together) has its own. */
+static const char *seed_key(TableSeedColumn k) {
+    switch (k) {
+    case SEED_C10V_VALID: return TABLE_COLUMNS[COL_C10_VALID].key;
+    case SEED_C100_VALID: return TABLE_COLUMNS[COL_C100_VALID].key;
+    case SEED_IN16_VALID: return TABLE_COLUMNS[COL_IN16_VALID].key;
+    case SEED_C100_VALTEST: return "cifar100_valtest";
+    default: return "imagenet16_valtest";
+    }
+}
 
 typedef struct {
     int json, best, top;
@@ -83,8 +91,10 @@ static void print_cell_json(const Table *t, int index, const IsoInfo iso[2]) {
     arch_format(&arch, str);
     arch_code_digits(a->code, digits);
     printf("{\n  \"index\": %d,\n  \"arch\": \"%s\",\n  \"code\": \"%s\",\n  \"n_seeds_200\": %d,\n", index, str, digits, a->n_seeds);
-    print_values_json("acc_200", a->acc200, COL_KEYS, TABLE_N_COLS, ",");
-    print_values_json("acc_12", a->acc12, COL_KEYS, TABLE_N_COLS, ",");
+    const char *col_keys[TABLE_N_COLS];
+    for (int k = 0; k < TABLE_N_COLS; k++) col_keys[k] = TABLE_COLUMNS[k].key;
+    print_values_json("acc_200", a->acc200, col_keys, TABLE_N_COLS, ",");
+    print_values_json("acc_12", a->acc12, col_keys, TABLE_N_COLS, ",");
     print_values_json("train_time_s", a->train_time, TIME_KEYS, TABLE_N_TIMES, ",");
     print_values_json("params_m", a->params_m, NET_KEYS, TABLE_N_NETS, ",");
     print_values_json("flops_m", a->flops_m, NET_KEYS, TABLE_N_NETS, ",");
@@ -92,7 +102,7 @@ static void print_cell_json(const Table *t, int index, const IsoInfo iso[2]) {
     for (int s = 0; s < a->n_seeds; s++) {
         const double *v = t->seeds[a->first_seed + s].v;
         printf("    {");
-        for (int k = 0; k < TABLE_N_SEED_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", SEED_KEYS[k], v[k]);
+        for (int k = 0; k < TABLE_N_SEED_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", seed_key((TableSeedColumn)k), v[k]);
         printf("}%s\n", s + 1 < a->n_seeds ? "," : "");
     }
     printf("  ],\n");
@@ -116,7 +126,9 @@ static void print_cell_text(const Table *t, int index, const IsoInfo iso[2]) {
     arch_code_digits(a->code, digits);
     printf("cell   %s\nindex  %d    code %s    200-epoch seeds %d\n\n", str, index, digits, a->n_seeds);
     printf("%-24s%10s%10s%10s%10s%10s%10s\n", "", "c10-valid", "cifar10", "cifar100", "cifar100", "IN16-120", "IN16-120");
-    printf("%-24s%10s%10s%10s%10s%10s%10s\n", "accuracy (%)", "valid", "test", "valid", "test", "valid", "test");
+    printf("%-24s", "accuracy (%)");
+    for (int k = 0; k < TABLE_N_COLS; k++) printf("%10s", TABLE_COLUMNS[k].split);
+    printf("\n");
     print_row("  200 epochs (mean)", a->acc200, TABLE_N_COLS, "%10.2f");
     print_row("  12 epochs", a->acc12, TABLE_N_COLS, "%10.2f");
     for (int s = 0; s < a->n_seeds; s++) {
@@ -134,19 +146,14 @@ static void print_cell_text(const Table *t, int index, const IsoInfo iso[2]) {
                w ? "6,466" : "12,751", iso[w].form, iso[w].size, iso[w].min_index);
 }
 
-/* The 200-epoch column `--best` ranks by. cifar10-valid only has x-valid, cifar10 only ori-test. */
+/* The 200-epoch column `--best` ranks by; auto: the valid column, or the test one of a dataset without
+ * (cifar10-valid only has x-valid, cifar10 only ori-test). */
 static TableColumn ranking_column(const CliSpec *spec, const char *dataset, const char *metric) {
-    int want_test = strcmp(metric, "test") == 0, want_valid = strcmp(metric, "valid") == 0;
-    if (strcmp(dataset, "cifar10-valid") == 0) {
-        if (want_test) cli_usage_error(spec, "cifar10-valid has no test column (use --dataset cifar10 for ori-test)");
-        return COL_C10_VALID;
-    }
-    if (strcmp(dataset, "cifar10") == 0) {
-        if (want_valid) cli_usage_error(spec, "cifar10 has no valid column (use --dataset cifar10-valid)");
-        return COL_C10_TEST;
-    }
-    TableColumn valid = strcmp(dataset, "cifar100") == 0 ? COL_C100_VALID : COL_IN16_VALID;
-    return want_test ? (TableColumn)(valid + 1) : valid;
+    int valid = table_column_find(dataset, "valid"), test = table_column_find(dataset, "test");
+    /* Of the --dataset choices only cifar10-valid lacks a test column and only cifar10 a valid one. */
+    if (strcmp(metric, "test") == 0 && test < 0) cli_usage_error(spec, "cifar10-valid has no test column (use --dataset cifar10 for ori-test)");
+    if (strcmp(metric, "valid") == 0 && valid < 0) cli_usage_error(spec, "cifar10 has no valid column (use --dataset cifar10-valid)");
+    return (TableColumn)(strcmp(metric, "test") == 0 || valid < 0 ? test : valid);
 }
 
 static const Table *sort_table;
@@ -163,9 +170,9 @@ static void print_best(const Table *t, const QueryArgs *q, TableColumn col) {
     for (int i = 0; i < TABLE_N_ARCHS; i++) order[i] = i;
     sort_table = t, sort_column = col;
     qsort(order, TABLE_N_ARCHS, sizeof order[0], by_accuracy_desc);
-    if (q->json) printf("{\"dataset\": \"%s\", \"ranked_by\": \"%s\", \"top\": [\n", q->dataset, COL_KEYS[col]);
+    if (q->json) printf("{\"dataset\": \"%s\", \"ranked_by\": \"%s\", \"top\": [\n", q->dataset, TABLE_COLUMNS[col].key);
     else printf("top %d of %d cells by 200-epoch %s accuracy (%%)\nrank  index  %-8s  c10v-val c10-test c100-val c100-tst IN16-val IN16-tst  arch\n",
-                q->top, TABLE_N_ARCHS, COL_KEYS[col], "ranked");
+                q->top, TABLE_N_ARCHS, TABLE_COLUMNS[col].key, "ranked");
     for (int r = 0; r < q->top; r++) {
         const TableArch *a = table_arch(t, order[r]);
         Arch arch = arch_from_code(a->code);
@@ -173,7 +180,7 @@ static void print_best(const Table *t, const QueryArgs *q, TableColumn col) {
         arch_format(&arch, str);
         if (q->json) {
             printf("  {\"rank\": %d, \"index\": %d, \"arch\": \"%s\", \"acc_200\": {", r + 1, order[r], str);
-            for (int k = 0; k < TABLE_N_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", COL_KEYS[k], a->acc200[k]);
+            for (int k = 0; k < TABLE_N_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", TABLE_COLUMNS[k].key, a->acc200[k]);
             printf("}}%s\n", r + 1 < q->top ? "," : "");
             continue;
         }

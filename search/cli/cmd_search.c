@@ -28,9 +28,6 @@ typedef struct {
     int runs, seed, threads, json;
 } SearchArgs;
 
-static const char *const COLUMN_LABELS[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
-static const char *const COLUMN_KEYS[TABLE_N_COLS] = {"cifar10_valid", "cifar10_test", "cifar100_valid", "cifar100_test", "imagenet16_valid", "imagenet16_test"};
-
 /* REFERENCE 9: paper Table 5 (v1.0) and the authors' v1.1 summary, mean and std per column; all
  * searched on CIFAR-10 (cifar10-valid) with a 12000 s budget. RS and BOHB rows are the same in both. */
 static const double PAPER[MT_N_METHODS][2][TABLE_N_COLS][2] = {
@@ -83,11 +80,11 @@ static void write_json(FILE *f, const SearchArgs *a, MtMethod m, const Summary *
     fprintf(f, "  \"total_wall_s\": %.6f,\n  \"wall_per_run_s\": %.9f,\n", s->wall_total, s->wall_mean);
     fprintf(f, "  \"evaluated_per_run\": {\"mean\": %.4f, \"std\": %.4f},\n  \"sim_seconds_per_run\": %.3f,\n", s->evaluated_mean, s->evaluated_std, s->sim_mean);
     fprintf(f, "  \"acc_200\": {");
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.4f, \"std\": %.4f}", k ? ", " : "", COLUMN_KEYS[k], s->mean[k], s->std[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.4f, \"std\": %.4f}", k ? ", " : "", TABLE_COLUMNS[k].key, s->mean[k], s->std[k]);
     fprintf(f, "},\n");
     for (int v = 0; v < 2 && has_paper_rows(a); v++) {
         fprintf(f, "  \"%s\": {", v ? "paper_v1_1_summary" : "paper_table5_v1_0");
-        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.2f, \"std\": %.2f}", k ? ", " : "", COLUMN_KEYS[k], PAPER[m][v][k][0], PAPER[m][v][k][1]);
+        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.2f, \"std\": %.2f}", k ? ", " : "", TABLE_COLUMNS[k].key, PAPER[m][v][k][0], PAPER[m][v][k][1]);
         fprintf(f, "},\n");
     }
     fprintf(f, "  \"runs_csv\": \"%s\"\n}\n", csv_path);
@@ -96,7 +93,7 @@ static void write_json(FILE *f, const SearchArgs *a, MtMethod m, const Summary *
 /* One row per run; nothing time-dependent, so the file is identical for any thread count. */
 static void write_csv(FILE *f, const Table *t, const MtRunResult *r, int n) {
     fprintf(f, "run,best_index,code,arch,n_evaluated,sim_seconds");
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%s_200", COLUMN_KEYS[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%s_200", TABLE_COLUMNS[k].key);
     fprintf(f, "\n");
     for (int i = 0; i < n; i++) {
         int index = table_index_of_code(t, r[i].best_code);
@@ -114,7 +111,7 @@ static void print_text(const SearchArgs *a, MtMethod m, const Summary *s) {
     printf("%s on %s: %d runs, budget %g s, seed %d, %d thread(s)\n\n", a->method, a->dataset, a->runs, a->budget, a->seed, a->threads);
     printf("200-epoch acc (%%)   mean +- std%s\n", has_paper_rows(a) ? "        paper v1.0        v1.1 summary" : "");
     for (int k = 0; k < TABLE_N_COLS; k++) {
-        printf("  %-12s %7.2f +- %5.2f", COLUMN_LABELS[k], s->mean[k], s->std[k]);
+        printf("  %-12s %7.2f +- %5.2f", TABLE_COLUMNS[k].label, s->mean[k], s->std[k]);
         for (int v = 0; v < 2 && has_paper_rows(a); v++) printf("    %6.2f +- %4.2f", PAPER[m][v][k][0], PAPER[m][v][k][1]);
         printf("\n");
     }
@@ -137,7 +134,7 @@ static int search_on_table(const SearchArgs *a, MtMethod m) {
     Table *t = table_open(a->table);
     MtConfig c = mt_default_config(m);
     c.budget = a->budget, c.runs = a->runs, c.seed = (uint64_t)a->seed;
-    c.fitness_col = strcmp(a->dataset, "cifar100") == 0 ? COL_C100_VALID : strcmp(a->dataset, "ImageNet16-120") == 0 ? COL_IN16_VALID : COL_C10_VALID;
+    c.fitness_col = (TableColumn)table_column_find(a->dataset, "valid"); /* --dataset's choices all have one */
     MtRunResult *r = sn_alloc(sizeof(MtRunResult) * (size_t)a->runs);
     double t0 = sn_now();
     multitrial_run(t, &c, r);

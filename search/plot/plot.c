@@ -11,15 +11,15 @@
 #include "common.h"
 
 /* The benchmark's best 200-epoch accuracy per dataset (valid, test): `supernet query --best` on
- * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRow.acc. */
+ * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRow.acc (TableColumn). */
 static const struct {
     const char *name;
     int acc_valid, acc_test;
     double best_valid, best_test;
 } DATASETS[3] = {
-    {"CIFAR-10", 0, 1, 91.61, 94.37},
-    {"CIFAR-100", 2, 3, 73.49, 73.51},
-    {"ImageNet16-120", 4, 5, 46.73, 47.31},
+    {"CIFAR-10", COL_C10_VALID, COL_C10_TEST, 91.61, 94.37},
+    {"CIFAR-100", COL_C100_VALID, COL_C100_TEST, 73.49, 73.51},
+    {"ImageNet16-120", COL_IN16_VALID, COL_IN16_TEST, 46.73, 47.31},
 };
 
 /* Ops: grey for none, then red for skip_connect (the collapse should stand out), green, blue, orange. */

@@ -289,7 +289,8 @@ static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_secon
     printf("  train %.4f/%.2f%%", rec->train_loss, rec->train_acc);
     if (!isnan(rec->arch_loss)) printf("  arch %.4f/%.2f%%", rec->arch_loss, rec->arch_acc);
     if (!isnan(rec->valid_loss)) printf("  valid %.4f/%.2f%%", rec->valid_loss, rec->valid_acc);
-    printf("\n    %s  index %d  C10 valid %.2f  test %.2f\n", arch, rec->index, rec->acc[COL_C10_VALID], rec->acc[COL_C10_TEST]);
+    printf("\n    %s  index %d  %s %.2f  %s %.2f\n", arch, rec->index, TABLE_COLUMNS[COL_C10_VALID].label,
+           rec->acc[COL_C10_VALID], TABLE_COLUMNS[COL_C10_TEST].split, rec->acc[COL_C10_TEST]);
     fflush(stdout);
 }
 
@@ -319,13 +320,12 @@ static const PaperRow PAPER_ROWS[] = {
 };
 
 static void print_summary(const Run *r, const EpochRecord *last) {
-    static const char *const labels[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
     char arch[ARCH_STR_MAX];
     arch_format(&last->arch, arch);
     printf("\n%s on %s, seed %d: %d epochs, %.1f s of search\nchosen cell (last epoch's argmax)  %s\n"
            "benchmark index %d (200-epoch accuracies, %%; seed means)\n\n%-30s",
            r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index, "");
-    for (int k = 0; k < TABLE_N_COLS; k++) printf("%14s", labels[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) printf("%14s", TABLE_COLUMNS[k].label);
     printf("\n%-30s", "this run");
     for (int k = 0; k < TABLE_N_COLS; k++) printf("%14.2f", last->acc[k]);
     printf("\n");
@@ -348,7 +348,7 @@ static void write_summary(const Run *r, const EpochRecord *last) {
     fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
                "\"arch\": \"%s\", \"index\": %d",
             r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", RUN_LOG_ACC_KEYS[k], last->acc[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", TABLE_COLUMNS[k].key, last->acc[k]);
     fprintf(f, "}\n");
     fclose(f);
     file_in_run(path, sizeof path, r, "summary.json"), atomic_write_file(path, text, len);

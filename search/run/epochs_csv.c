@@ -14,12 +14,10 @@
 
 #include "common.h"
 
-const char *const EPOCHS_ACC_KEYS[EPOCHS_N_ACC] = {"cifar10_valid", "cifar10_test", "cifar100_valid",
-                                                   "cifar100_test", "imagenet16_valid", "imagenet16_test"};
 const char *const EPOCHS_OP_KEYS[ARCH_N_OPS] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
 
 /* Where each needed column sits in the file: epoch, arch, the six accuracies, the 30 probabilities. */
-enum { COL_EPOCH, COL_ARCH, COL_ACC0, COL_P0 = COL_ACC0 + EPOCHS_N_ACC, N_NEEDED = COL_P0 + ARCH_N_EDGES * ARCH_N_OPS };
+enum { COL_EPOCH, COL_ARCH, COL_ACC0, COL_P0 = COL_ACC0 + TABLE_N_COLS, N_NEEDED = COL_P0 + ARCH_N_EDGES * ARCH_N_OPS };
 enum { MAX_FIELDS = 256 };
 
 typedef struct {
@@ -43,7 +41,7 @@ static int fail(ParseCtx *ctx, const char *fmt, ...) {
 static void needed_name(int k, char *out, size_t len) {
     if (k == COL_EPOCH) snprintf(out, len, "epoch");
     else if (k == COL_ARCH) snprintf(out, len, "arch");
-    else if (k < COL_P0) snprintf(out, len, "%s", EPOCHS_ACC_KEYS[k - COL_ACC0]);
+    else if (k < COL_P0) snprintf(out, len, "%s", TABLE_COLUMNS[k - COL_ACC0].key);
     else snprintf(out, len, "p_e%d_%s", (k - COL_P0) / ARCH_N_OPS, EPOCHS_OP_KEYS[(k - COL_P0) % ARCH_N_OPS]);
 }
 
@@ -95,8 +93,8 @@ static int parse_record(ParseCtx *ctx, char **f, const int col[N_NEEDED], EpochR
     if (parse_value(ctx, f[col[COL_EPOCH]], "epoch", 0, 1e9, &epoch) != 0) return -1;
     if (isnan(epoch) || epoch != floor(epoch)) return fail(ctx, "column 'epoch': '%s' is not an epoch number", f[col[COL_EPOCH]]);
     r->epoch = (int)epoch;
-    for (int k = 0; k < EPOCHS_N_ACC; k++)
-        if (parse_value(ctx, f[col[COL_ACC0 + k]], EPOCHS_ACC_KEYS[k], 0, 100, &r->acc[k]) != 0) return -1;
+    for (int k = 0; k < TABLE_N_COLS; k++)
+        if (parse_value(ctx, f[col[COL_ACC0 + k]], TABLE_COLUMNS[k].key, 0, 100, &r->acc[k]) != 0) return -1;
     for (int k = 0; k < ARCH_N_EDGES * ARCH_N_OPS; k++) {
         needed_name(COL_P0 + k, name, sizeof name);
         if (parse_value(ctx, f[col[COL_P0 + k]], name, 0, 1, &r->p[k / ARCH_N_OPS][k % ARCH_N_OPS]) != 0) return -1;

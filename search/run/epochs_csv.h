@@ -10,15 +10,13 @@
 #include <stddef.h>
 
 #include "arch.h"
+#include "table.h"
 
-/* The six benchmark columns, in the contract's order (also the order of EpochRow.acc). */
-enum { EPOCHS_N_ACC = 6 };
-extern const char *const EPOCHS_ACC_KEYS[EPOCHS_N_ACC]; /* "cifar10_valid", ..., "imagenet16_test" */
 extern const char *const EPOCHS_OP_KEYS[ARCH_N_OPS];    /* "none", "skip_connect", ... */
 
 typedef struct {
     int epoch;
-    double acc[EPOCHS_N_ACC];           /* percent; NaN when empty */
+    double acc[TABLE_N_COLS];           /* the benchmark columns (TABLE_COLUMNS), percent; NaN when empty */
     double p[ARCH_N_EDGES][ARCH_N_OPS]; /* op probabilities per edge; NaN when empty */
     int code;                           /* op code of the derived cell, -1 when the arch field is empty */
 } EpochRow;

@@ -13,7 +13,6 @@
 #include "atomic_file.h"
 #include "common.h"
 
-const char *const RUN_LOG_ACC_KEYS[TABLE_N_COLS] = {"cifar10_valid", "cifar10_test", "cifar100_valid", "cifar100_test", "imagenet16_valid", "imagenet16_test"};
 static const char *const SCALAR_KEYS[] = {"lr", "tau", "train_loss", "train_acc", "arch_loss", "arch_acc", "valid_loss", "valid_acc"};
 enum { N_SCALARS = 8 };
 
@@ -23,7 +22,7 @@ static void write_header(FILE *f) {
     fprintf(f, "epoch,seconds");
     for (int k = 0; k < N_SCALARS; k++) fprintf(f, ",%s", SCALAR_KEYS[k]);
     fprintf(f, ",arch,index");
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%s", RUN_LOG_ACC_KEYS[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%s", TABLE_COLUMNS[k].key);
     for (int e = 0; e < ARCH_N_EDGES; e++)
         for (int o = 0; o < ARCH_N_OPS; o++) fprintf(f, ",p_e%d_%s", e, ARCH_OP_NAMES[o]);
     fputc('\n', f);
@@ -72,7 +71,7 @@ static void write_json_line(FILE *f, const EpochRecord *r, const char *arch) {
     fprintf(f, "{\"epoch\": %d, \"seconds\": %.3f", r->epoch, r->seconds);
     for (int k = 0; k < N_SCALARS; k++) json_number(f, SCALAR_KEYS[k], s[k]);
     fprintf(f, ", \"arch\": \"%s\", \"index\": %d", arch, r->index);
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", RUN_LOG_ACC_KEYS[k], r->acc[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", TABLE_COLUMNS[k].key, r->acc[k]);
     if (!r->has_probs) fprintf(f, ", \"p\": null}\n");
     else {
         fprintf(f, ", \"p\": [");

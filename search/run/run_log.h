@@ -27,8 +27,6 @@ typedef struct {
     float probs[ARCH_N_EDGES * ARCH_N_OPS];
 } EpochRecord;
 
-extern const char *const RUN_LOG_ACC_KEYS[TABLE_N_COLS];
-
 /* Creates epochs.csv (header only) and an empty epochs.jsonl in dir, atomically. */
 void run_log_create(const char *dir);
 void run_log_append(const char *dir, const EpochRecord *r);
