@@ -129,7 +129,7 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
  * Alpha: op probabilities per edge.
  */
 static void op_legend(LegendEntry legend[ARCH_N_OPS], LegendStyle style) {
-    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){EPOCHS_OP_KEYS[k], OP_COLORS[k], MARKER_CIRCLE, style};
+    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){ARCH_OP_NAMES[k], OP_COLORS[k], MARKER_CIRCLE, style};
 }
 
 int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {

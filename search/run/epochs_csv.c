@@ -14,8 +14,6 @@
 
 #include "common.h"
 
-const char *const EPOCHS_OP_KEYS[ARCH_N_OPS] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
-
 /* Where each needed column sits in the file: epoch, arch, the six accuracies, the 30 probabilities. */
 enum { COL_EPOCH, COL_ARCH, COL_ACC0, COL_P0 = COL_ACC0 + TABLE_N_COLS, N_NEEDED = COL_P0 + ARCH_N_EDGES * ARCH_N_OPS };
 enum { MAX_FIELDS = 256 };
@@ -42,7 +40,7 @@ static void needed_name(int k, char *out, size_t len) {
     if (k == COL_EPOCH) snprintf(out, len, "epoch");
     else if (k == COL_ARCH) snprintf(out, len, "arch");
     else if (k < COL_P0) snprintf(out, len, "%s", TABLE_COLUMNS[k - COL_ACC0].key);
-    else snprintf(out, len, "p_e%d_%s", (k - COL_P0) / ARCH_N_OPS, EPOCHS_OP_KEYS[(k - COL_P0) % ARCH_N_OPS]);
+    else snprintf(out, len, "p_e%d_%s", (k - COL_P0) / ARCH_N_OPS, ARCH_OP_NAMES[(k - COL_P0) % ARCH_N_OPS]);
 }
 
 /* Splits one line in place at commas; strips one pair of surrounding double quotes per field. */

@@ -12,8 +12,6 @@
 #include "arch.h"
 #include "table.h"
 
-extern const char *const EPOCHS_OP_KEYS[ARCH_N_OPS];    /* "none", "skip_connect", ... */
-
 typedef struct {
     int epoch;
     double acc[TABLE_N_COLS];           /* the benchmark columns (TABLE_COLUMNS), percent; NaN when empty */
