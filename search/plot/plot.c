@@ -11,7 +11,7 @@
 #include "common.h"
 
 /* The benchmark's best 200-epoch accuracy per dataset (valid, test): `supernet query --best` on
- * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRow.acc (TableColumn). */
+ * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRecord.acc (TableColumn). */
 static const struct {
     const char *name;
     int acc_valid, acc_test;
@@ -174,7 +174,7 @@ int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, Pl
  * Ops: number of edges per op in the derived cell, stacked bars per epoch.
  */
 /* A bar spans the epoch +- half_epochs; 0.5 makes neighbouring bars share their edges (no gaps). */
-static void ops_bar(Canvas *c, const Panel *p, const EpochRow *r, double half_epochs) {
+static void ops_bar(Canvas *c, const Panel *p, const EpochRecord *r, double half_epochs) {
     Arch a = arch_from_code(r->code);
     int count[ARCH_N_OPS] = {0}, base = 0;
     for (int e = 0; e < ARCH_N_EDGES; e++) count[a.op[e]]++;

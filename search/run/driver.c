@@ -261,16 +261,24 @@ static void train_epoch(Run *r, StepStats *st, EpochReport *rep) {
 static double mean_or_nan(double sum, int n) { return n ? sum / n : NAN; }
 
 static void fill_record(Run *r, const StepStats *st, const EpochReport *rep, EpochRecord *rec) {
-    memset(rec, 0, sizeof *rec);
+    Arch arch;
+    float probs[ARCH_N_EDGES * ARCH_N_OPS];
     rec->epoch = r->ctx.epoch, rec->seconds = r->seconds, rec->lr = r->ctx.lr, rec->tau = rep->tau;
     rec->train_loss = mean_or_nan(st->train_loss_sum, st->train_images);
     rec->train_acc = mean_or_nan(100.0 * st->train_correct, st->train_images);
     rec->arch_loss = mean_or_nan(st->arch_loss_sum, st->arch_images);
     rec->arch_acc = mean_or_nan(100.0 * st->arch_correct, st->arch_images);
     rec->valid_loss = rep->valid_loss, rec->valid_acc = rep->valid_acc;
-    rec->has_probs = r->iface->derive(r->strategy.state, &r->ctx, &rec->arch, rec->probs);
-    rec->index = table_index_of_code(r->table, arch_to_code(&rec->arch));
+    int has_probs = r->iface->derive(r->strategy.state, &r->ctx, &arch, probs);
+    for (int k = 0; k < ARCH_N_EDGES * ARCH_N_OPS; k++) rec->p[k / ARCH_N_OPS][k % ARCH_N_OPS] = has_probs ? probs[k] : NAN;
+    rec->code = arch_to_code(&arch);
+    rec->index = table_index_of_code(r->table, rec->code);
     for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = table_arch(r->table, rec->index)->acc200[k];
+}
+
+static void format_cell(const EpochRecord *rec, char out[ARCH_STR_MAX]) {
+    Arch a = arch_from_code(rec->code);
+    arch_format(&a, out);
 }
 
 /* CPU seconds of the whole process (all threads): with a shared machine, wall time alone misleads. */
@@ -283,7 +291,7 @@ static double cpu_seconds(void) {
 static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_seconds, double epoch_cpu) {
     if (r->quiet) return;
     char arch[ARCH_STR_MAX];
-    arch_format(&rec->arch, arch);
+    format_cell(rec, arch);
     printf("epoch %3d/%d  %6.1fs (cpu %.1fs)  lr %.5f", rec->epoch, r->config.c.epochs, epoch_seconds, epoch_cpu, rec->lr);
     if (!isnan(rec->tau)) printf("  tau %.3f", rec->tau);
     printf("  train %.4f/%.2f%%", rec->train_loss, rec->train_acc);
@@ -321,7 +329,7 @@ static const PaperRow PAPER_ROWS[] = {
 
 static void print_summary(const Run *r, const EpochRecord *last) {
     char arch[ARCH_STR_MAX];
-    arch_format(&last->arch, arch);
+    format_cell(last, arch);
     printf("\n%s on %s, seed %d: %d epochs, %.1f s of search\nchosen cell (last epoch's argmax)  %s\n"
            "benchmark index %d (200-epoch accuracies, %%; seed means)\n\n%-30s",
            r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index, "");
@@ -343,7 +351,7 @@ static void print_summary(const Run *r, const EpochRecord *last) {
 static void write_summary(const Run *r, const EpochRecord *last) {
     char arch[ARCH_STR_MAX], path[4200], *text;
     size_t len;
-    arch_format(&last->arch, arch);
+    format_cell(last, arch);
     FILE *f = open_memstream(&text, &len);
     fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
                "\"arch\": \"%s\", \"index\": %d",
@@ -379,11 +387,8 @@ static void finish_completed_run(Run *r, EpochRecord *rec) {
     }
     if (epochs_csv_read(r->dir, &log, err, sizeof err) != 0) sn_die(SN_EXIT_USAGE, "%s", err);
     if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/epochs.csv: no final record", r->dir);
-    const EpochRow *last = &log.rec[log.n - 1];
-    rec->epoch = last->epoch;
-    rec->arch = arch_from_code(last->code);
-    rec->index = table_index_of_code(r->table, last->code);
-    for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = last->acc[k];
+    *rec = log.rec[log.n - 1];
+    rec->index = table_index_of_code(r->table, rec->code);
     run_epochs_free(&log);
     write_summary(r, rec);
     print_summary(r, rec);
@@ -401,7 +406,7 @@ int search_weight_sharing(const DriverArgs *a) {
     else start_run(&r, a);
     r.progress = !a->quiet && isatty(STDERR_FILENO);
     EpochRecord rec;
-    memset(&rec, 0, sizeof rec);
+    epoch_record_clear(&rec);
     if (r.start_epoch >= r.config.c.epochs) {
         finish_completed_run(&r, &rec);
         return 0;
