@@ -17,6 +17,9 @@
 #include "common.h"
 #include "plot/plot.h"
 #include "table.h"
+#include "whole_file.h"
+
+enum { SUMMARY_MAX_FILE_BYTES = 64 << 10 };
 
 /* Values read from each run's summary.json: the search time, then the six columns of Table 5. */
 enum { VALUE_SECONDS, VALUE_COL0, N_VALUES = VALUE_COL0 + TABLE_N_COLS };
@@ -42,16 +45,17 @@ static double json_number(const char *path, const char *text, const char *key) {
     return v;
 }
 
-/* Reads <dir>/summary.json into v; returns 0 if the run has not finished. */
+/* Reads <dir>/summary.json into v; returns 0 if the run has not finished (no summary.json). */
 static int read_summary(const char *dir, double v[N_VALUES]) {
-    char path[ABL_PATH + 320], text[8192];
+    char path[ABL_PATH + 320], why[256];
+    struct stat st;
+    size_t len;
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
+    if (stat(path, &st) != 0) return 0;
+    char *text = read_whole_file(path, SUMMARY_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (!text) sn_die(SN_EXIT_USAGE, "%s: %s", path, why);
     for (int k = 0; k < N_VALUES; k++) v[k] = json_number(path, text, value_key(k));
+    free(text);
     return 1;
 }
 

@@ -13,13 +13,18 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "common.h"
+#include "whole_file.h"
 
+enum { SUMMARY_MD_MAX_BYTES = 16 << 20 };
+
+/* Prints the summary just written; a problem reading it only costs the printout. */
 static void print_file(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) fwrite(buf, 1, n, stdout);
-    fclose(f);
+    char why[256];
+    size_t len;
+    char *text = read_whole_file(path, SUMMARY_MD_MAX_BYTES, &len, why, sizeof why);
+    if (!text) return;
+    fwrite(text, 1, len, stdout);
+    free(text);
 }
 
 int cmd_ablate(int argc, char **argv) {

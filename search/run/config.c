@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "common.h"
+#include "whole_file.h"
+
+enum { CONFIG_MAX_FILE_BYTES = 1 << 20 };
 
 typedef enum { KEY_INT, KEY_FLOAT, KEY_STRING } KeyType;
 
@@ -166,27 +169,13 @@ void config_load_text(ConfigState *s, const char *text, const char *label) {
 }
 
 void config_load_file(ConfigState *s, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) sn_die(SN_EXIT_USAGE, "cannot open config %s: %s", path, strerror(errno));
-    char *text = NULL;
-    size_t cap = 0, len = 0, got;
-    char chunk[4096];
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = 2 * (len + got + 1);
-            char *grown = sn_alloc(cap);
-            if (text) memcpy(grown, text, len);
-            sn_free(text);
-            text = grown;
-        }
-        memcpy(text + len, chunk, got), len += got;
-    }
-    fclose(f);
-    if (!text) text = sn_alloc(1);
-    text[len] = '\0';
+    char why[256];
+    size_t len;
+    char *text = read_whole_file(path, CONFIG_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (!text) sn_die(SN_EXIT_USAGE, "config %s: %s", path, why);
     if (strlen(text) != len) sn_die(SN_EXIT_USAGE, "%s: not a text file (NUL byte at offset %zu)", path, strlen(text));
     config_load_text(s, text, path);
-    sn_free(text);
+    free(text);
 }
 
 void config_set(ConfigState *s, const char *assignment) {

@@ -37,6 +37,10 @@ typedef struct {
 /* The 12 leading columns (epoch .. index), the accuracies, the probabilities. */
 enum { EPOCH_N_COLUMNS = 12 + TABLE_N_COLS + ARCH_N_EDGES * ARCH_N_OPS };
 
+/* The largest epochs.csv or epochs.jsonl read back (100,000 epochs, the most a config allows, take
+ * about 100 MB). */
+#define EPOCHS_MAX_FILE_BYTES ((size_t)256 << 20)
+
 /* Every value missing: NaN, code and index -1, epoch 0. */
 void epoch_record_clear(EpochRecord *r);
 

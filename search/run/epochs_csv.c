@@ -5,13 +5,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run/epochs_csv.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "whole_file.h"
 
 enum { MAX_FIELDS = 256 };
 
@@ -109,27 +109,13 @@ static int parse_text(ParseCtx *ctx, char *text, RunEpochs *log) {
     return 0;
 }
 
-static char *read_whole(const char *path, char *err, size_t err_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    SN_ASSERT(text, "out of memory reading %s", path);
-    for (size_t got; (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
-        len += got;
-        if (len + 1 == cap) {
-            text = realloc(text, cap *= 2);
-            SN_ASSERT(text, "out of memory reading %s", path);
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    text[len] = '\0';
-    if (bad || strlen(text) != len) {
-        snprintf(err, err_len, "%s: %s", path, bad ? "read error" : "contains a NUL byte (not a CSV file)");
+static char *read_csv_text(const char *path, char *err, size_t err_len) {
+    char why[256];
+    size_t len;
+    char *text = read_whole_file(path, EPOCHS_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (!text) snprintf(err, err_len, "%s: %s", path, why);
+    else if (strlen(text) != len) {
+        snprintf(err, err_len, "%s: contains a NUL byte (not a CSV file)", path);
         free(text);
         return NULL;
     }
@@ -154,7 +140,7 @@ int epochs_csv_read(const char *rundir, RunEpochs *log, char *err, size_t err_le
     char path[4096];
     snprintf(path, sizeof path, "%s/epochs.csv", rundir);
     make_label(rundir, log->label, sizeof log->label);
-    char *text = read_whole(path, err, err_len);
+    char *text = read_csv_text(path, err, err_len);
     if (!text) return -1;
     ParseCtx ctx = {path, 0, err, err_len};
     int rc = parse_text(&ctx, text, log);

@@ -11,6 +11,7 @@
 
 #include "atomic_file.h"
 #include "common.h"
+#include "whole_file.h"
 
 static void path_of(char *out, size_t n, const char *dir, const char *file) { snprintf(out, n, "%s/%s", dir, file); }
 
@@ -51,21 +52,17 @@ void run_log_append(const char *dir, const EpochRecord *r) {
     append_record(dir, "epochs.jsonl", epochs_jsonl_write_record, r);
 }
 
-/* Keeps the first `lines` lines of a file (fewer if it has fewer), atomically. */
+/* Keeps the first `lines` lines of a file, atomically; it must have that many. */
 static void keep_lines(const char *path, int lines) {
-    FILE *f = fopen(path, "rb");
-    if (!f) sn_die(SN_EXIT_USAGE, "cannot open %s: %s", path, strerror(errno));
-    char *text;
-    size_t len;
-    FILE *out = open_memstream(&text, &len);
-    int c, kept = 0;
-    while (kept < lines && (c = fgetc(f)) != EOF) {
-        fputc(c, out);
-        if (c == '\n') kept++;
-    }
-    fclose(f), fclose(out);
+    char why[256];
+    size_t len, end = 0;
+    char *text = read_whole_file(path, EPOCHS_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (!text) sn_die(SN_EXIT_USAGE, "%s: %s", path, why);
+    int kept = 0;
+    while (kept < lines && end < len)
+        if (text[end++] == '\n') kept++;
     if (kept < lines) sn_die(SN_EXIT_USAGE, "%s has %d complete lines, the checkpoint needs %d", path, kept, lines);
-    atomic_write_file(path, text, len);
+    atomic_write_file(path, text, end);
     free(text);
 }
 
