@@ -2,7 +2,8 @@
  * ablation.h: `supernet ablate`: a grid of search runs (methods x configuration switches x seeds),
  * each run a child process `supernet search ...`, and the summary of the grid.
  *
- * An ablation file (configs/ablations/<name>.cfg) has `key = value` lines, `#` comments:
+ * An ablation file (configs/ablations/<name>.cfg) has `key = value` lines, `#` comments (kv_file.h,
+ * without sections):
  *
  *   methods = darts-v1, gdas          # the methods compared (supernet search --method)
  *   seeds = 1, 2, 3                    # every grid cell runs once per seed
