@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "common.h"
+#include "run/locate.h"
 #include "whole_file.h"
 
 enum { SUMMARY_MD_MAX_BYTES = 16 << 20 };
@@ -46,9 +47,7 @@ int cmd_ablate(int argc, char **argv) {
     char out_buf[ABL_PATH], self[ABL_PATH], path[ABL_PATH + 16];
     if (!out) snprintf(out_buf, sizeof out_buf, "logs/ablations/%s", s.name), out = out_buf;
     if (!search_cmd) {
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0) sn_die(SN_EXIT_USAGE, "cannot find this executable's path; pass --search-cmd");
-        self[n] = '\0';
+        if (locate_exe_path(self, sizeof self) != 0) sn_die(SN_EXIT_USAGE, "cannot find this executable's path; pass --search-cmd");
         search_cmd = self;
     } else if (access(search_cmd, X_OK) != 0) {
         cli_usage_error(&spec, "--search-cmd '%s' is not an executable file", search_cmd);

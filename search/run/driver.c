@@ -24,11 +24,8 @@
 #include "plot/plot.h"
 #include "run/run_log.h"
 #include "strategies/strategy.h"
+#include "run/locate.h"
 #include "run/table_path.h"
-
-#ifndef SUPERNET_SOURCE_DIR
-#define SUPERNET_SOURCE_DIR "."
-#endif
 
 #define CKPT_FORMAT "supernet-search 1"
 
@@ -51,21 +48,10 @@ typedef struct {
 /* ---------------------------------------------------------------------------------------------
  * Configuration */
 
-const char *search_configs_dir(void) {
-    static char found[4200];
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) *slash = '\0';
-        snprintf(found, sizeof found, "%s/../configs", exe);
-        if (access(found, R_OK) == 0) return found;
-        snprintf(found, sizeof found, "%s/configs", exe);
-        if (access(found, R_OK) == 0) return found;
-    }
-    snprintf(found, sizeof found, "%s/configs", SUPERNET_SOURCE_DIR);
-    return found;
+/* The configs/ folder: beside the executable's folder, in it, else the source tree's. */
+static const char *configs_dir(LocatePlaces *places) {
+    const char *found = locate_project_file("configs", places);
+    return found ? found : places->path[places->n - 1];
 }
 
 static void resolve_config(const DriverArgs *a, ConfigState *s) {
@@ -74,7 +60,8 @@ static void resolve_config(const DriverArgs *a, ConfigState *s) {
     const char *file = a->config_path;
     if (!file) {
         if (!a->method) sn_die(SN_EXIT_USAGE, "supernet search: --method or --config is required");
-        snprintf(path, sizeof path, "%s/%s%s.cfg", search_configs_dir(), a->method, a->data ? "" : "-quick");
+        LocatePlaces places;
+        snprintf(path, sizeof path, "%s/%s%s.cfg", configs_dir(&places), a->method, a->data ? "" : "-quick");
         file = path;
     }
     config_load_file(s, file);

@@ -27,7 +27,4 @@ typedef struct {
 /* Runs (or resumes) a weight-sharing search; returns the exit status. */
 int search_weight_sharing(const DriverArgs *a);
 
-/* The configs/ folder: beside the executable's folder, in it, or in the source tree. */
-const char *search_configs_dir(void);
-
 #endif
