@@ -58,11 +58,6 @@ static const KnownCopy CIFAR10_COPIES[] = {
 
 const char DATASET_EMBEDDED_SHA256[65] = "27a916f8d94af49ace23fbe327d6a420c1a37dd7c25f59abb61933f66c8fc49c";
 
-const DatasetSpec *dataset_spec(DatasetKind kind) {
-    SN_ASSERT(kind >= 0 && kind < DATASET_KINDS, "bad dataset kind %d", (int)kind);
-    return &SPECS[kind];
-}
-
 const DatasetSpec *dataset_spec_by_name(const char *name) {
     for (int k = 0; k < DATASET_KINDS; k++)
         if (strcasecmp(name, SPECS[k].name) == 0) return &SPECS[k];

@@ -43,7 +43,6 @@ void supernet_free(Supernet *net) {
     sn_free(net);
 }
 
-const SupernetConfig *supernet_config(const Supernet *net) { return &net->cfg; }
 size_t supernet_num_weights(const Supernet *net) { return net->num_weights; }
 size_t supernet_weights_floats(const Supernet *net) { return net->weights_floats; }
 float *supernet_weights(Supernet *net) { return net->weights; }

@@ -57,7 +57,6 @@ typedef struct Supernet Supernet;
 
 Supernet *supernet_create(const SupernetConfig *cfg);
 void supernet_free(Supernet *net);
-const SupernetConfig *supernet_config(const Supernet *net);
 
 /* The weights (every trainable tensor but alpha) as one flat array, and their gradient, same layout. */
 size_t supernet_num_weights(const Supernet *net); /* exact parameter count */

@@ -16,8 +16,9 @@
  *
  * A grid cell is one method with one value of every switch; a run is a cell with one seed, named
  * "<method>[-<key>-<value>...]-s<seed>" and kept in <out>/runs/<name>/ (its output in <name>.log).
- * A run is finished when its summary.json exists (CONTRACT.md); a rerun skips finished runs and
- * continues a killed one with --resume when its checkpoint.bin exists (else starts it afresh).
+ * A run is finished when its summary.json exists (the driver writes it last: driver.h); a rerun skips
+ * finished runs and continues a killed one with --resume when its checkpoint.bin exists (else starts
+ * it afresh).
  * While a run's child runs, <out>/runs/<name>.pid holds its pid; a rerun refuses to start a run
  * whose child from an interrupted ablate still runs.
  */

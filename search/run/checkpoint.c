@@ -191,8 +191,6 @@ static const CkptEntry *find(const Checkpoint *ck, const char *name) {
     return NULL;
 }
 
-int ckpt_has(const Checkpoint *ck, const char *name) { return find(ck, name) != NULL; }
-
 static const CkptEntry *need(const Checkpoint *ck, const char *name, CkptType type) {
     static const char *type_names[] = {"", "float32", "float64", "uint64", "text"};
     const CkptEntry *e = find(ck, name);

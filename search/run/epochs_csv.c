@@ -57,7 +57,7 @@ static int map_header(ParseCtx *ctx, char **fields, int n, int field[EPOCH_N_COL
         for (int i = 0; i < n; i++)
             if (strcmp(fields[i], name) == 0) field[col] = i;
         if (field[col] < 0 && epoch_column_required(col))
-            return fail(ctx, "the header has no column '%s' (see CONTRACT.md for the epochs.csv columns)", name);
+            return fail(ctx, "the header has no column '%s' (see search/run/epoch_record.h for the epochs.csv columns)", name);
     }
     return 0;
 }
