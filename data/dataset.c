@@ -25,10 +25,15 @@
 /* Constants from REFERENCE.md 2.1 (xautodl get_dataset_with_transform.py); Fashion-MNIST's are this
  * project's: the mean and standard deviation of all 47,040,000 training pixels, crop padding 4. */
 static const DatasetSpec SPECS[DATASET_KINDS] = {
-    {DATASET_CIFAR10, "cifar10", 3, 32, 32, 10, 4, {125.3, 123.0, 113.9}, {63.0, 62.1, 66.7}},
-    {DATASET_CIFAR100, "cifar100", 3, 32, 32, 100, 4, {129.3, 124.1, 112.4}, {68.2, 65.4, 70.4}},
-    {DATASET_IMAGENET16_120, "ImageNet16-120", 3, 16, 16, 120, 2, {122.68, 116.66, 104.01}, {63.22, 61.26, 65.09}},
-    {DATASET_FASHION_MNIST, "fashion-mnist", 1, 28, 28, 10, 4, {72.94}, {90.02}},
+    [DATASET_CIFAR10] = {.kind = DATASET_CIFAR10, .name = "cifar10", .channels = 3, .height = 32, .width = 32,
+                         .n_classes = 10, .crop_pad = 4, .mean = {125.3, 123.0, 113.9}, .std = {63.0, 62.1, 66.7}},
+    [DATASET_CIFAR100] = {.kind = DATASET_CIFAR100, .name = "cifar100", .channels = 3, .height = 32, .width = 32,
+                          .n_classes = 100, .crop_pad = 4, .mean = {129.3, 124.1, 112.4}, .std = {68.2, 65.4, 70.4}},
+    [DATASET_IMAGENET16_120] = {.kind = DATASET_IMAGENET16_120, .name = "ImageNet16-120", .channels = 3, .height = 16,
+                                .width = 16, .n_classes = 120, .crop_pad = 2, .mean = {122.68, 116.66, 104.01},
+                                .std = {63.22, 61.26, 65.09}},
+    [DATASET_FASHION_MNIST] = {.kind = DATASET_FASHION_MNIST, .name = "fashion-mnist", .channels = 1, .height = 28,
+                               .width = 28, .n_classes = 10, .crop_pad = 4, .mean = {72.94}, .std = {90.02}},
 };
 
 /* Marker file that identifies each format in a folder, in detection order. */

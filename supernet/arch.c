@@ -113,7 +113,7 @@ static int parse_node(Parser *p, int node, Arch *out) {
 }
 
 int arch_parse(const char *text, Arch *out, char *err, size_t err_len) {
-    Parser p = {text, 0, err, err_len};
+    Parser p = {.text = text, .pos = 0, .err = err, .err_len = err_len};
     Arch a = {{0}};
     if (text[0] == '\0') return fail(&p, 0, "empty architecture string");
     for (int node = 1; node < ARCH_N_NODES; node++)

@@ -51,7 +51,7 @@ const float *supernet_logits(const Supernet *net) { return net->logits; }
 
 static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
     int hw = net->stage_size[stage];
-    return (Shape4){batch, net->stage_channels[stage], hw, hw};
+    return (Shape4){.n = batch, .c = net->stage_channels[stage], .h = hw, .w = hw};
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@
 static char dir[256], path[300];
 
 static Supernet *tiny_net(uint64_t seed) {
-    SupernetConfig cfg = {16, 1, 10, 3, 8, 2, 2, 0, 1, seed, 0};
+    SupernetConfig cfg = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = 8, .max_batch = 2,
+                          .max_eval_batch = 2, .darts = 0, .track_running_stats = 1, .seed = seed, .direct_conv = 0};
     return supernet_create(&cfg);
 }
 

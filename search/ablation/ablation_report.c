@@ -152,7 +152,8 @@ static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const 
     int n_legend = n < PLOT_MAX_RUNS ? n : PLOT_MAX_RUNS;
     for (int cell = 0; cell < n_legend; cell++) {
         cell_label(s, cell, labels[cell], sizeof labels[cell]);
-        legend[cell] = (LegendEntry){labels[cell], chart_palette(cell), MARKER_SQUARE, LEGEND_BOX};
+        legend[cell] = (LegendEntry){.label = labels[cell], .color = chart_palette(cell), .marker = MARKER_SQUARE,
+                                     .style = LEGEND_BOX};
     }
     Canvas c = canvas_new(w, h, CHART_WHITE);
     char title[160], err[600];

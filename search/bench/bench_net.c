@@ -44,7 +44,7 @@ static int64_t forward_macs(const char *mode, const Arch *arch) {
 }
 
 static void sgd_update(Bench *b) {
-    SgdConfig sgd = {0.025, 0.9, 5e-4, 1};
+    SgdConfig sgd = {.lr = 0.025, .momentum = 0.9, .weight_decay = 5e-4, .nesterov = 1};
     sgd_step(supernet_weights(b->net), b->momentum, supernet_grads(b->net), supernet_weights_floats(b->net), sgd, ++b->step);
 }
 
@@ -78,7 +78,9 @@ static int64_t run_step(Bench *b, const char *mode) {
 static void setup(Bench *b, const BenchArgs *args) {
     int darts = strcmp(args->mode, "darts") == 0;
     int eval = strcmp(args->mode, "eval") == 0; /* evaluation needs no training buffers */
-    SupernetConfig cfg = {16, 5, 10, 3, 32, eval ? 1 : args->batch, args->batch, darts, 0, 1, args->direct_conv};
+    SupernetConfig cfg = {.channels = 16, .cells = 5, .classes = 10, .in_channels = 3, .image_size = 32,
+                          .max_batch = eval ? 1 : args->batch, .max_eval_batch = args->batch, .darts = darts,
+                          .track_running_stats = 0, .seed = 1, .direct_conv = args->direct_conv};
     char err[160];
     memset(b, 0, sizeof *b);
     if (arch_parse(args->arch, &b->eval_arch, err, sizeof err) != 0) {

@@ -38,8 +38,10 @@ int cmd_ablate(int argc, char **argv) {
         {"--search-cmd", CLI_STRING, &search_cmd, "executable run as '<cmd> search ...' for each run (default: this supernet)", NULL, 0, 0},
         {"--report-only", CLI_FLAG, &report_only, "start no run; only write the summary of the finished ones", NULL, 0, 0},
     };
-    const CliSpec spec = {"ablate", "run a grid of searches (methods x config switches x seeds) and summarise it",
-                          "ABLATION.cfg [options]", options, (int)(sizeof options / sizeof options[0]), 1, 1};
+    const CliSpec spec = {.command = "ablate",
+                          .summary = "run a grid of searches (methods x config switches x seeds) and summarise it",
+                          .synopsis = "ABLATION.cfg [options]", .options = options, .n_options = CLI_COUNT(options),
+                          .min_positional = 1, .max_positional = 1};
     char *file;
     cli_parse(&spec, argc, argv, &file);
     AblationSpec s;
@@ -54,7 +56,8 @@ int cmd_ablate(int argc, char **argv) {
     }
     int failed = 0;
     if (!report_only) {
-        AblationRunOptions opt = {search_cmd, out, jobs ? jobs : s.jobs, threads};
+        AblationRunOptions opt = {.search_cmd = search_cmd, .out_dir = out, .jobs = jobs ? jobs : s.jobs,
+                                  .threads = threads};
         printf("ablation %s: %d grid cell(s) x %d seed(s), %d at a time, in %s\n", s.name, ablation_n_cells(&s), s.n_seeds, opt.jobs, out);
         fflush(stdout);
         failed = ablation_run(&s, &opt);

@@ -37,8 +37,8 @@ int cmd_bench(int argc, char **argv) {
         {"--arch", CLI_STRING, &a.arch, "eval mode: the cell (string or 6-digit code)", NULL, 0, 0},
         {"--direct-conv", CLI_FLAG, &a.direct_conv, "network modes: direct convolutions only (no Winograd)", NULL, 0, 0},
     };
-    const CliSpec spec = {"bench", "Time the engine's building blocks and report throughput.", "[options]",
-                          options, (int)(sizeof options / sizeof options[0]), 0, 0};
+    const CliSpec spec = {.command = "bench", .summary = "Time the engine's building blocks and report throughput.",
+                          .synopsis = "[options]", .options = options, .n_options = CLI_COUNT(options)};
     cli_parse(&spec, argc, argv, NULL);
     omp_set_num_threads(a.threads);
     bli_thread_set_num_threads(a.threads);

@@ -201,9 +201,10 @@ int cmd_query(int argc, char **argv) {
         {"--top", CLI_INT, &q.top, "how many cells --best prints", NULL, 1, TABLE_N_ARCHS},
         {"--table", CLI_STRING, &q.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
-    const CliSpec spec = {"query", "Print the benchmark table's values for one cell, or the best cells of a dataset.",
-                          "ARCH|CODE|INDEX [options]  or  --best --dataset D [--top K] [options]",
-                          options, (int)(sizeof options / sizeof options[0]), 0, 1};
+    const CliSpec spec = {.command = "query",
+                          .summary = "Print the benchmark table's values for one cell, or the best cells of a dataset.",
+                          .synopsis = "ARCH|CODE|INDEX [options]  or  --best --dataset D [--top K] [options]",
+                          .options = options, .n_options = CLI_COUNT(options), .max_positional = 1};
     char *positional[1];
     int n = cli_parse(&spec, argc, argv, positional);
     if (q.best && n != 0) cli_usage_error(&spec, "--best takes no cell argument, got '%s'", positional[0]);

@@ -204,8 +204,10 @@ int cmd_search(int argc, char **argv) {
         {"--out-dir", CLI_STRING, &a.out_dir, "table only: folder for the JSON and CSV results", NULL, 0, 0},
         {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
-    const CliSpec spec = {"search", "Run a search method and report its chosen cells' benchmark accuracies.",
-                          "--method M [options] | --resume RUNDIR", options, (int)(sizeof options / sizeof options[0]), 0, 0};
+    const CliSpec spec = {.command = "search",
+                          .summary = "Run a search method and report its chosen cells' benchmark accuracies.",
+                          .synopsis = "--method M [options] | --resume RUNDIR", .options = options,
+                          .n_options = CLI_COUNT(options)};
     argc = take_sets(argc, argv, sets, &d.n_sets);
     cli_parse(&spec, argc, argv, NULL);
     MtMethod m;

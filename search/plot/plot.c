@@ -29,7 +29,7 @@ Color plot_run_color(int i) { return chart_palette(i); }
 MarkerShape plot_run_marker(int i) { return (MarkerShape)(i % MARKER_COUNT); }
 Color plot_op_color(int op) { return OP_COLORS[op]; }
 
-PlotOptions plot_options_default(void) { return (PlotOptions){0, 0, PLOT_ALL_DATASETS, 0}; }
+PlotOptions plot_options_default(void) { return (PlotOptions){.datasets = PLOT_ALL_DATASETS}; }
 
 /* Text scale from the canvas, limited so that one panel of width panel_w still fits its labels. */
 static int figure_scale(int w, int h, int panel_w) {
@@ -112,8 +112,11 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
     Canvas c = canvas_new(w, h, CHART_WHITE);
     int scale = figure_scale(w, h, w / n_panels);
     LegendEntry legend[PLOT_MAX_RUNS + 1];
-    for (int r = 0; r < n_runs; r++) legend[r] = (LegendEntry){runs[r].label, plot_run_color(r), plot_run_marker(r), LEGEND_LINE};
-    legend[n_runs] = (LegendEntry){"best cell in the table", CHART_GREY, MARKER_CIRCLE, LEGEND_DASHED};
+    for (int r = 0; r < n_runs; r++)
+        legend[r] = (LegendEntry){.label = runs[r].label, .color = plot_run_color(r), .marker = plot_run_marker(r),
+                                  .style = LEGEND_LINE};
+    legend[n_runs] = (LegendEntry){.label = "best cell in the table", .color = CHART_GREY, .marker = MARKER_CIRCLE,
+                                   .style = LEGEND_DASHED};
     char title[160];
     snprintf(title, sizeof title, "Derived cell after each search epoch: its 200-epoch %s accuracy in NAS-Bench-201",
              opt->valid ? "validation" : "test");
@@ -129,7 +132,8 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
  * Alpha: op probabilities per edge.
  */
 static void op_legend(LegendEntry legend[ARCH_N_OPS], LegendStyle style) {
-    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){ARCH_OP_NAMES[k], OP_COLORS[k], MARKER_CIRCLE, style};
+    for (int k = 0; k < ARCH_N_OPS; k++)
+        legend[k] = (LegendEntry){.label = ARCH_OP_NAMES[k], .color = OP_COLORS[k], .marker = MARKER_CIRCLE, .style = style};
 }
 
 int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {

@@ -97,19 +97,22 @@ static uint64_t loader_seed(int seed, uint64_t stream) {
 static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
     const DatasetSpec *spec = r->data->spec;
-    SupernetConfig nc = {c->channels, c->cells, spec->n_classes, spec->channels, spec->height, c->batch_size,
-                         r->iface->needs_valid_loader ? c->valid_batch : 1, r->iface->needs_darts,
-                         c->track_running_stats, (uint64_t)c->seed, c->direct_conv};
+    SupernetConfig nc = {.channels = c->channels, .cells = c->cells, .classes = spec->n_classes,
+                         .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size,
+                         .max_eval_batch = r->iface->needs_valid_loader ? c->valid_batch : 1,
+                         .darts = r->iface->needs_darts, .track_running_stats = c->track_running_stats,
+                         .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv};
     r->net = supernet_create(&nc);
-    LoaderConfig lc = {r->iface->loader, &r->train_items, &r->valid_items, c->batch_size, 1,
-                       loader_seed(c->seed, STREAM_SEARCH_LOADER), c->loader_threads, 1};
+    LoaderConfig lc = {.mode = r->iface->loader, .items = &r->train_items, .partners = &r->valid_items,
+                       .batch = c->batch_size, .shuffle = 1, .seed = loader_seed(c->seed, STREAM_SEARCH_LOADER),
+                       .threads = c->loader_threads, .prefetch = 1};
     r->search = loader_create(r->data, &lc);
     if (r->iface->needs_valid_loader) {
-        LoaderConfig vc = {LOADER_EVAL, &r->valid_items, NULL, c->valid_batch, 1,
-                           loader_seed(c->seed, STREAM_VALID_LOADER), c->loader_threads, 1};
+        LoaderConfig vc = {.mode = LOADER_EVAL, .items = &r->valid_items, .batch = c->valid_batch, .shuffle = 1,
+                           .seed = loader_seed(c->seed, STREAM_VALID_LOADER), .threads = c->loader_threads, .prefetch = 1};
         r->valid = loader_create(r->data, &vc);
     }
-    r->ctx = (SearchContext){c, r->net, r->data, r->valid, 0, 0, NULL, 0};
+    r->ctx = (SearchContext){.cfg = c, .net = r->net, .data = r->data, .valid = r->valid};
     r->ctx.momentum = sn_alloc(supernet_weights_floats(r->net) * sizeof(float));
     r->strategy = (Strategy){r->iface, r->iface->create(c, &r->ctx)};
 }

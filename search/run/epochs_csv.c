@@ -142,7 +142,7 @@ int epochs_csv_read(const char *rundir, RunEpochs *log, char *err, size_t err_le
     make_label(rundir, log->label, sizeof log->label);
     char *text = read_csv_text(path, err, err_len);
     if (!text) return -1;
-    ParseCtx ctx = {path, 0, err, err_len};
+    ParseCtx ctx = {.path = path, .err = err, .err_len = err_len};
     int rc = parse_text(&ctx, text, log);
     free(text);
     if (rc != 0) run_epochs_free(log);
