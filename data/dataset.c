@@ -93,10 +93,17 @@ static void check_not_empty(const Dataset *d, const Subset *s, const char *what,
                d->train.n, d->test.n);
 }
 
+/* A record file's layout: label_bytes label bytes, the last of them the class (CIFAR-100 stores the
+ * coarse label, then the fine one), then the spec's pixels. */
+static RecordFormat record_format(const DatasetSpec *spec, int label_bytes) {
+    return (RecordFormat){.label_bytes = label_bytes, .label_at = label_bytes - 1,
+                          .pixel_bytes = spec->channels * spec->height * spec->width, .n_classes = spec->n_classes};
+}
+
 Dataset *dataset_open_default(void) {
     const DatasetSpec *spec = &SPECS[DATASET_CIFAR10];
-    const RecordFormat fmt = {1, 0, 3 * 32 * 32, 10};
-    const size_t rec = 3073, n_train = 5000;
+    const RecordFormat fmt = record_format(spec, 1);
+    const size_t rec = (size_t)(fmt.label_bytes + fmt.pixel_bytes), n_train = 5000;
     Dataset *d = dataset_new(spec, "embedded CIFAR-10 subset");
     size_t len;
     const uint8_t *bytes = dataset_embedded_bytes(&len);
@@ -163,7 +170,7 @@ static const char CIFAR10_ARCHIVE_SHA256[] = "c4a38c50a1bc5f3a1c5537f2155ab9d68f
 
 /* Loads the archive's members; returns whether the archive is the official one. */
 static int load_cifar10_archive(Dataset *d, const char *path, char digests[5][65], char *why, size_t why_cap) {
-    const RecordFormat fmt = {1, 0, 3 * 32 * 32, 10};
+    const RecordFormat fmt = record_format(d->spec, 1);
     char hex[65], names[6][4300], member[32];
     const uint8_t *bytes[6];
     const char *name_ptr[6];
@@ -188,7 +195,7 @@ static int load_cifar10_archive(Dataset *d, const char *path, char digests[5][65
 
 /* Loads data_batch_1..5.bin and test_batch.bin; returns whether they are a known official copy. */
 static int load_cifar10_files(Dataset *d, const char *folder, char digests[5][65], char *why, size_t why_cap) {
-    const RecordFormat fmt = {1, 0, 3 * 32 * 32, 10};
+    const RecordFormat fmt = record_format(d->spec, 1);
     char p[6][4200];
     const char *paths[6];
     for (int f = 0; f < 6; f++) {
@@ -244,7 +251,7 @@ static void split_test_halves(Dataset *d, const uint8_t *xvalid_bits, int offici
 }
 
 static void open_cifar100(Dataset *d, const char *folder, uint64_t seed) {
-    const RecordFormat fmt = {2, 1, 3 * 32 * 32, 100}; /* coarse label, fine label: the fine one is the class */
+    const RecordFormat fmt = record_format(d->spec, 2);
     char p[2][4200];
     const char *train = join(p[0], sizeof p[0], folder, "train.bin"), *test = join(p[1], sizeof p[1], folder, "test.bin");
     load_record_files(&d->train, &train, 1, &fmt, NULL);
@@ -253,7 +260,7 @@ static void open_cifar100(Dataset *d, const char *folder, uint64_t seed) {
 }
 
 static void open_imagenet16(Dataset *d, const char *folder, uint64_t seed) {
-    const RecordFormat fmt = {1, 0, 3 * 16 * 16, 120};
+    const RecordFormat fmt = record_format(d->spec, 1);
     char p[2][4200];
     const char *train = join(p[0], sizeof p[0], folder, "imagenet16-120-train.bin");
     const char *val = join(p[1], sizeof p[1], folder, "imagenet16-120-val.bin");
