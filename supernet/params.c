@@ -131,7 +131,7 @@ void params_build(Supernet *net) {
  * running mean 0, running variance 1. Values are drawn in table order, each tensor in PyTorch order. */
 void params_init(Supernet *net) {
     Rng rng;
-    rng_seed(&rng, net->cfg.seed, 0x1417);
+    rng_seed(&rng, net->cfg.seed, SUPERNET_STREAM_WEIGHT_INIT);
     size_t largest = 1;
     for (int i = 0; i < net->num_tensors; i++)
         if (net->tensors[i].info.count > largest) largest = net->tensors[i].info.count;

@@ -34,6 +34,11 @@
 
 #include "arch.h"
 
+/* The RNG stream of the weight initialisation under SupernetConfig.seed. The search seeds the network
+ * with its run seed, which also seeds the strategies' streams (STREAM_* in search/strategies/strategy.h):
+ * the numbers must stay distinct. */
+enum { SUPERNET_STREAM_WEIGHT_INIT = 0x1417 };
+
 typedef struct {
     int channels;            /* C, a multiple of 16 */
     int cells;               /* N search cells per stage */
