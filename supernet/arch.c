@@ -131,6 +131,11 @@ void arch_format(const Arch *a, char out[ARCH_STR_MAX]) {
     }
 }
 
+void arch_format_code(int code, char out[ARCH_STR_MAX]) {
+    Arch a = arch_from_code(code);
+    arch_format(&a, out);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Codes: the first edge is the most significant base-5 digit, so the digit string reads like the
  * op_e columns of the table. */

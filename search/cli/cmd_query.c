@@ -86,9 +86,8 @@ static void print_values_json(const char *key, const double *v, const char *cons
 
 static void print_cell_json(const Table *t, int index, const IsoInfo iso[2]) {
     const TableArch *a = table_arch(t, index);
-    Arch arch = arch_from_code(a->code);
     char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-    arch_format(&arch, str);
+    arch_format_code(a->code, str);
     arch_code_digits(a->code, digits);
     printf("{\n  \"index\": %d,\n  \"arch\": \"%s\",\n  \"code\": \"%s\",\n  \"n_seeds_200\": %d,\n", index, str, digits, a->n_seeds);
     const char *col_keys[TABLE_N_COLS];
@@ -120,9 +119,8 @@ static void print_row(const char *label, const double *v, int n, const char *fmt
 
 static void print_cell_text(const Table *t, int index, const IsoInfo iso[2]) {
     const TableArch *a = table_arch(t, index);
-    Arch arch = arch_from_code(a->code);
     char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-    arch_format(&arch, str);
+    arch_format_code(a->code, str);
     arch_code_digits(a->code, digits);
     printf("cell   %s\nindex  %d    code %s    200-epoch seeds %d\n\n", str, index, digits, a->n_seeds);
     printf("%-24s%10s%10s%10s%10s%10s%10s\n", "", "c10-valid", "cifar10", "cifar100", "cifar100", "IN16-120", "IN16-120");
@@ -175,9 +173,8 @@ static void print_best(const Table *t, const QueryArgs *q, TableColumn col) {
                 q->top, TABLE_N_ARCHS, TABLE_COLUMNS[col].key, "ranked");
     for (int r = 0; r < q->top; r++) {
         const TableArch *a = table_arch(t, order[r]);
-        Arch arch = arch_from_code(a->code);
         char str[ARCH_STR_MAX];
-        arch_format(&arch, str);
+        arch_format_code(a->code, str);
         if (q->json) {
             printf("  {\"rank\": %d, \"index\": %d, \"arch\": \"%s\", \"acc_200\": {", r + 1, order[r], str);
             for (int k = 0; k < TABLE_N_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", TABLE_COLUMNS[k].key, a->acc200[k]);

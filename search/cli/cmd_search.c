@@ -97,9 +97,8 @@ static void write_csv(FILE *f, const Table *t, const MtRunResult *r, int n) {
     fprintf(f, "\n");
     for (int i = 0; i < n; i++) {
         int index = table_index_of_code(t, r[i].best_code);
-        Arch a = arch_from_code(r[i].best_code);
         char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-        arch_format(&a, str);
+        arch_format_code(r[i].best_code, str);
         arch_code_digits(r[i].best_code, digits);
         fprintf(f, "%d,%d,%s,%s,%d,%.6f", i, index, digits, str, r[i].n_evaluated, r[i].sim_seconds);
         for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%.10g", table_arch(t, index)->acc200[k]);

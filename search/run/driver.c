@@ -88,12 +88,6 @@ static void open_data(Run *r) {
     if (c->valid_images && c->valid_images < r->valid_items.n) r->valid_items.n = c->valid_images;
 }
 
-static uint64_t loader_seed(int seed, uint64_t stream) {
-    Rng rng;
-    rng_seed(&rng, (uint64_t)seed, stream);
-    return rng_u64(&rng);
-}
-
 static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
     const DatasetSpec *spec = r->data->spec;
@@ -104,12 +98,14 @@ static void build_engine(Run *r) {
                          .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv};
     r->net = supernet_create(&nc);
     LoaderConfig lc = {.mode = r->iface->loader, .items = &r->train_items, .partners = &r->valid_items,
-                       .batch = c->batch_size, .shuffle = 1, .seed = loader_seed(c->seed, STREAM_SEARCH_LOADER),
-                       .threads = c->loader_threads, .prefetch = 1};
+                       .batch = c->batch_size, .shuffle = 1,
+                       .seed = rng_stream_seed((uint64_t)c->seed, STREAM_SEARCH_LOADER), .threads = c->loader_threads,
+                       .prefetch = 1};
     r->search = loader_create(r->data, &lc);
     if (r->iface->needs_valid_loader) {
         LoaderConfig vc = {.mode = LOADER_EVAL, .items = &r->valid_items, .batch = c->valid_batch, .shuffle = 1,
-                           .seed = loader_seed(c->seed, STREAM_VALID_LOADER), .threads = c->loader_threads, .prefetch = 1};
+                           .seed = rng_stream_seed((uint64_t)c->seed, STREAM_VALID_LOADER), .threads = c->loader_threads,
+                           .prefetch = 1};
         r->valid = loader_create(r->data, &vc);
     }
     r->ctx = (SearchContext){.cfg = c, .net = r->net, .data = r->data, .valid = r->valid};
@@ -266,11 +262,6 @@ static void fill_record(Run *r, const StepStats *st, const EpochReport *rep, Epo
     for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = table_arch(r->table, rec->index)->acc200[k];
 }
 
-static void format_cell(const EpochRecord *rec, char out[ARCH_STR_MAX]) {
-    Arch a = arch_from_code(rec->code);
-    arch_format(&a, out);
-}
-
 /* CPU seconds of the whole process (all threads): with a shared machine, wall time alone misleads. */
 static double cpu_seconds(void) {
     struct timespec ts;
@@ -281,7 +272,7 @@ static double cpu_seconds(void) {
 static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_seconds, double epoch_cpu) {
     if (r->quiet) return;
     char arch[ARCH_STR_MAX];
-    format_cell(rec, arch);
+    arch_format_code(rec->code, arch);
     printf("epoch %3d/%d  %6.1fs (cpu %.1fs)  lr %.5f", rec->epoch, r->config.c.epochs, epoch_seconds, epoch_cpu, rec->lr);
     if (!isnan(rec->tau)) printf("  tau %.3f", rec->tau);
     printf("  train %.4f/%.2f%%", rec->train_loss, rec->train_acc);
@@ -319,7 +310,7 @@ static const PaperRow PAPER_ROWS[] = {
 
 static void print_summary(const Run *r, const EpochRecord *last) {
     char arch[ARCH_STR_MAX];
-    format_cell(last, arch);
+    arch_format_code(last->code, arch);
     printf("\n%s on %s, seed %d: %d epochs, %.1f s of search\nchosen cell (last epoch's argmax)  %s\n"
            "benchmark index %d (200-epoch accuracies, %%; seed means)\n\n%-30s",
            r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index, "");
@@ -341,7 +332,7 @@ static void print_summary(const Run *r, const EpochRecord *last) {
 static void write_summary(const Run *r, const EpochRecord *last) {
     char arch[ARCH_STR_MAX], path[4200], *text;
     size_t len;
-    format_cell(last, arch);
+    arch_format_code(last->code, arch);
     FILE *f = open_memstream(&text, &len);
     fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
                "\"arch\": \"%s\", \"index\": %d",

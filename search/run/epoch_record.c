@@ -95,12 +95,8 @@ static void format_value(const EpochRecord *r, const Column *c, char out[ARCH_ST
     out[0] = '\0';
     if (is_int(c->kind)) {
         int v = int_of(r, c);
-        if (c->kind == KIND_ARCH && v >= 0) {
-            Arch a = arch_from_code(v);
-            arch_format(&a, out);
-        } else if (c->kind == KIND_EPOCH || v >= 0) {
-            snprintf(out, ARCH_STR_MAX, "%d", v);
-        }
+        if (c->kind == KIND_ARCH && v >= 0) arch_format_code(v, out);
+        else if (c->kind == KIND_EPOCH || v >= 0) snprintf(out, ARCH_STR_MAX, "%d", v);
         return;
     }
     double v = double_of(r, c);

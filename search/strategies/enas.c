@@ -30,12 +30,6 @@ typedef struct {
     Arch chosen;
 } Enas;
 
-static uint64_t stream_seed(int seed, uint64_t stream) {
-    Rng rng;
-    rng_seed(&rng, (uint64_t)seed, stream);
-    return rng_u64(&rng);
-}
-
 static EnasConfig controller_config(const SearchConfig *c) {
     EnasConfig e = enas_config_default();
     e.temperature = c->controller_temperature, e.tanh_constant = c->controller_tanh_constant;
@@ -53,12 +47,13 @@ static void *enas_create(const SearchConfig *cfg, SearchContext *ctx) {
                cfg->valid_batch, cfg->batch_size);
     Enas *s = sn_alloc(sizeof *s);
     EnasConfig ec = controller_config(cfg);
-    s->ctl = enas_controller_create(&ec, stream_seed(cfg->seed, STREAM_ENAS_INIT));
+    s->ctl = enas_controller_create(&ec, rng_stream_seed((uint64_t)cfg->seed, STREAM_ENAS_INIT));
     rng_seed(&s->sample, (uint64_t)cfg->seed, STREAM_ENAS_SAMPLE);
     s->valid_items = ctx->data->search_valid;
     if (cfg->valid_images && cfg->valid_images < s->valid_items.n) s->valid_items.n = cfg->valid_images;
     LoaderConfig lc = {.mode = LOADER_TRAIN, .items = &s->valid_items, .batch = cfg->batch_size, .shuffle = 1,
-                       .seed = stream_seed(cfg->seed, STREAM_ENAS_LOADER), .threads = cfg->loader_threads, .prefetch = 1};
+                       .seed = rng_stream_seed((uint64_t)cfg->seed, STREAM_ENAS_LOADER), .threads = cfg->loader_threads,
+                       .prefetch = 1};
     s->loader = loader_create(ctx->data, &lc);
     s->stream = batch_stream(s->loader, 0);
     return s;
