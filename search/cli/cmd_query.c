@@ -78,18 +78,33 @@ static IsoInfo iso_info(const Table *t, int code, int with_none) {
     return info;
 }
 
+/* What both cell printouts show besides the table's values. */
+typedef struct {
+    int index;
+    const TableArch *a;
+    char arch[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
+    IsoInfo iso[2]; /* [0] skip only, [1] skip + none */
+} CellView;
+
+static void cell_view(const Table *t, int index, CellView *v) {
+    v->index = index;
+    v->a = table_arch(t, index);
+    arch_format_code(v->a->code, v->arch);
+    arch_code_digits(v->a->code, v->digits);
+    for (int with_none = 0; with_none < 2; with_none++) v->iso[with_none] = iso_info(t, v->a->code, with_none);
+}
+
 static void print_values_json(const char *key, const double *v, const char *const *names, int n, const char *tail) {
     printf("  \"%s\": {", key);
     for (int k = 0; k < n; k++) printf("%s\"%s\": %.15g", k ? ", " : "", names[k], v[k]);
     printf("}%s\n", tail);
 }
 
-static void print_cell_json(const Table *t, int index, const IsoInfo iso[2]) {
-    const TableArch *a = table_arch(t, index);
-    char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-    arch_format_code(a->code, str);
-    arch_code_digits(a->code, digits);
-    printf("{\n  \"index\": %d,\n  \"arch\": \"%s\",\n  \"code\": \"%s\",\n  \"n_seeds_200\": %d,\n", index, str, digits, a->n_seeds);
+static void print_cell_json(const Table *t, const CellView *cell) {
+    const TableArch *a = cell->a;
+    const IsoInfo *iso = cell->iso;
+    printf("{\n  \"index\": %d,\n  \"arch\": \"%s\",\n  \"code\": \"%s\",\n  \"n_seeds_200\": %d,\n", cell->index, cell->arch,
+           cell->digits, a->n_seeds);
     const char *col_keys[TABLE_N_COLS];
     for (int k = 0; k < TABLE_N_COLS; k++) col_keys[k] = TABLE_COLUMNS[k].key;
     print_values_json("acc_200", a->acc200, col_keys, TABLE_N_COLS, ",");
@@ -117,12 +132,10 @@ static void print_row(const char *label, const double *v, int n, const char *fmt
     printf("\n");
 }
 
-static void print_cell_text(const Table *t, int index, const IsoInfo iso[2]) {
-    const TableArch *a = table_arch(t, index);
-    char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-    arch_format_code(a->code, str);
-    arch_code_digits(a->code, digits);
-    printf("cell   %s\nindex  %d    code %s    200-epoch seeds %d\n\n", str, index, digits, a->n_seeds);
+static void print_cell_text(const Table *t, const CellView *cell) {
+    const TableArch *a = cell->a;
+    const IsoInfo *iso = cell->iso;
+    printf("cell   %s\nindex  %d    code %s    200-epoch seeds %d\n\n", cell->arch, cell->index, cell->digits, a->n_seeds);
     printf("%-24s%10s%10s%10s%10s%10s%10s\n", "", "c10-valid", "cifar10", "cifar100", "cifar100", "IN16-120", "IN16-120");
     printf("%-24s", "accuracy (%)");
     for (int k = 0; k < TABLE_N_COLS; k++) printf("%10s", TABLE_COLUMNS[k].split);
@@ -210,10 +223,9 @@ int cmd_query(int argc, char **argv) {
     if (q.best) {
         print_best(t, &q, ranking_column(&spec, q.dataset, q.metric));
     } else {
-        int index = resolve_cell(&spec, t, positional[0]);
-        int code = table_arch(t, index)->code;
-        IsoInfo iso[2] = {iso_info(t, code, 0), iso_info(t, code, 1)};
-        (q.json ? print_cell_json : print_cell_text)(t, index, iso);
+        CellView cell;
+        cell_view(t, resolve_cell(&spec, t, positional[0]), &cell);
+        (q.json ? print_cell_json : print_cell_text)(t, &cell);
     }
     table_free(t);
     return 0;
