@@ -25,6 +25,7 @@
 #include "run/run_log.h"
 #include "strategies/strategy.h"
 #include "run/locate.h"
+#include "run/run_dir.h"
 #include "run/table_path.h"
 
 #define CKPT_FORMAT "supernet-search 1"
@@ -129,7 +130,7 @@ static void save_checkpoint(Run *r, int epochs_done) {
     ckpt_put_supernet(w, r->net, "net", NULL);
     ckpt_put_supernet(w, r->net, "sgd_momentum", r->ctx.momentum);
     r->iface->save(r->strategy.state, w);
-    file_in_run(path, sizeof path, r, "checkpoint.bin");
+    file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
     ckpt_writer_commit(w, path);
     free(config);
 }
@@ -178,11 +179,11 @@ static void start_run(Run *r, const DriverArgs *a) {
     else default_run_name(r, name, sizeof name);
     snprintf(r->dir, sizeof r->dir, "%s/%s", a->logs_dir, name);
     char path[4200];
-    file_in_run(path, sizeof path, r, "epochs.csv");
+    file_in_run(path, sizeof path, r, RUN_EPOCHS_CSV);
     if (file_exists(path)) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
     make_directories(r->dir);
     char *text = config_text(&r->config);
-    file_in_run(path, sizeof path, r, "config.cfg"), atomic_write_file(path, text, strlen(text));
+    file_in_run(path, sizeof path, r, RUN_CONFIG_FILE), atomic_write_file(path, text, strlen(text));
     free(text);
     run_log_create(r->dir);
     announce(r, "search");
@@ -194,7 +195,7 @@ static void resume_run(Run *r, const DriverArgs *a) {
         sn_die(SN_EXIT_USAGE, "supernet search: --resume continues with the saved configuration; drop --method/--config/--set/--seed/--data/--run");
     snprintf(r->dir, sizeof r->dir, "%s", a->resume);
     char path[4200];
-    file_in_run(path, sizeof path, r, "checkpoint.bin");
+    file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
     Checkpoint *ck = ckpt_read(path);
     const char *format = ckpt_get_text(ck, "format");
     if (strcmp(format, CKPT_FORMAT) != 0) sn_die(SN_EXIT_USAGE, "%s: not a search checkpoint ('%s')", path, format);
@@ -326,7 +327,7 @@ static void print_summary(const Run *r, const EpochRecord *last) {
             printf("\n");
         }
     }
-    printf("\nrecords: %s/epochs.csv, %s/epochs.jsonl\n", r->dir, r->dir);
+    printf("\nrecords: %s/" RUN_EPOCHS_CSV ", %s/" RUN_EPOCHS_JSONL "\n", r->dir, r->dir);
 }
 
 static void write_summary(const Run *r, const EpochRecord *last) {
@@ -334,13 +335,13 @@ static void write_summary(const Run *r, const EpochRecord *last) {
     size_t len;
     arch_format_code(last->code, arch);
     FILE *f = open_memstream(&text, &len);
-    fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
-               "\"arch\": \"%s\", \"index\": %d",
+    fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, "
+               "\"" RUN_SUMMARY_SECONDS_KEY "\": %.3f, \"arch\": \"%s\", \"index\": %d",
             r->iface->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
     for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", TABLE_COLUMNS[k].key, last->acc[k]);
     fprintf(f, "}\n");
     fclose(f);
-    file_in_run(path, sizeof path, r, "summary.json"), atomic_write_file(path, text, len);
+    file_in_run(path, sizeof path, r, RUN_SUMMARY_FILE), atomic_write_file(path, text, len);
     free(text);
 }
 
@@ -360,14 +361,14 @@ static void free_run(Run *r) {
 static void finish_completed_run(Run *r, EpochRecord *rec) {
     char path[4200], err[512];
     RunEpochs log;
-    file_in_run(path, sizeof path, r, "summary.json");
+    file_in_run(path, sizeof path, r, RUN_SUMMARY_FILE);
     if (access(path, F_OK) == 0) {
         printf("%s: the run has already finished all %d epochs; nothing to do\n", r->dir, r->config.c.epochs);
         free_run(r);
         return;
     }
     if (epochs_csv_read(r->dir, &log, err, sizeof err) != 0) sn_die(SN_EXIT_USAGE, "%s", err);
-    if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/epochs.csv: no final record", r->dir);
+    if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/" RUN_EPOCHS_CSV ": no final record", r->dir);
     *rec = log.rec[log.n - 1];
     rec->index = table_index_of_code(r->table, rec->code);
     run_epochs_free(&log);

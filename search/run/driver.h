@@ -4,7 +4,7 @@
  * records, checkpoints and exact resume. The update rules live in the strategies (strategy.h).
  *
  * Run directory <logs>/<run>/: config.cfg, epochs.csv, epochs.jsonl, checkpoint.bin, summary.json
- * (README "Searching"; the epoch records' columns in epoch_record.h).
+ * (run_dir.h; README "Searching"; the epoch records' columns in epoch_record.h).
  */
 #ifndef SN_DRIVER_H
 #define SN_DRIVER_H

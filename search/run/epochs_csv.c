@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "run/run_dir.h"
 #include "whole_file.h"
 
 enum { MAX_FIELDS = 256 };
@@ -138,7 +139,7 @@ static void make_label(const char *rundir, char *out, size_t len) {
 int epochs_csv_read(const char *rundir, RunEpochs *log, char *err, size_t err_len) {
     memset(log, 0, sizeof *log);
     char path[4096];
-    snprintf(path, sizeof path, "%s/epochs.csv", rundir);
+    snprintf(path, sizeof path, "%s/" RUN_EPOCHS_CSV, rundir);
     make_label(rundir, log->label, sizeof log->label);
     char *text = read_csv_text(path, err, err_len);
     if (!text) return -1;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "run/run_dir.h"
 #include "common.h"
 #include "whole_file.h"
 
@@ -21,8 +22,8 @@ void run_log_create(const char *dir) {
     FILE *f = open_memstream(&text, &len);
     epochs_csv_write_header(f);
     fclose(f);
-    path_of(path, sizeof path, dir, "epochs.csv"), atomic_write_file(path, text, len);
-    path_of(path, sizeof path, dir, "epochs.jsonl"), atomic_write_file(path, "", 0);
+    path_of(path, sizeof path, dir, RUN_EPOCHS_CSV), atomic_write_file(path, text, len);
+    path_of(path, sizeof path, dir, RUN_EPOCHS_JSONL), atomic_write_file(path, "", 0);
     free(text);
 }
 
@@ -48,8 +49,8 @@ static void append_record(const char *dir, const char *file, void (*format)(FILE
 }
 
 void run_log_append(const char *dir, const EpochRecord *r) {
-    append_record(dir, "epochs.csv", epochs_csv_write_record, r);
-    append_record(dir, "epochs.jsonl", epochs_jsonl_write_record, r);
+    append_record(dir, RUN_EPOCHS_CSV, epochs_csv_write_record, r);
+    append_record(dir, RUN_EPOCHS_JSONL, epochs_jsonl_write_record, r);
 }
 
 /* Keeps the first `lines` lines of a file, atomically; it must have that many. */
@@ -68,6 +69,6 @@ static void keep_lines(const char *path, int lines) {
 
 void run_log_truncate(const char *dir, int n) {
     char path[4200];
-    path_of(path, sizeof path, dir, "epochs.csv"), keep_lines(path, n + 1);
-    path_of(path, sizeof path, dir, "epochs.jsonl"), keep_lines(path, n);
+    path_of(path, sizeof path, dir, RUN_EPOCHS_CSV), keep_lines(path, n + 1);
+    path_of(path, sizeof path, dir, RUN_EPOCHS_JSONL), keep_lines(path, n);
 }
