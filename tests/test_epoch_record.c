@@ -33,7 +33,8 @@ static const char FULL_JSON[] =
     "[0.46875, 0.5, 0.53125, 0.5625, 0.59375], [0.625, 0.65625, 0.6875, 0.71875, 0.75], "
     "[0.78125, 0.8125, 0.84375, 0.875, 0.90625]]}\n";
 /* A method without arch step, temperature, valid pass or probabilities (RSPS-like). */
-static const char SPARSE_CSV[] = "4,20.250,0.0125,,1,60,,,,," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n";
+static const char SPARSE_CSV[] =
+    "4,20.250,0.0125,,1,60,,,,," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n";
 static const char SPARSE_JSON[] =
     "{\"epoch\": 4, \"seconds\": 20.250, \"lr\": 0.0125, \"tau\": null, \"train_loss\": 1, \"train_acc\": 60, "
     "\"arch_loss\": null, \"arch_acc\": null, \"valid_loss\": null, \"valid_acc\": null, \"arch\": \"" RESNET "\", "
@@ -77,9 +78,12 @@ static int same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
 
 static void check_same_record(const EpochRecord *got, const EpochRecord *want, const char *what) {
     CHECK(got->epoch == want->epoch && got->code == want->code && got->index == want->index, "%s: epoch/code/index", what);
-    const double g[] = {got->seconds, got->lr, got->tau, got->train_loss, got->train_acc, got->arch_loss, got->arch_acc, got->valid_loss, got->valid_acc};
-    const double w[] = {want->seconds, want->lr, want->tau, want->train_loss, want->train_acc, want->arch_loss, want->arch_acc, want->valid_loss, want->valid_acc};
-    for (size_t k = 0; k < sizeof g / sizeof g[0]; k++) CHECK(same(g[k], w[k]), "%s: scalar %zu: %.9g, want %.9g", what, k, g[k], w[k]);
+    const double g[] = {got->seconds, got->lr, got->tau, got->train_loss, got->train_acc,
+                        got->arch_loss, got->arch_acc, got->valid_loss, got->valid_acc};
+    const double w[] = {want->seconds, want->lr, want->tau, want->train_loss, want->train_acc,
+                        want->arch_loss, want->arch_acc, want->valid_loss, want->valid_acc};
+    for (size_t k = 0; k < sizeof g / sizeof g[0]; k++)
+        CHECK(same(g[k], w[k]), "%s: scalar %zu: %.9g, want %.9g", what, k, g[k], w[k]);
     for (int k = 0; k < TABLE_N_COLS; k++) CHECK(same(got->acc[k], want->acc[k]), "%s: acc %d", what, k);
     for (int k = 0; k < ARCH_N_EDGES * ARCH_N_OPS; k++)
         CHECK(same(got->p[k / ARCH_N_OPS][k % ARCH_N_OPS], want->p[k / ARCH_N_OPS][k % ARCH_N_OPS]), "%s: p %d", what, k);
@@ -113,7 +117,8 @@ static void test_write_and_read_back(void) {
     run_epochs_free(&log);
 
     run_log_truncate(dir, 1);
-    CHECK(epochs_csv_read(dir, &log, err, sizeof err) == 0 && log.n == 1, "after truncation to 1: %d records (%s)", log.n, err);
+    CHECK(epochs_csv_read(dir, &log, err, sizeof err) == 0 && log.n == 1, "after truncation to 1: %d records (%s)", log.n,
+          err);
     run_epochs_free(&log);
     snprintf(want, sizeof want, "%s", FULL_JSON);
     file_path(path, sizeof path, "epochs.jsonl");
@@ -123,7 +128,8 @@ static void test_write_and_read_back(void) {
 /* Only the columns the plots need: the others come back missing. */
 static void test_optional_columns(void) {
     char path[128], text[1 << 12];
-    snprintf(text, sizeof text, "epoch,arch,cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
+    snprintf(text, sizeof text,
+             "epoch,arch,cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
     for (int e = 0; e < 6; e++)
         for (int k = 0; k < 5; k++) snprintf(text + strlen(text), sizeof text - strlen(text), ",p_e%d_%s", e, OPS[k]);
     strcat(text, "\n7,,1,2,3,4,5,6");

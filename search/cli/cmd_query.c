@@ -116,7 +116,8 @@ static void print_cell_json(const Table *t, const CellView *cell) {
     for (int s = 0; s < a->n_seeds; s++) {
         const double *v = t->seeds[a->first_seed + s].v;
         printf("    {");
-        for (int k = 0; k < TABLE_N_SEED_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", seed_key((TableSeedColumn)k), v[k]);
+        for (int k = 0; k < TABLE_N_SEED_COLS; k++)
+            printf("%s\"%s\": %.15g", k ? ", " : "", seed_key((TableSeedColumn)k), v[k]);
         printf("}%s\n", s + 1 < a->n_seeds ? "," : "");
     }
     printf("  ],\n");
@@ -162,8 +163,10 @@ static void print_cell_text(const Table *t, const CellView *cell) {
 static TableColumn ranking_column(const CliSpec *spec, const char *dataset, const char *metric) {
     int valid = table_column_find(dataset, "valid"), test = table_column_find(dataset, "test");
     /* Of the --dataset choices only cifar10-valid lacks a test column and only cifar10 a valid one. */
-    if (strcmp(metric, "test") == 0 && test < 0) cli_usage_error(spec, "cifar10-valid has no test column (use --dataset cifar10 for ori-test)");
-    if (strcmp(metric, "valid") == 0 && valid < 0) cli_usage_error(spec, "cifar10 has no valid column (use --dataset cifar10-valid)");
+    if (strcmp(metric, "test") == 0 && test < 0)
+        cli_usage_error(spec, "cifar10-valid has no test column (use --dataset cifar10 for ori-test)");
+    if (strcmp(metric, "valid") == 0 && valid < 0)
+        cli_usage_error(spec, "cifar10 has no valid column (use --dataset cifar10-valid)");
     return (TableColumn)(strcmp(metric, "test") == 0 || valid < 0 ? test : valid);
 }
 

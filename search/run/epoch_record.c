@@ -187,7 +187,8 @@ static int parse_count(EpochRecord *r, const Column *c, const char *text, char *
         return 0;
     }
     if (isnan(v) || v != floor(v)) {
-        snprintf(why, why_len, "column '%s': '%s' is not %s", c->name, text, c->kind == KIND_EPOCH ? "an epoch number" : "a cell index");
+        const char *what = c->kind == KIND_EPOCH ? "an epoch number" : "a cell index";
+        snprintf(why, why_len, "column '%s': '%s' is not %s", c->name, text, what);
         return -1;
     }
     *int_at(r, c) = (int)v;

@@ -58,7 +58,8 @@ static int map_header(ParseCtx *ctx, char **fields, int n, int field[EPOCH_N_COL
         for (int i = 0; i < n; i++)
             if (strcmp(fields[i], name) == 0) field[col] = i;
         if (field[col] < 0 && epoch_column_required(col))
-            return fail(ctx, "the header has no column '%s' (see search/run/epoch_record.h for the epochs.csv columns)", name);
+            return fail(ctx, "the header has no column '%s' (see search/run/epoch_record.h for the epochs.csv columns)",
+                        name);
     }
     return 0;
 }
@@ -67,7 +68,8 @@ static int parse_record(ParseCtx *ctx, char **f, const int field[EPOCH_N_COLUMNS
     char why[400];
     epoch_record_clear(r);
     for (int col = 0; col < EPOCH_N_COLUMNS; col++)
-        if (field[col] >= 0 && epoch_record_parse_field(r, col, f[field[col]], why, sizeof why) != 0) return fail(ctx, "%s", why);
+        if (field[col] >= 0 && epoch_record_parse_field(r, col, f[field[col]], why, sizeof why) != 0)
+            return fail(ctx, "%s", why);
     return 0;
 }
 

@@ -37,7 +37,8 @@ static void append_durably(const char *path, const char *text, size_t len) {
 }
 
 /* Formats r with `format` and appends it to <dir>/<file>. */
-static void append_record(const char *dir, const char *file, void (*format)(FILE *, const EpochRecord *), const EpochRecord *r) {
+static void append_record(const char *dir, const char *file, void (*format)(FILE *, const EpochRecord *),
+                          const EpochRecord *r) {
     char path[4200], *text;
     size_t len;
     FILE *f = open_memstream(&text, &len);
