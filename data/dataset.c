@@ -25,10 +25,15 @@
 /* Constants from REFERENCE.md 2.1 (xautodl get_dataset_with_transform.py); Fashion-MNIST's are this
  * project's: the mean and standard deviation of all 47,040,000 training pixels, crop padding 4. */
 static const DatasetSpec SPECS[DATASET_KINDS] = {
-    {DATASET_CIFAR10, "cifar10", 3, 32, 32, 10, 4, {125.3, 123.0, 113.9}, {63.0, 62.1, 66.7}},
-    {DATASET_CIFAR100, "cifar100", 3, 32, 32, 100, 4, {129.3, 124.1, 112.4}, {68.2, 65.4, 70.4}},
-    {DATASET_IMAGENET16_120, "ImageNet16-120", 3, 16, 16, 120, 2, {122.68, 116.66, 104.01}, {63.22, 61.26, 65.09}},
-    {DATASET_FASHION_MNIST, "fashion-mnist", 1, 28, 28, 10, 4, {72.94}, {90.02}},
+    [DATASET_CIFAR10] = {.kind = DATASET_CIFAR10, .name = "cifar10", .channels = 3, .height = 32, .width = 32,
+                         .n_classes = 10, .crop_pad = 4, .mean = {125.3, 123.0, 113.9}, .std = {63.0, 62.1, 66.7}},
+    [DATASET_CIFAR100] = {.kind = DATASET_CIFAR100, .name = "cifar100", .channels = 3, .height = 32, .width = 32,
+                          .n_classes = 100, .crop_pad = 4, .mean = {129.3, 124.1, 112.4}, .std = {68.2, 65.4, 70.4}},
+    [DATASET_IMAGENET16_120] = {.kind = DATASET_IMAGENET16_120, .name = "ImageNet16-120", .channels = 3, .height = 16,
+                                .width = 16, .n_classes = 120, .crop_pad = 2, .mean = {122.68, 116.66, 104.01},
+                                .std = {63.22, 61.26, 65.09}},
+    [DATASET_FASHION_MNIST] = {.kind = DATASET_FASHION_MNIST, .name = "fashion-mnist", .channels = 1, .height = 28,
+                               .width = 28, .n_classes = 10, .crop_pad = 4, .mean = {72.94}, .std = {90.02}},
 };
 
 /* Marker file that identifies each format in a folder, in detection order. */
@@ -57,11 +62,6 @@ static const KnownCopy CIFAR10_COPIES[] = {
 #define N_CIFAR10_COPIES ((int)(sizeof CIFAR10_COPIES / sizeof CIFAR10_COPIES[0]))
 
 const char DATASET_EMBEDDED_SHA256[65] = "27a916f8d94af49ace23fbe327d6a420c1a37dd7c25f59abb61933f66c8fc49c";
-
-const DatasetSpec *dataset_spec(DatasetKind kind) {
-    SN_ASSERT(kind >= 0 && kind < DATASET_KINDS, "bad dataset kind %d", (int)kind);
-    return &SPECS[kind];
-}
 
 const DatasetSpec *dataset_spec_by_name(const char *name) {
     for (int k = 0; k < DATASET_KINDS; k++)
@@ -93,10 +93,17 @@ static void check_not_empty(const Dataset *d, const Subset *s, const char *what,
                d->train.n, d->test.n);
 }
 
+/* A record file's layout: label_bytes label bytes, the last of them the class (CIFAR-100 stores the
+ * coarse label, then the fine one), then the spec's pixels. */
+static RecordFormat record_format(const DatasetSpec *spec, int label_bytes) {
+    return (RecordFormat){.label_bytes = label_bytes, .label_at = label_bytes - 1,
+                          .pixel_bytes = spec->channels * spec->height * spec->width, .n_classes = spec->n_classes};
+}
+
 Dataset *dataset_open_default(void) {
     const DatasetSpec *spec = &SPECS[DATASET_CIFAR10];
-    const RecordFormat fmt = {1, 0, 3 * 32 * 32, 10};
-    const size_t rec = 3073, n_train = 5000;
+    const RecordFormat fmt = record_format(spec, 1);
+    const size_t rec = (size_t)(fmt.label_bytes + fmt.pixel_bytes), n_train = 5000;
     Dataset *d = dataset_new(spec, "embedded CIFAR-10 subset");
     size_t len;
     const uint8_t *bytes = dataset_embedded_bytes(&len);
@@ -163,7 +170,7 @@ static const char CIFAR10_ARCHIVE_SHA256[] = "c4a38c50a1bc5f3a1c5537f2155ab9d68f
 
 /* Loads the archive's members; returns whether the archive is the official one. */
 static int load_cifar10_archive(Dataset *d, const char *path, char digests[5][65], char *why, size_t why_cap) {
-    const RecordFormat fmt = {1, 0, 3 * 32 * 32, 10};
+    const RecordFormat fmt = record_format(d->spec, 1);
     char hex[65], names[6][4300], member[32];
     const uint8_t *bytes[6];
     const char *name_ptr[6];
@@ -188,7 +195,7 @@ static int load_cifar10_archive(Dataset *d, const char *path, char digests[5][65
 
 /* Loads data_batch_1..5.bin and test_batch.bin; returns whether they are a known official copy. */
 static int load_cifar10_files(Dataset *d, const char *folder, char digests[5][65], char *why, size_t why_cap) {
-    const RecordFormat fmt = {1, 0, 3 * 32 * 32, 10};
+    const RecordFormat fmt = record_format(d->spec, 1);
     char p[6][4200];
     const char *paths[6];
     for (int f = 0; f < 6; f++) {
@@ -244,7 +251,7 @@ static void split_test_halves(Dataset *d, const uint8_t *xvalid_bits, int offici
 }
 
 static void open_cifar100(Dataset *d, const char *folder, uint64_t seed) {
-    const RecordFormat fmt = {2, 1, 3 * 32 * 32, 100}; /* coarse label, fine label: the fine one is the class */
+    const RecordFormat fmt = record_format(d->spec, 2);
     char p[2][4200];
     const char *train = join(p[0], sizeof p[0], folder, "train.bin"), *test = join(p[1], sizeof p[1], folder, "test.bin");
     load_record_files(&d->train, &train, 1, &fmt, NULL);
@@ -253,7 +260,7 @@ static void open_cifar100(Dataset *d, const char *folder, uint64_t seed) {
 }
 
 static void open_imagenet16(Dataset *d, const char *folder, uint64_t seed) {
-    const RecordFormat fmt = {1, 0, 3 * 16 * 16, 120};
+    const RecordFormat fmt = record_format(d->spec, 1);
     char p[2][4200];
     const char *train = join(p[0], sizeof p[0], folder, "imagenet16-120-train.bin");
     const char *val = join(p[1], sizeof p[1], folder, "imagenet16-120-val.bin");

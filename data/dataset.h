@@ -63,7 +63,6 @@ typedef struct {
  * searches with different run seeds still share one split, as they do with the official lists. */
 #define DATASET_SPLIT_SEED 20240601u
 
-const DatasetSpec *dataset_spec(DatasetKind kind);
 /* The spec whose name matches (case-insensitive), or NULL. */
 const DatasetSpec *dataset_spec_by_name(const char *name);
 

@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "table.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +10,22 @@
 
 #include "common.h"
 #include "table_format.h"
+#include "whole_file.h"
+
+const TableColumnInfo TABLE_COLUMNS[TABLE_N_COLS] = {
+    [COL_C10_VALID] = {"cifar10_valid", "C10 valid", "cifar10-valid", "valid"},
+    [COL_C10_TEST] = {"cifar10_test", "C10 test", "cifar10", "test"},
+    [COL_C100_VALID] = {"cifar100_valid", "C100 valid", "cifar100", "valid"},
+    [COL_C100_TEST] = {"cifar100_test", "C100 test", "cifar100", "test"},
+    [COL_IN16_VALID] = {"imagenet16_valid", "IN16 valid", "ImageNet16-120", "valid"},
+    [COL_IN16_TEST] = {"imagenet16_test", "IN16 test", "ImageNet16-120", "test"},
+};
+
+int table_column_find(const char *dataset, const char *split) {
+    for (int k = 0; k < TABLE_N_COLS; k++)
+        if (strcmp(TABLE_COLUMNS[k].dataset, dataset) == 0 && strcmp(TABLE_COLUMNS[k].split, split) == 0) return k;
+    return -1;
+}
 
 typedef struct {
     const char *path;
@@ -29,23 +44,14 @@ static int load_error(const LoadContext *c, const char *fmt, ...) {
     return -1;
 }
 
-static int read_whole_file(const LoadContext *c, uint8_t **data, size_t *size) {
-    FILE *f = fopen(c->path, "rb");
-    if (!f) return load_error(c, "cannot open: %s", strerror(errno));
-    long end = (fseek(f, 0, SEEK_END) == 0) ? ftell(f) : -1;
-    if (end < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return load_error(c, "cannot determine its size: %s", strerror(errno));
-    }
-    *size = (size_t)end;
-    *data = sn_alloc(*size);
-    size_t got = fread(*data, 1, *size, f);
-    fclose(f);
-    if (got != *size) {
-        sn_free(*data);
-        return load_error(c, "read error at byte offset %zu", got);
-    }
-    return 0;
+/* The largest file read: far above any valid table (4.75 MB), so that a too long one is still
+ * reported by what follows its payload. */
+enum { TABLE_MAX_FILE_BYTES = 64 << 20 };
+
+static int read_table_file(const LoadContext *c, uint8_t **data, size_t *size) {
+    char why[256];
+    *data = (uint8_t *)read_whole_file(c->path, TABLE_MAX_FILE_BYTES, size, why, sizeof why);
+    return *data ? 0 : load_error(c, "%s", why);
 }
 
 static int check_header(const LoadContext *c, const uint8_t *data, size_t size, TableHeader *h) {
@@ -122,9 +128,9 @@ int table_load_checked(const char *path, Table **out, char *err, size_t err_len)
     size_t size = 0;
     TableHeader h;
     *out = NULL;
-    if (read_whole_file(&c, &data, &size) != 0) return -1;
+    if (read_table_file(&c, &data, &size) != 0) return -1;
     if (check_header(&c, data, size, &h) != 0 || check_size(&c, size, &h) != 0) {
-        sn_free(data);
+        free(data);
         return -1;
     }
     Table *t = sn_alloc(sizeof *t);
@@ -133,7 +139,7 @@ int table_load_checked(const char *path, Table **out, char *err, size_t err_len)
     t->n_seed_rows = (int)h.n_seed_rows;
     t->path = sn_strdup(path);
     int status = decode_rows(&c, data, &h, t);
-    sn_free(data);
+    free(data);
     if (status != 0) {
         table_free(t);
         return -1;

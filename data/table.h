@@ -35,6 +35,22 @@ typedef enum {
     TABLE_N_COLS
 } TableColumn;
 
+/* What each column is, the one place its names are spelled: its key in JSON and CSV output, its
+ * heading in tables printed for people, and the benchmark dataset (as --dataset names it) and split
+ * it holds. */
+typedef struct {
+    const char *key;     /* "cifar10_valid", ..., "imagenet16_test" */
+    const char *label;   /* "C10 valid", ..., "IN16 test" */
+    const char *dataset; /* "cifar10-valid", "cifar10", "cifar100" or "ImageNet16-120" */
+    const char *split;   /* "valid" or "test" */
+} TableColumnInfo;
+
+extern const TableColumnInfo TABLE_COLUMNS[TABLE_N_COLS];
+
+/* The column holding `split` of `dataset`, or -1 if it has none (cifar10-valid has no test column,
+ * cifar10 no valid one). */
+int table_column_find(const char *dataset, const char *split);
+
 typedef enum { TIME_C10V_200, TIME_C10V_12, TIME_C100_200, TIME_IN16_200, TABLE_N_TIMES } TableTime;
 
 /* The three network heads: 10 classes (cifar10-valid and cifar10), 100 (cifar100), 120 (ImageNet16-120). */

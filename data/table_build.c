@@ -133,8 +133,10 @@ static TableSeed *read_seed_csv(const char *path, TableArch *archs, int *n_rows)
 }
 
 static uint8_t *encode_table(const TableArch *archs, const TableSeed *seeds, int n_seed_rows, size_t *size) {
-    TableHeader h = {TABLE_VERSION, TABLE_N_ARCHS, (uint32_t)n_seed_rows, TABLE_ARCH_RECORD_BYTES, TABLE_SEED_RECORD_BYTES, 0, 0};
-    h.payload_bytes = (uint64_t)TABLE_N_ARCHS * TABLE_ARCH_RECORD_BYTES + (uint64_t)n_seed_rows * TABLE_SEED_RECORD_BYTES;
+    TableHeader h = {.version = TABLE_VERSION, .n_archs = TABLE_N_ARCHS, .n_seed_rows = (uint32_t)n_seed_rows,
+                     .arch_record_bytes = TABLE_ARCH_RECORD_BYTES, .seed_record_bytes = TABLE_SEED_RECORD_BYTES,
+                     .payload_bytes = (uint64_t)TABLE_N_ARCHS * TABLE_ARCH_RECORD_BYTES +
+                                      (uint64_t)n_seed_rows * TABLE_SEED_RECORD_BYTES};
     *size = TABLE_HEADER_BYTES + (size_t)h.payload_bytes;
     uint8_t *buf = sn_alloc(*size);
     table_header_encode(&h, buf);

@@ -84,6 +84,12 @@ uint64_t rng_u64(Rng *rng) {
     return result;
 }
 
+uint64_t rng_stream_seed(uint64_t seed, uint64_t stream) {
+    Rng rng;
+    rng_seed(&rng, seed, stream);
+    return rng_u64(&rng);
+}
+
 double rng_uniform(Rng *rng) { return (double)(rng_u64(rng) >> 11) * 0x1.0p-53; }
 
 uint32_t rng_below(Rng *rng, uint32_t n) {

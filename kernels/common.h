@@ -46,6 +46,9 @@ typedef struct {
 } Rng;
 
 void rng_seed(Rng *rng, uint64_t seed, uint64_t stream);
+/* The first draw of stream (seed, stream): the seed of a component that seeds streams of its own
+ * (a loader, the ENAS controller). */
+uint64_t rng_stream_seed(uint64_t seed, uint64_t stream);
 uint64_t rng_u64(Rng *rng);
 double rng_uniform(Rng *rng);           /* [0, 1) with 53 random bits */
 uint32_t rng_below(Rng *rng, uint32_t n); /* uniform in [0, n), unbiased; n > 0 */

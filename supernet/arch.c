@@ -113,7 +113,7 @@ static int parse_node(Parser *p, int node, Arch *out) {
 }
 
 int arch_parse(const char *text, Arch *out, char *err, size_t err_len) {
-    Parser p = {text, 0, err, err_len};
+    Parser p = {.text = text, .pos = 0, .err = err, .err_len = err_len};
     Arch a = {{0}};
     if (text[0] == '\0') return fail(&p, 0, "empty architecture string");
     for (int node = 1; node < ARCH_N_NODES; node++)
@@ -129,6 +129,11 @@ void arch_format(const Arch *a, char out[ARCH_STR_MAX]) {
         if (EDGE_FROM[e] == 0) n += (size_t)snprintf(out + n, ARCH_STR_MAX - n, e ? "+|" : "|");
         n += (size_t)snprintf(out + n, ARCH_STR_MAX - n, "%s~%d|", ARCH_OP_NAMES[a->op[e]], EDGE_FROM[e]);
     }
+}
+
+void arch_format_code(int code, char out[ARCH_STR_MAX]) {
+    Arch a = arch_from_code(code);
+    arch_format(&a, out);
 }
 
 /* ---------------------------------------------------------------------------------------------

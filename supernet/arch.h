@@ -35,6 +35,8 @@ int arch_edge_to(int edge);
  * wrong and the 0-based character offset where it was found. */
 int arch_parse(const char *text, Arch *out, char *err, size_t err_len);
 void arch_format(const Arch *a, char out[ARCH_STR_MAX]);
+/* The string of the cell with op code `code` (in range). */
+void arch_format_code(int code, char out[ARCH_STR_MAX]);
 
 int arch_to_code(const Arch *a);   /* 0..15624 */
 Arch arch_from_code(int code);     /* code must be in range */

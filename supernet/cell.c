@@ -18,7 +18,7 @@
 
 static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
     int hw = net->stage_size[stage];
-    return (Shape4){batch, net->stage_channels[stage], hw, hw};
+    return (Shape4){.n = batch, .c = net->stage_channels[stage], .h = hw, .w = hw};
 }
 
 static int conv_slot(int op) { return op == OP_CONV3; }
@@ -130,7 +130,8 @@ static int node_needed(const CellRun *r, const Selection *sel, int i) {
 
 const float *cell_forward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a,
                           const float *x0, float *out_buffer, const Selection *sel, int batch, int train) {
-    CellRun r = {net, ps, stage, batch, train, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
+    CellRun r = {.net = net, .ps = ps, .stage = stage, .batch = batch, .train = train, .cp = cp, .a = a,
+                 .n = shape_padded_size(stage_shape(net, stage, batch))};
     memset(a->have_relu, 0, sizeof a->have_relu);
     a->x[0] = x0;
     for (int i = 1; i < 4; i++) {
@@ -244,7 +245,8 @@ static void node_backward(CellRun *r, const Selection *sel, int i, const float *
 
 void cell_backward(Supernet *net, const PlanSet *ps, int stage, const CellParams *cp, CellActs *a, float *dx0,
                    const float *dx3, const Selection *sel, int batch) {
-    CellRun r = {net, ps, stage, batch, 1, cp, a, shape_padded_size(stage_shape(net, stage, batch))};
+    CellRun r = {.net = net, .ps = ps, .stage = stage, .batch = batch, .train = 1, .cp = cp, .a = a,
+                 .n = shape_padded_size(stage_shape(net, stage, batch))};
     NodeGrad grads[3] = {0};
     node_backward(&r, sel, 3, dx3, has_scalar_terms(sel) ? vec_sum(dx3, r.n) : 0.0, grads);
     for (int i = 2; i >= 1; i--) {

@@ -43,7 +43,6 @@ void supernet_free(Supernet *net) {
     sn_free(net);
 }
 
-const SupernetConfig *supernet_config(const Supernet *net) { return &net->cfg; }
 size_t supernet_num_weights(const Supernet *net) { return net->num_weights; }
 size_t supernet_weights_floats(const Supernet *net) { return net->weights_floats; }
 float *supernet_weights(Supernet *net) { return net->weights; }
@@ -52,7 +51,7 @@ const float *supernet_logits(const Supernet *net) { return net->logits; }
 
 static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
     int hw = net->stage_size[stage];
-    return (Shape4){batch, net->stage_channels[stage], hw, hw};
+    return (Shape4){.n = batch, .c = net->stage_channels[stage], .h = hw, .w = hw};
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ static float *add_conv(Builder *b, ConvPlan *layout, int cout, int cin, int k, c
 }
 
 static BnParams add_bn(Builder *b, int c, int affine, int tracked, const char *name) {
-    BnParams p = {NULL, NULL, NULL, NULL};
+    BnParams p = {0}; /* no affine parameters, no running statistics */
     if (affine) {
         p.gamma = add_tensor(b, TENSOR_WEIGHT, NULL, INIT_ONE, 0, 1, &c, "%s.weight", name);
         p.beta = add_tensor(b, TENSOR_WEIGHT, NULL, INIT_ZERO, 0, 1, &c, "%s.bias", name);
@@ -114,7 +114,7 @@ static void lay_out(Builder *b) {
 }
 
 void params_build(Supernet *net) {
-    Builder b = {net, 0, 0, 0, 1};
+    Builder b = {.net = net, .counting = 1};
     net->cells = sn_alloc(sizeof(CellParams) * N_STAGES * (size_t)net->cfg.cells);
     lay_out(&b);
     net->weights_floats = b.weight_floats;
@@ -123,7 +123,7 @@ void params_build(Supernet *net) {
     net->grads = sn_alloc(b.weight_floats * sizeof(float));
     net->stats = sn_alloc((b.stat_floats ? b.stat_floats : 1) * sizeof(float));
     net->tensors = sn_alloc(sizeof(Tensor) * (size_t)b.tensors);
-    b = (Builder){net, 0, 0, 0, 0};
+    b = (Builder){.net = net, .counting = 0};
     lay_out(&b);
 }
 
@@ -131,7 +131,7 @@ void params_build(Supernet *net) {
  * running mean 0, running variance 1. Values are drawn in table order, each tensor in PyTorch order. */
 void params_init(Supernet *net) {
     Rng rng;
-    rng_seed(&rng, net->cfg.seed, 0x1417);
+    rng_seed(&rng, net->cfg.seed, SUPERNET_STREAM_WEIGHT_INIT);
     size_t largest = 1;
     for (int i = 0; i < net->num_tensors; i++)
         if (net->tensors[i].info.count > largest) largest = net->tensors[i].info.count;

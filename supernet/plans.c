@@ -6,26 +6,35 @@ static void create_plan_set(Supernet *net, PlanSet *ps, int batch) {
     const SupernetConfig *cfg = &net->cfg;
     int hw0 = cfg->image_size, c0 = net->stage_channels[0], direct = cfg->direct_conv;
     ps->batch = batch;
-    ps->stem = conv_plan_create((ConvShape){batch, cfg->in_channels, c0, hw0, hw0, 3, 1, 1, 1, direct});
-    ps->stem_bn = bn_plan_create((Shape4){batch, c0, hw0, hw0}, 1);
+    ps->stem = conv_plan_create((ConvShape){.n = batch, .c_in = cfg->in_channels, .c_out = c0, .h = hw0, .w = hw0,
+                                            .kernel = 3, .stride = 1, .pad = 1, .plain_input = 1, .direct_only = direct});
+    ps->stem_bn = bn_plan_create((Shape4){.n = batch, .c = c0, .h = hw0, .w = hw0}, 1);
     for (int s = 0; s < N_STAGES; s++) {
         int c = net->stage_channels[s], hw = net->stage_size[s];
-        ps->stage[s].conv[0] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0, direct});
-        ps->stage[s].conv[1] = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0, direct});
+        ps->stage[s].conv[0] = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = c, .h = hw, .w = hw,
+                                                            .kernel = 1, .stride = 1, .pad = 0, .direct_only = direct});
+        ps->stage[s].conv[1] = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = c, .h = hw, .w = hw,
+                                                            .kernel = 3, .stride = 1, .pad = 1, .direct_only = direct});
         /* affine with gamma 1, beta 0: the same output, and backward's d gamma = sum(dy * BN output) per
          * channel is the edge weight's gradient for free (cell.c) */
-        ps->stage[s].bn = bn_plan_create((Shape4){batch, c, hw, hw}, 1);
+        ps->stage[s].bn = bn_plan_create((Shape4){.n = batch, .c = c, .h = hw, .w = hw}, 1);
     }
     for (int r = 0; r < N_REDUCE; r++) {
         int c = net->stage_channels[r], hw = net->stage_size[r];
-        ps->reduce[r].conv_a = conv_plan_create((ConvShape){batch, c, 2 * c, hw, hw, 3, 2, 1, 0, direct});
-        ps->reduce[r].conv_b = conv_plan_create((ConvShape){batch, 2 * c, 2 * c, hw / 2, hw / 2, 3, 1, 1, 0, direct});
-        ps->reduce[r].pool = pool_plan_create((Shape4){batch, c, hw, hw}, 2, 2, 0);
-        ps->reduce[r].shortcut = conv_plan_create((ConvShape){batch, c, 2 * c, hw / 2, hw / 2, 1, 1, 0, 0, direct});
-        ps->reduce[r].bn = bn_plan_create((Shape4){batch, 2 * c, hw / 2, hw / 2}, 1);
+        ps->reduce[r].conv_a = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = 2 * c, .h = hw, .w = hw,
+                                                            .kernel = 3, .stride = 2, .pad = 1, .direct_only = direct});
+        ps->reduce[r].conv_b = conv_plan_create((ConvShape){.n = batch, .c_in = 2 * c, .c_out = 2 * c, .h = hw / 2,
+                                                            .w = hw / 2,
+                                                            .kernel = 3, .stride = 1, .pad = 1, .direct_only = direct});
+        ps->reduce[r].pool = pool_plan_create((Shape4){.n = batch, .c = c, .h = hw, .w = hw}, 2, 2, 0);
+        ps->reduce[r].shortcut = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = 2 * c, .h = hw / 2,
+                                                              .w = hw / 2,
+                                                              .kernel = 1, .stride = 1, .pad = 0, .direct_only = direct});
+        ps->reduce[r].bn = bn_plan_create((Shape4){.n = batch, .c = 2 * c, .h = hw / 2, .w = hw / 2}, 1);
     }
     int last = N_STAGES - 1;
-    ps->head_bn = bn_plan_create((Shape4){batch, net->stage_channels[last], net->stage_size[last], net->stage_size[last]}, 1);
+    ps->head_bn = bn_plan_create((Shape4){.n = batch, .c = net->stage_channels[last], .h = net->stage_size[last],
+                                          .w = net->stage_size[last]}, 1);
 }
 
 const PlanSet *plans_for_batch(Supernet *net, int batch) {

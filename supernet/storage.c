@@ -16,7 +16,7 @@ static float *carve(Carver *cv, size_t floats) {
 
 static size_t stage_floats(const Supernet *net, int stage, int batch) {
     int hw = net->stage_size[stage];
-    return shape_padded_size((Shape4){batch, net->stage_channels[stage], hw, hw});
+    return shape_padded_size((Shape4){.n = batch, .c = net->stage_channels[stage], .h = hw, .w = hw});
 }
 
 static void carve_cell(Carver *cv, const Supernet *net, CellActs *a, int stage, int batch) {

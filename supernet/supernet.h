@@ -34,6 +34,11 @@
 
 #include "arch.h"
 
+/* The RNG stream of the weight initialisation under SupernetConfig.seed. The search seeds the network
+ * with its run seed, which also seeds the strategies' streams (STREAM_* in search/strategies/strategy.h):
+ * the numbers must stay distinct. */
+enum { SUPERNET_STREAM_WEIGHT_INIT = 0x1417 };
+
 typedef struct {
     int channels;            /* C, a multiple of 16 */
     int cells;               /* N search cells per stage */
@@ -57,7 +62,6 @@ typedef struct Supernet Supernet;
 
 Supernet *supernet_create(const SupernetConfig *cfg);
 void supernet_free(Supernet *net);
-const SupernetConfig *supernet_config(const Supernet *net);
 
 /* The weights (every trainable tensor but alpha) as one flat array, and their gradient, same layout. */
 size_t supernet_num_weights(const Supernet *net); /* exact parameter count */

@@ -77,8 +77,8 @@ static void check_batch_stats(Fixture *f, const float *wmean, const float *wvar)
 
 static void run_case(Shape4 s, int affine, Rng *rng) {
     size_t n = plain_size(s);
-    Fixture f = {bn_plan_create(s, affine), s, affine, random_array(n, rng, -2, 3), NULL, NULL,
-                 random_array(n, rng, -1, 1), NULL, NULL, NULL, NULL, NULL};
+    Fixture f = {.plan = bn_plan_create(s, affine), .s = s, .affine = affine, .in = random_array(n, rng, -2, 3),
+                 .r = random_array(n, rng, -1, 1)};
     if (affine) f.gamma = random_array(s.c, rng, 0.5, 1.5), f.beta = random_array(s.c, rng, -0.5, 0.5);
     f.in_blk = sn_alloc(shape_padded_size(s) * sizeof(float));
     f.out_blk = sn_alloc(shape_padded_size(s) * sizeof(float));
@@ -132,11 +132,11 @@ static void check_running_update(void) {
 int main(void) {
     Rng rng;
     rng_seed(&rng, 7, 0);
-    run_case((Shape4){2, 16, 5, 5}, 0, &rng);
-    run_case((Shape4){1, 32, 3, 7}, 1, &rng); /* batch 1, odd spatial size */
-    run_case((Shape4){4, 16, 8, 8}, 1, &rng);
-    run_case((Shape4){3, 64, 2, 2}, 0, &rng);
-    run_case((Shape4){40, 32, 4, 4}, 0, &rng); /* more images than bn_batch_stats' 16 groups */
+    run_case((Shape4){.n = 2, .c = 16, .h = 5, .w = 5}, 0, &rng);
+    run_case((Shape4){.n = 1, .c = 32, .h = 3, .w = 7}, 1, &rng); /* batch 1, odd spatial size */
+    run_case((Shape4){.n = 4, .c = 16, .h = 8, .w = 8}, 1, &rng);
+    run_case((Shape4){.n = 3, .c = 64, .h = 2, .w = 2}, 0, &rng);
+    run_case((Shape4){.n = 40, .c = 32, .h = 4, .w = 4}, 0, &rng); /* more images than bn_batch_stats' 16 groups */
     check_running_update();
     TEST_EXIT();
 }

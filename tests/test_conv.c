@@ -61,9 +61,10 @@ static void check_fd(Fixture *f, float *x, const float *grad, size_t n, Rng *rng
 
 static void run_case(Case c, Rng *rng) {
     NaiveConv nc = c.nc;
-    ConvShape s = {nc.n, nc.ci, nc.co, nc.h, nc.w, nc.k, nc.stride, nc.pad, c.plain_input, c.direct_only};
-    Fixture f = {conv_plan_create(s), c, random_array(in_size(nc), rng, -1, 1), random_array(w_size(nc), rng, -1, 1),
-                 random_array(out_size(nc), rng, -1, 1), NULL, NULL, NULL, NULL};
+    ConvShape s = {.n = nc.n, .c_in = nc.ci, .c_out = nc.co, .h = nc.h, .w = nc.w, .kernel = nc.k, .stride = nc.stride,
+                   .pad = nc.pad, .plain_input = c.plain_input, .direct_only = c.direct_only};
+    Fixture f = {.plan = conv_plan_create(s), .c = c, .in_plain = random_array(in_size(nc), rng, -1, 1),
+                 .w_oihw = random_array(w_size(nc), rng, -1, 1), .r = random_array(out_size(nc), rng, -1, 1)};
     /* oneDNN's Winograd kernels need AVX-512; elsewhere the plan falls back to direct */
     int want_winograd = !c.direct_only && nc.k == 3 && nc.stride == 1 && nc.ci >= 32 && nc.co >= 32 &&
                         __builtin_cpu_supports("avx512f");
@@ -118,7 +119,8 @@ static void check_ref_refused(void) {
     pid_t pid = fork();
     if (pid == 0) {
         freopen("/dev/null", "w", stderr);
-        conv_plan_create((ConvShape){2, 4, 4, 8, 8, 3, 1, 1, 0, 1});
+        conv_plan_create((ConvShape){.n = 2, .c_in = 4, .c_out = 4, .h = 8, .w = 8, .kernel = 3, .stride = 1, .pad = 1,
+                                     .direct_only = 1});
         _exit(0);
     }
     int status = 0;

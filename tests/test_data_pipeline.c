@@ -64,7 +64,8 @@ static int same_batch(const Batch *a, const Batch *b, size_t floats) {
 /* The pairing re-derived from the documented streams: sample p of epoch e uses Rng (seed, e << 32 | p):
  * its own crop/flip, then the partner's position, then the partner's crop/flip. */
 static void test_pairing_exact(const Dataset *d) {
-    LoaderConfig cfg = {LOADER_SEARCH_PAIRS, &d->search_train, &d->search_valid, 64, 0, 9, 1, 0};
+    LoaderConfig cfg = {.mode = LOADER_SEARCH_PAIRS, .items = &d->search_train, .partners = &d->search_valid, .batch = 64,
+                        .shuffle = 0, .seed = 9, .threads = 1, .prefetch = 0};
     Loader *L = loader_create(d, &cfg);
     Batch *b = batch_create(L);
     loader_fill(L, b, 3, 5);
@@ -91,7 +92,8 @@ static void test_pairing_exact(const Dataset *d) {
 static void test_epoch_shape(const Dataset *d) {
     Subset big = {&d->train, malloc(sizeof(int32_t) * 25000), 25000};
     for (int i = 0; i < 25000; i++) big.index[i] = i % 5000;
-    LoaderConfig cfg = {LOADER_SEARCH_PAIRS, &big, &d->search_valid, 64, 1, 1, 1, 0};
+    LoaderConfig cfg = {.mode = LOADER_SEARCH_PAIRS, .items = &big, .partners = &d->search_valid, .batch = 64, .shuffle = 1,
+                        .seed = 1, .threads = 1, .prefetch = 0};
     Loader *L = loader_create(d, &cfg);
     Batch *b = batch_create(L);
     CHECK(loader_steps(L) == 391, "steps %d", loader_steps(L));
@@ -106,7 +108,8 @@ static void test_epoch_shape(const Dataset *d) {
 
 /* One epoch of a shuffled evaluation loader visits every item once; the next epoch in another order. */
 static void test_shuffle(const Dataset *d) {
-    LoaderConfig cfg = {LOADER_EVAL, &d->eval_test, NULL, 64, 1, 4, 1, 0};
+    LoaderConfig cfg = {.mode = LOADER_EVAL, .items = &d->eval_test, .batch = 64, .shuffle = 1, .seed = 4, .threads = 1,
+                        .prefetch = 0};
     Loader *L = loader_create(d, &cfg);
     Batch *b = batch_create(L);
     int counts[10] = {0}, first_labels[2][64];
@@ -133,7 +136,8 @@ static void test_shuffle(const Dataset *d) {
 
 /* Same (seed, epoch, step) on 1 and 2 threads, with and without prefetch, after a seek: same bytes. */
 static void test_determinism_and_resume(const Dataset *d) {
-    LoaderConfig one = {LOADER_SEARCH_PAIRS, &d->search_train, &d->search_valid, 64, 1, 11, 1, 0};
+    LoaderConfig one = {.mode = LOADER_SEARCH_PAIRS, .items = &d->search_train, .partners = &d->search_valid, .batch = 64,
+                        .shuffle = 1, .seed = 11, .threads = 1, .prefetch = 0};
     LoaderConfig two = one;
     two.threads = 2, two.prefetch = 1;
     Loader *a = loader_create(d, &one), *b = loader_create(d, &two);

@@ -55,7 +55,7 @@ static void test_shape(Shape4 s, Rng *rng) {
     memcpy(dx, base, nx * 4);
     gap_backward(dx, r, s);
     for (size_t i = 0; i < nx; i++) dx[i] -= base[i];
-    GapCtx ctx = {x, r, y, s};
+    GapCtx ctx = {.x = x, .r = r, .y = y, .s = s};
     fd_check("gap dx", gap_loss, &ctx, x, dx, nx, 1e-2f, 1e-4, 1e-3, rng, 48);
     sn_free(x), sn_free(dx), sn_free(base), sn_free(y), sn_free(y1), sn_free(r);
 }

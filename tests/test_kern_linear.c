@@ -78,7 +78,7 @@ static void test_dims(Dims d, Rng *rng) {
     float *x = random_buffer(nx, rng), *w = random_buffer(nw, rng), *b = random_buffer(d.out, rng);
     float *r = random_buffer(ny, rng), *y = sn_alloc(ny * 4);
     float *dx = sn_alloc(nx * 4), *dw = sn_alloc(nw * 4), *db = sn_alloc((size_t)d.out * 4);
-    LinCtx ctx = {x, w, b, r, y, d};
+    LinCtx ctx = {.x = x, .w = w, .b = b, .r = r, .y = y, .d = d};
     grads(dx, dw, db, &ctx, rng);
     linear_forward(y, x, w, b, d.batch, d.in, d.out);
     check_naive(d, x, w, b, y, r, dx, dw, db);

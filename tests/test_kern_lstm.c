@@ -82,8 +82,8 @@ static void subtract(float *x, const float *base, size_t n) {
 static void run_case(Dims d, uint64_t seed) {
     Rng rng;
     rng_seed(&rng, seed, 0);
-    Problem p = {d, lstm_num_params(d.input, d.hidden, d.layers), (size_t)d.batch * d.input,
-                 (size_t)d.layers * d.batch * d.hidden, NULL, NULL, NULL, NULL, NULL, NULL};
+    Problem p = {.d = d, .np = lstm_num_params(d.input, d.hidden, d.layers), .nx = (size_t)d.batch * d.input,
+                 .ns = (size_t)d.layers * d.batch * d.hidden};
     p.params = random_floats(p.np, &rng, 0.5);
     p.x = random_floats(p.nx * d.steps, &rng, 1.0);
     p.h0 = random_floats(p.ns, &rng, 0.5), p.c0 = random_floats(p.ns, &rng, 0.5);
@@ -144,7 +144,8 @@ static void run_case(Dims d, uint64_t seed) {
 }
 
 int main(void) {
-    Dims a = {2, 3, 5, 2, 3}, b = {1, 4, 3, 3, MAX_T};
+    Dims a = {.batch = 2, .input = 3, .hidden = 5, .layers = 2, .steps = 3};
+    Dims b = {.batch = 1, .input = 4, .hidden = 3, .layers = 3, .steps = MAX_T};
     run_case(a, 11);
     run_case(b, 12);
     /* the documented layout: layer 1 starts right after layer 0's four tensors */

@@ -115,8 +115,8 @@ static void check_grad(Fixture *f, int nd, int nq, int ng) {
 }
 
 static void run_shape(Shape4 s, Rng *rng) {
-    Fixture f = {s, shape_padded_size(s), {0}, {0}, {0}, NULL, NULL, NULL, random_array(s.c, rng, -0.5, 0.5),
-                 random_array(s.c, rng, 0.1, 2.0)};
+    Fixture f = {.s = s, .n = shape_padded_size(s), .mean = random_array(s.c, rng, -0.5, 0.5),
+                 .var = random_array(s.c, rng, 0.1, 2.0)};
     for (int q = 0; q < NIN; q++) {
         f.in[q] = sn_alloc(f.n * sizeof(float)), f.pooled[q] = sn_alloc(f.n * sizeof(float));
         f.pooled_t[q] = sn_alloc(f.n * sizeof(float));

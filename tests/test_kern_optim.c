@@ -57,13 +57,16 @@ static void test_adam(void) {
         {0.5005932011, -0.2511816485, 0.001867207944, 1.998907933},
         {0.4993136321, -0.2503729104, 0.0007604352996, 1.999814951},
         {0.4998111807, -0.251565767, 0.001602770869, 1.998712879}};
-    run_adam((AdamConfig){3e-4, 0.5, 0.999, 1e-8, 1e-3}, arch, NP, "adam arch");
-    run_adam((AdamConfig){1e-3, 0.0, 0.999, 1e-3, 0.0}, enas, NP, "adam enas");
-    run_adam((AdamConfig){3e-4, 0.5, 0.999, 1e-8, 1e-3}, arch, 70001 * NP, "adam arch, large");
+    const AdamConfig arch_adam = {.lr = 3e-4, .beta1 = 0.5, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 1e-3};
+    const AdamConfig enas_adam = {.lr = 1e-3, .beta1 = 0.0, .beta2 = 0.999, .eps = 1e-3, .weight_decay = 0.0};
+    run_adam(arch_adam, arch, NP, "adam arch");
+    run_adam(enas_adam, enas, NP, "adam enas");
+    run_adam(arch_adam, arch, 70001 * NP, "adam arch, large");
 
     /* hand: first step, no decay: m^ = g, v^ = g^2, so p -= lr g / (|g| + eps) */
     float p = 1.0f, m = 0.0f, v = 0.0f, g = 0.5f;
-    adam_step(&p, &m, &v, &g, 1, (AdamConfig){0.1, 0.9, 0.999, 1e-8, 0.0}, 1);
+    const AdamConfig hand = {.lr = 0.1, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0.0};
+    adam_step(&p, &m, &v, &g, 1, hand, 1);
     CHECK_CLOSE(p, 1.0 - 0.1 * 0.5 / (0.5 + 1e-8), 1e-7, 0, "adam hand step 1");
     CHECK_CLOSE(m, 0.05, 1e-8, 0, "adam hand m");
     CHECK_CLOSE(v, 0.00025, 1e-10, 0, "adam hand v");
@@ -98,18 +101,22 @@ static void test_sgd(void) {
     static const double plain[3][NP] = {{0.5085, -0.27075, 0.029999, 1.957},
                                         {0.4959915, -0.25247925, -0.002030999, 1.993043},
                                         {0.5024955085, -0.2752267708, 0.024971032, 1.948049957}};
-    run_sgd((SgdConfig){0.025, 0.9, 5e-4, 1}, nesterov, STEPS, NP, "sgd nesterov");
-    run_sgd((SgdConfig){0.025, 0.9, 5e-4, 1}, nesterov, STEPS, 70001 * NP, "sgd nesterov, large");
-    run_sgd((SgdConfig){0.025, 0.9, 5e-4, 0}, heavy_ball, STEPS, NP, "sgd momentum");
-    run_sgd((SgdConfig){0.1, 0.0, 0.01, 0}, plain, 3, NP, "sgd no momentum");
+    const SgdConfig search = {.lr = 0.025, .momentum = 0.9, .weight_decay = 5e-4, .nesterov = 1};
+    const SgdConfig heavy = {.lr = 0.025, .momentum = 0.9, .weight_decay = 5e-4, .nesterov = 0};
+    const SgdConfig no_momentum = {.lr = 0.1, .momentum = 0.0, .weight_decay = 0.01, .nesterov = 0};
+    run_sgd(search, nesterov, STEPS, NP, "sgd nesterov");
+    run_sgd(search, nesterov, STEPS, 70001 * NP, "sgd nesterov, large");
+    run_sgd(heavy, heavy_ball, STEPS, NP, "sgd momentum");
+    run_sgd(no_momentum, plain, 3, NP, "sgd no momentum");
 
     /* hand: w = 1, grad 0.5, lr 0.1, mu 0.9, wd 0.01: g = 0.51, buf = 0.51, d = 0.51 + 0.459 = 0.969 */
     float w = 1.0f, buf = 0.0f, g = 0.5f;
-    sgd_step(&w, &buf, &g, 1, (SgdConfig){0.1, 0.9, 0.01, 1}, 1);
+    const SgdConfig hand = {.lr = 0.1, .momentum = 0.9, .weight_decay = 0.01, .nesterov = 1};
+    sgd_step(&w, &buf, &g, 1, hand, 1);
     CHECK_CLOSE(w, 0.9031, 1e-7, 0, "sgd hand step 1");
     /* step 2: g = 0.5 + 0.009031 = 0.509031, buf = 0.459 + 0.509031 = 0.968031,
      * d = 0.509031 + 0.8712279 = 1.3802589, w = 0.9031 - 0.13802589 = 0.76507411 */
-    sgd_step(&w, &buf, &g, 1, (SgdConfig){0.1, 0.9, 0.01, 1}, 2);
+    sgd_step(&w, &buf, &g, 1, hand, 2);
     CHECK_CLOSE(buf, 0.968031, 1e-7, 0, "sgd hand buf 2");
     CHECK_CLOSE(w, 0.76507411, 1e-7, 0, "sgd hand step 2");
 }

@@ -67,7 +67,8 @@ static void test_op(Which which, int rows, int cols, double tau, const char *wha
     fill_uniform(x, n, rng, -2, 2);
     fill_uniform(g, n, rng, -1, 3);
     fill_uniform(r, n, rng, -1, 1);
-    SmCtx c = {which, x, which == GUMBEL ? g : NULL, r, y, rows, cols, tau};
+    SmCtx c = {.which = which, .x = x, .g = which == GUMBEL ? g : NULL, .r = r, .y = y, .rows = rows, .cols = cols,
+               .tau = tau};
     forward(&c);
     for (int i = 0; i < rows; i++)
         for (int k = 0; k < cols; k++) CHECK_CLOSE(y[i * cols + k], naive_out(&c, i, k), 1e-7, 1e-6, what);

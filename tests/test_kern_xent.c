@@ -43,7 +43,7 @@ static void test_case(int batch, int classes, double spread, Rng *rng) {
     CHECK_CLOSE(loss, want / batch, 1e-9, 1e-9, "xent loss vs naive");
     CHECK(correct == want_correct, "xent correct %d, naive argmax %d", correct, want_correct);
     for (size_t i = 0; i < n; i++) dl[i] -= base[i];
-    XentCtx ctx = {logits, labels, batch, classes};
+    XentCtx ctx = {.logits = logits, .labels = labels, .batch = batch, .classes = classes};
     fd_check("xent dlogits", xent_loss, &ctx, logits, dl, n, 1e-3f, 2e-6, 1e-3, rng, 64);
     sn_free(logits), sn_free(dl), sn_free(base), sn_free(labels);
 }

@@ -10,10 +10,13 @@
 #include "test_util.h"
 
 static void stage_plans(int batch, int c, int hw, int direct) {
-    Shape4 s = {batch, c, hw, hw};
-    ConvPlan *c3 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0, direct});
-    ConvPlan *c1 = conv_plan_create((ConvShape){batch, c, c, hw, hw, 1, 1, 0, 0, direct});
-    ConvPlan *c3x3edges = conv_plan_create((ConvShape){batch, c, 3 * c, hw, hw, 3, 1, 1, 0, direct});
+    Shape4 s = {.n = batch, .c = c, .h = hw, .w = hw};
+    ConvPlan *c3 = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = c, .h = hw, .w = hw,
+                                                .kernel = 3, .stride = 1, .pad = 1, .direct_only = direct});
+    ConvPlan *c1 = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = c, .h = hw, .w = hw,
+                                                .kernel = 1, .stride = 1, .pad = 0, .direct_only = direct});
+    ConvPlan *c3x3edges = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = 3 * c, .h = hw, .w = hw,
+                                                       .kernel = 3, .stride = 1, .pad = 1, .direct_only = direct});
     BnPlan *bn = bn_plan_create(s, 0), *bn_affine = bn_plan_create(s, 1);
     PoolPlan *pool = pool_plan_create(s, 3, 1, 1);
     CHECK(conv_out_shape(c3).h == hw && conv_out_shape(c1).c == c && conv_out_shape(c3x3edges).c == 3 * c, "cell conv shapes");
@@ -23,11 +26,14 @@ static void stage_plans(int batch, int c, int hw, int direct) {
 }
 
 static void reduction_plans(int batch, int c, int hw, int direct) {
-    ConvPlan *conv_a = conv_plan_create((ConvShape){batch, c, 2 * c, hw, hw, 3, 2, 1, 0, direct});
-    ConvPlan *conv_b = conv_plan_create((ConvShape){batch, 2 * c, 2 * c, hw / 2, hw / 2, 3, 1, 1, 0, direct});
-    PoolPlan *shortcut_pool = pool_plan_create((Shape4){batch, c, hw, hw}, 2, 2, 0);
-    ConvPlan *shortcut_conv = conv_plan_create((ConvShape){batch, c, 2 * c, hw / 2, hw / 2, 1, 1, 0, 0, direct});
-    BnPlan *bn = bn_plan_create((Shape4){batch, 2 * c, hw / 2, hw / 2}, 1);
+    ConvPlan *conv_a = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = 2 * c, .h = hw, .w = hw,
+                                                    .kernel = 3, .stride = 2, .pad = 1, .direct_only = direct});
+    ConvPlan *conv_b = conv_plan_create((ConvShape){.n = batch, .c_in = 2 * c, .c_out = 2 * c, .h = hw / 2, .w = hw / 2,
+                                                    .kernel = 3, .stride = 1, .pad = 1, .direct_only = direct});
+    PoolPlan *shortcut_pool = pool_plan_create((Shape4){.n = batch, .c = c, .h = hw, .w = hw}, 2, 2, 0);
+    ConvPlan *shortcut_conv = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = 2 * c, .h = hw / 2, .w = hw / 2,
+                                                           .kernel = 1, .stride = 1, .pad = 0, .direct_only = direct});
+    BnPlan *bn = bn_plan_create((Shape4){.n = batch, .c = 2 * c, .h = hw / 2, .w = hw / 2}, 1);
     CHECK(conv_out_shape(conv_a).h == hw / 2 && pool_out_shape(shortcut_pool).h == hw / 2, "reduction block shapes");
     conv_plan_free(conv_a), conv_plan_free(conv_b), conv_plan_free(shortcut_conv);
     pool_plan_free(shortcut_pool), bn_plan_free(bn);
@@ -36,7 +42,9 @@ static void reduction_plans(int batch, int c, int hw, int direct) {
 static void network_plans(int batch, int hw, int direct) {
     const int channels[] = {3, 1};
     for (int ch = 0; ch < 2; ch++) {
-        ConvPlan *stem = conv_plan_create((ConvShape){batch, channels[ch], 16, hw, hw, 3, 1, 1, 1, direct});
+        ConvPlan *stem = conv_plan_create((ConvShape){.n = batch, .c_in = channels[ch], .c_out = 16, .h = hw, .w = hw,
+                                                      .kernel = 3, .stride = 1, .pad = 1, .plain_input = 1,
+                                                      .direct_only = direct});
         CHECK(conv_out_shape(stem).c == 16, "stem shape");
         conv_plan_free(stem);
     }

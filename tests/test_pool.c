@@ -30,7 +30,7 @@ static void expect_match(const float *got, const float *want, size_t n, const ch
 }
 
 static void run_case(Shape4 in, int k, int stride, int pad, Rng *rng) {
-    Fixture f = {pool_plan_create(in, k, stride, pad), in, {0}, NULL, NULL, NULL, NULL, NULL};
+    Fixture f = {.plan = pool_plan_create(in, k, stride, pad), .in = in};
     f.out = pool_out_shape(f.plan);
     CHECK(f.out.h == (in.h + 2 * pad - k) / stride + 1, "pool output height");
     f.x = random_array(plain_size(in), rng, -1, 1);
@@ -62,7 +62,7 @@ static void run_case(Shape4 in, int k, int stride, int pad, Rng *rng) {
 
 /* One 1 at pixel (0,0): the 3x3 windows that see it divide by 4 (corner), 6 (border), 9 (inside). */
 static void check_divisor(void) {
-    Shape4 s = {1, 16, 4, 4};
+    Shape4 s = {.n = 1, .c = 16, .h = 4, .w = 4};
     PoolPlan *p = pool_plan_create(s, 3, 1, 1);
     float *x = sn_alloc(shape_padded_size(s) * sizeof(float)), *y = sn_alloc(shape_padded_size(s) * sizeof(float));
     x[blocked_offset(s, 0, 3, 0, 0)] = 1.0f;
@@ -78,10 +78,10 @@ static void check_divisor(void) {
 int main(void) {
     Rng rng;
     rng_seed(&rng, 3, 0);
-    run_case((Shape4){2, 16, 5, 7}, 3, 1, 1, &rng);
-    run_case((Shape4){1, 32, 4, 4}, 3, 1, 1, &rng);
-    run_case((Shape4){2, 16, 8, 8}, 2, 2, 0, &rng);
-    run_case((Shape4){1, 64, 7, 7}, 2, 2, 0, &rng);
+    run_case((Shape4){.n = 2, .c = 16, .h = 5, .w = 7}, 3, 1, 1, &rng);
+    run_case((Shape4){.n = 1, .c = 32, .h = 4, .w = 4}, 3, 1, 1, &rng);
+    run_case((Shape4){.n = 2, .c = 16, .h = 8, .w = 8}, 2, 2, 0, &rng);
+    run_case((Shape4){.n = 1, .c = 64, .h = 7, .w = 7}, 2, 2, 0, &rng);
     check_divisor();
     TEST_EXIT();
 }

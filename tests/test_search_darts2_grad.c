@@ -126,7 +126,8 @@ static void independent_v2_grad(const float *alpha, double r, float *out, float 
 
 int main(void) {
     omp_set_num_threads(1); /* tiny tensors: one thread is fastest, and immune to a busy machine */
-    SupernetConfig cfg = {16, 1, 10, 3, IMG, BATCH, BATCH, 1, 0, 5, 0};
+    SupernetConfig cfg = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = IMG, .max_batch = BATCH,
+                          .max_eval_batch = BATCH, .darts = 1, .track_running_stats = 0, .seed = 5, .direct_conv = 0};
     net = supernet_create(&cfg);
     size_t n = supernet_weights_floats(net), pixels = (size_t)BATCH * 3 * IMG * IMG;
     Rng rng;
@@ -139,7 +140,8 @@ int main(void) {
     for (int k = 0; k < NA; k++) alpha[k] = (float)(0.3 * rng_normal(&rng));
     memcpy(w0, supernet_weights(net), n * sizeof(float));
     for (size_t i = 0; i < n; i++) buf[i] = w0[i] != 0 ? (float)(0.01 * rng_normal(&rng)) : 0;
-    batch = (Batch){BATCH, 0, 0, images, labels, images + pixels, labels + BATCH};
+    batch = (Batch){.n = BATCH, .epoch = 0, .step = 0, .x = images, .y = labels, .xa = images + pixels,
+                    .ya = labels + BATCH};
 
     DartsScratch s = darts_scratch_create(net);
     int hits;

@@ -7,7 +7,7 @@
  *   - a run killed with SIGKILL right after its first checkpoint, then `--resume`d, writes exactly
  *     the records of the uninterrupted run, and its summary.json (all on 1 thread: fast for a tiny
  *     network and immune to a busy machine);
- *   - the run directory holds config.cfg (reloadable) and the contract's CSV header.
+ *   - the run directory holds config.cfg (reloadable) and the CSV header of run/epoch_record.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>

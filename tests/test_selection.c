@@ -29,9 +29,11 @@ int main(void) {
     Dataset *d = dataset_open_default();
     Subset items = d->search_valid;
     items.n = 10;
-    LoaderConfig lc = {LOADER_EVAL, &items, NULL, 4, 1, 77, 1, 1};
+    LoaderConfig lc = {.mode = LOADER_EVAL, .items = &items, .batch = 4, .shuffle = 1, .seed = 77, .threads = 1,
+                       .prefetch = 1};
     Loader *L = loader_create(d, &lc);
-    SupernetConfig nc = {16, 1, 10, 3, 32, 4, 4, 0, 0, 5, 0};
+    SupernetConfig nc = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = 32, .max_batch = 4,
+                         .max_eval_batch = 4, .darts = 0, .track_running_stats = 0, .seed = 5, .direct_conv = 0};
     Supernet *net = supernet_create(&nc);
 
     BatchStream s = batch_stream(L, 100);

@@ -14,7 +14,9 @@
 #define BATCH 4
 
 static Supernet *make_net(int track_running_stats) {
-    SupernetConfig cfg = {16, 1, 10, 3, 8, BATCH, BATCH, 0, track_running_stats, 3, 0};
+    SupernetConfig cfg = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = 8, .max_batch = BATCH,
+                          .max_eval_batch = BATCH, .darts = 0, .track_running_stats = track_running_stats, .seed = 3,
+                          .direct_conv = 0};
     return supernet_create(&cfg);
 }
 

@@ -138,7 +138,8 @@ static void check_path(Problem *p, Rng *rng, const char *path) {
 }
 
 int main(void) {
-    SupernetConfig cfg = {16, 1, 10, 3, 8, BATCH, BATCH, 1, 0, 11, 0};
+    SupernetConfig cfg = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = 8, .max_batch = BATCH,
+                          .max_eval_batch = BATCH, .darts = 1, .track_running_stats = 0, .seed = 11, .direct_conv = 0};
     Supernet *net = supernet_create(&cfg);
     Rng rng;
     rng_seed(&rng, 99, 0);
@@ -147,18 +148,18 @@ int main(void) {
     float alpha[30], edge_w[30];
     for (int i = 0; i < 30; i++) alpha[i] = (float)rng_normal(&rng);
 
-    Problem darts = {net, images, labels, NULL, edge_w, alpha, NULL, NULL, 0, NULL};
+    Problem darts = {.net = net, .images = images, .labels = labels, .edge_w = edge_w, .alpha = alpha};
     check_path(&darts, &rng, "darts");
     check_each_entry(&darts, alpha, slope_alpha, "darts d alpha");
 
     Arch arch = {{OP_CONV3, OP_SKIP, OP_POOL, OP_CONV1, OP_NONE, OP_CONV3}};
     float hard[30] = {0};
     for (int e = 0; e < 6; e++) hard[e * 5 + arch.op[e]] = 1.0f;
-    Problem gdas = {net, images, labels, &arch, hard, NULL, NULL, NULL, 0, NULL};
+    Problem gdas = {.net = net, .images = images, .labels = labels, .arch = &arch, .edge_w = hard};
     check_path(&gdas, &rng, "gdas");
     check_each_entry(&gdas, hard, slope_edge_weights, "gdas dW");
 
-    Problem discrete = {net, images, labels, &arch, NULL, NULL, NULL, NULL, 0, NULL};
+    Problem discrete = {.net = net, .images = images, .labels = labels, .arch = &arch};
     check_path(&discrete, &rng, "discrete");
 
     sn_free(images);

@@ -14,7 +14,8 @@
 #include "test_util.h"
 
 static Supernet *default_net(uint64_t seed) {
-    SupernetConfig cfg = {16, 5, 10, 3, 32, 1, 1, 0, 1, seed, 0};
+    SupernetConfig cfg = {.channels = 16, .cells = 5, .classes = 10, .in_channels = 3, .image_size = 32, .max_batch = 1,
+                          .max_eval_batch = 1, .darts = 0, .track_running_stats = 1, .seed = seed, .direct_conv = 0};
     return supernet_create(&cfg);
 }
 

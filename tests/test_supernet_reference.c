@@ -39,7 +39,8 @@ static void compare(const char *what, const float *got, const float *want, size_
 }
 
 static Supernet *make_net(void) {
-    SupernetConfig cfg = {16, 1, 10, 3, 8, 4, 4, 1, 0, 1, direct_conv};
+    SupernetConfig cfg = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = 8, .max_batch = 4,
+                          .max_eval_batch = 4, .darts = 1, .track_running_stats = 0, .seed = 1, .direct_conv = direct_conv};
     Supernet *net = supernet_create(&cfg);
     int weights = 0;
     for (int i = 0; i < supernet_num_tensors(net); i++) {

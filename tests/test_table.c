@@ -16,6 +16,7 @@
 #include "table_format.h"
 #include "test_util.h"
 #include "testlib.h"
+#include "whole_file.h"
 
 static char table_path[4096];
 
@@ -217,14 +218,9 @@ typedef struct {
 
 static Blob read_blob(const char *path) {
     Blob b = {NULL, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f) return b;
-    fseek(f, 0, SEEK_END);
-    b.size = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b.bytes = malloc(b.size);
-    if (fread(b.bytes, 1, b.size, f) != b.size) b.size = 0;
-    fclose(f);
+    char why[256];
+    b.bytes = (uint8_t *)read_whole_file(path, 64 << 20, &b.size, why, sizeof why);
+    if (!b.bytes) b.size = 0;
     return b;
 }
 

@@ -2,7 +2,8 @@
  * ablation.h: `supernet ablate`: a grid of search runs (methods x configuration switches x seeds),
  * each run a child process `supernet search ...`, and the summary of the grid.
  *
- * An ablation file (configs/ablations/<name>.cfg) has `key = value` lines, `#` comments:
+ * An ablation file (configs/ablations/<name>.cfg) has `key = value` lines, `#` comments (kv_file.h,
+ * without sections):
  *
  *   methods = darts-v1, gdas          # the methods compared (supernet search --method)
  *   seeds = 1, 2, 3                    # every grid cell runs once per seed
@@ -15,8 +16,9 @@
  *
  * A grid cell is one method with one value of every switch; a run is a cell with one seed, named
  * "<method>[-<key>-<value>...]-s<seed>" and kept in <out>/runs/<name>/ (its output in <name>.log).
- * A run is finished when its summary.json exists (CONTRACT.md); a rerun skips finished runs and
- * continues a killed one with --resume when its checkpoint.bin exists (else starts it afresh).
+ * A run is finished when its summary.json exists (the driver writes it last: driver.h); a rerun skips
+ * finished runs and continues a killed one with --resume when its checkpoint.bin exists (else starts
+ * it afresh).
  * While a run's child runs, <out>/runs/<name>.pid holds its pid; a rerun refuses to start a run
  * whose child from an interrupted ablate still runs.
  */

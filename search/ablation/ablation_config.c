@@ -4,7 +4,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,74 +12,53 @@
 #include "ablation/ablation.h"
 #include "common.h"
 #include "methods.h"
-
-typedef struct {
-    const char *path;
-    int line;
-} Where;
-
-static noreturn void bad(const Where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static noreturn void bad(const Where *w, const char *fmt, ...) {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    sn_die(SN_EXIT_USAGE, "%s:%d: %s", w->path, w->line, msg);
-}
-
-static char *trim(char *s) {
-    while (isspace((unsigned char)*s)) s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
-    return s;
-}
+#include "run/kv_file.h"
 
 /* A word of a list: letters, digits and . _ - + only, so that it can go into a directory name. */
-static void check_word(const Where *w, const char *word, const char *what) {
-    if (!word[0]) bad(w, "empty %s in the list", what);
-    if (strlen(word) >= ABL_WORD) bad(w, "%s '%s' is too long", what, word);
+static void check_word(const KvWhere *w, const char *word, const char *what) {
+    if (!word[0]) kv_error(w, "empty %s in the list", what);
+    if (strlen(word) >= ABL_WORD) kv_error(w, "%s '%s' is too long", what, word);
     for (const char *c = word; *c; c++)
-        if (!isalnum((unsigned char)*c) && !strchr("._-+", *c)) bad(w, "%s '%s': only letters, digits and . _ - + are allowed", what, word);
+        if (!isalnum((unsigned char)*c) && !strchr("._-+", *c)) kv_error(w, "%s '%s': only letters, digits and . _ - + are allowed", what, word);
 }
 
 /* Splits a comma- and/or space-separated list in place. Returns the count. */
-static int split_list(const Where *w, char *text, char **words, int max, const char *what) {
+static int split_list(const KvWhere *w, char *text, char **words, int max, const char *what) {
     int n = 0;
     for (char *tok = strtok(text, ", \t"); tok; tok = strtok(NULL, ", \t")) {
-        if (n == max) bad(w, "more than %d %ss", max, what);
+        if (n == max) kv_error(w, "more than %d %ss", max, what);
         check_word(w, tok, what);
         for (int k = 0; k < n; k++)
-            if (strcmp(words[k], tok) == 0) bad(w, "%s '%s' is listed twice", what, tok);
+            if (strcmp(words[k], tok) == 0) kv_error(w, "%s '%s' is listed twice", what, tok);
         words[n++] = tok;
     }
-    if (n == 0) bad(w, "the %s list is empty", what);
+    if (n == 0) kv_error(w, "the %s list is empty", what);
     return n;
 }
 
-static void parse_seeds(const Where *w, char *value, AblationSpec *s) {
+static void parse_seeds(const KvWhere *w, char *value, AblationSpec *s) {
     char *words[ABL_MAX_SEEDS];
     s->n_seeds = split_list(w, value, words, ABL_MAX_SEEDS, "seed");
     for (int i = 0; i < s->n_seeds; i++) {
         char *end;
         errno = 0;
         long v = strtol(words[i], &end, 10);
-        if (*end || errno || v < 0 || v > 2147483647L) bad(w, "seed '%s' is not an integer 0..2147483647", words[i]);
+        if (*end || errno || v < 0 || v > 2147483647L) kv_error(w, "seed '%s' is not an integer 0..2147483647", words[i]);
         s->seeds[i] = (int)v;
     }
 }
 
 /* "key: v1, v2, ..." */
-static void parse_switch(const Where *w, char *value, AblationSpec *s) {
-    if (s->n_switches == ABL_MAX_SWITCHES) bad(w, "more than %d switches", ABL_MAX_SWITCHES);
+static void parse_switch(const KvWhere *w, char *value, AblationSpec *s) {
+    if (s->n_switches == ABL_MAX_SWITCHES) kv_error(w, "more than %d switches", ABL_MAX_SWITCHES);
     char *colon = strchr(value, ':');
-    if (!colon) bad(w, "a switch is 'key: value1, value2', got '%s'", value);
+    if (!colon) kv_error(w, "a switch is 'key: value1, value2', got '%s'", value);
     *colon = '\0';
     AblationSwitch *sw = &s->sw[s->n_switches];
-    char *key = trim(value), *words[ABL_MAX_VALUES];
+    char *key = kv_trim(value), *words[ABL_MAX_VALUES];
     check_word(w, key, "switch key");
     for (int k = 0; k < s->n_switches; k++)
-        if (strcmp(s->sw[k].key, key) == 0) bad(w, "switch '%s' is given twice", key);
+        if (strcmp(s->sw[k].key, key) == 0) kv_error(w, "switch '%s' is given twice", key);
     snprintf(sw->key, sizeof sw->key, "%s", key);
     sw->n_values = split_list(w, colon + 1, words, ABL_MAX_VALUES, "switch value");
     for (int k = 0; k < sw->n_values; k++) snprintf(sw->values[k], ABL_WORD, "%s", words[k]);
@@ -88,15 +66,15 @@ static void parse_switch(const Where *w, char *value, AblationSpec *s) {
 }
 
 /* An ablation's runs are weight-sharing searches (the table-only methods have `search --runs`). */
-static void check_method(const Where *w, const char *name) {
+static void check_method(const KvWhere *w, const char *name) {
     const Method *m = method_find(name);
     if (m && m->kind == METHOD_WEIGHT_SHARING) return;
     char names[256];
     method_names(METHOD_WEIGHT_SHARING, names, sizeof names);
-    bad(w, "method '%s' is not a weight-sharing method (%s)", name, names);
+    kv_error(w, "method '%s' is not a weight-sharing method (%s)", name, names);
 }
 
-static void parse_line(const Where *w, char *key, char *value, AblationSpec *s) {
+static void parse_line(const KvWhere *w, char *key, char *value, AblationSpec *s) {
     char *words[ABL_MAX_METHODS];
     if (strcmp(key, "methods") == 0) {
         s->n_methods = split_list(w, value, words, ABL_MAX_METHODS, "method");
@@ -106,9 +84,9 @@ static void parse_line(const Where *w, char *key, char *value, AblationSpec *s) 
     } else if (strcmp(key, "switch") == 0) {
         parse_switch(w, value, s);
     } else if (strcmp(key, "set") == 0) {
-        if (s->n_sets == ABL_MAX_SETS) bad(w, "more than %d set lines", ABL_MAX_SETS);
-        if (!strchr(value, '=') || value[0] == '=' || strchr(value, ' ')) bad(w, "set needs 'key=value' without spaces, got '%s'", value);
-        if ((int)strlen(value) >= ABL_WORD * 4) bad(w, "set value too long");
+        if (s->n_sets == ABL_MAX_SETS) kv_error(w, "more than %d set lines", ABL_MAX_SETS);
+        if (!strchr(value, '=') || value[0] == '=' || strchr(value, ' ')) kv_error(w, "set needs 'key=value' without spaces, got '%s'", value);
+        if ((int)strlen(value) >= ABL_WORD * 4) kv_error(w, "set value too long");
         snprintf(s->sets[s->n_sets++], ABL_WORD * 4, "%s", value);
     } else if (strcmp(key, "profile") == 0) {
         check_word(w, value, "profile");
@@ -118,10 +96,10 @@ static void parse_line(const Where *w, char *key, char *value, AblationSpec *s) 
     } else if (strcmp(key, "jobs") == 0) {
         char *end;
         long v = strtol(value, &end, 10);
-        if (*end || v < 1 || v > 64) bad(w, "jobs must be an integer 1..64, got '%s'", value);
+        if (*end || v < 1 || v > 64) kv_error(w, "jobs must be an integer 1..64, got '%s'", value);
         s->jobs = (int)v;
     } else {
-        bad(w, "unknown key '%s' (methods, seeds, switch, set, profile, data, jobs)", key);
+        kv_error(w, "unknown key '%s' (methods, seeds, switch, set, profile, data, jobs)", key);
     }
 }
 
@@ -135,9 +113,9 @@ static void set_names(const char *path, AblationSpec *s) {
 }
 
 static void check_complete(const char *path, AblationSpec *s) {
-    Where w = {path, 1};
-    if (s->n_methods == 0) bad(&w, "no 'methods =' line");
-    if (s->n_seeds == 0) bad(&w, "no 'seeds =' line");
+    KvWhere w = {path, 1};
+    if (s->n_methods == 0) kv_error(&w, "no 'methods =' line");
+    if (s->n_seeds == 0) kv_error(&w, "no 'seeds =' line");
     if (!s->profile[0]) return;
     for (int m = 0; m < s->n_methods; m++) {
         char cfg[ABL_PATH + 2 * ABL_WORD];
@@ -153,31 +131,26 @@ void ablation_config_path(const AblationSpec *s, int m, char *out, size_t len) {
     if ((size_t)snprintf(out, len, "%s/%s", s->configs_dir, name) >= len) sn_die(SN_EXIT_USAGE, "config path too long: %s/%s", s->configs_dir, name);
 }
 
+typedef struct {
+    AblationSpec *spec;
+    int seen[4]; /* of ONCE */
+} FileLoad;
+
+static void load_line(void *ctx, const KvWhere *w, char *key, char *value) {
+    static const char *const ONCE[4] = {"methods", "seeds", "profile", "data"};
+    FileLoad *load = ctx;
+    for (int k = 0; k < 4; k++)
+        if (strcmp(key, ONCE[k]) == 0 && load->seen[k]++) kv_error(w, "'%s' is given twice", key);
+    if (!value[0]) kv_error(w, "'%s' has no value", key);
+    parse_line(w, key, value, load->spec);
+}
+
 void ablation_load(const char *path, AblationSpec *s) {
     memset(s, 0, sizeof *s);
     s->jobs = 1;
     set_names(path, s);
-    FILE *f = fopen(path, "r");
-    if (!f) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
-    char line[4096];
-    int seen[4] = {0};
-    for (Where w = {path, 1}; fgets(line, sizeof line, f); w.line++) {
-        if (!strchr(line, '\n') && !feof(f)) bad(&w, "line longer than %zu characters", sizeof line - 2);
-        char *hash = strchr(line, '#');
-        if (hash) *hash = '\0';
-        char *text = trim(line);
-        if (!text[0]) continue;
-        char *eq = strchr(text, '=');
-        if (!eq) bad(&w, "expected 'key = value', got '%s'", text);
-        *eq = '\0';
-        char *key = trim(text), *value = trim(eq + 1);
-        static const char *const ONCE[4] = {"methods", "seeds", "profile", "data"};
-        for (int k = 0; k < 4; k++)
-            if (strcmp(key, ONCE[k]) == 0 && seen[k]++) bad(&w, "'%s' is given twice", key);
-        if (!value[0]) bad(&w, "'%s' has no value", key);
-        parse_line(&w, key, value, s);
-    }
-    fclose(f);
+    FileLoad load = {.spec = s};
+    kv_parse_file(path, KV_PLAIN, load_line, &load);
     check_complete(path, s);
 }
 

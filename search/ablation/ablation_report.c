@@ -16,12 +16,16 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "plot/plot.h"
+#include "table.h"
+#include "whole_file.h"
 
-/* summary.json keys read per run: the search time, then the six columns of Table 5. */
-enum { N_VALUES = 7 };
-static const char *const KEYS[N_VALUES] = {"search_seconds", "cifar10_valid", "cifar10_test", "cifar100_valid",
-                                           "cifar100_test", "imagenet16_valid", "imagenet16_test"};
-static const char *const LABELS[N_VALUES] = {"search (s)", "C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
+enum { SUMMARY_MAX_FILE_BYTES = 64 << 10 };
+
+/* Values read from each run's summary.json: the search time, then the six columns of Table 5. */
+enum { VALUE_SECONDS, VALUE_COL0, N_VALUES = VALUE_COL0 + TABLE_N_COLS };
+
+static const char *value_key(int k) { return k == VALUE_SECONDS ? "search_seconds" : TABLE_COLUMNS[k - VALUE_COL0].key; }
+static const char *value_label(int k) { return k == VALUE_SECONDS ? "search (s)" : TABLE_COLUMNS[k - VALUE_COL0].label; }
 
 typedef struct {
     int n;                      /* finished seeds */
@@ -41,16 +45,17 @@ static double json_number(const char *path, const char *text, const char *key) {
     return v;
 }
 
-/* Reads <dir>/summary.json into v; returns 0 if the run has not finished. */
+/* Reads <dir>/summary.json into v; returns 0 if the run has not finished (no summary.json). */
 static int read_summary(const char *dir, double v[N_VALUES]) {
-    char path[ABL_PATH + 320], text[8192];
+    char path[ABL_PATH + 320], why[256];
+    struct stat st;
+    size_t len;
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    for (int k = 0; k < N_VALUES; k++) v[k] = json_number(path, text, KEYS[k]);
+    if (stat(path, &st) != 0) return 0;
+    char *text = read_whole_file(path, SUMMARY_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (!text) sn_die(SN_EXIT_USAGE, "%s: %s", path, why);
+    for (int k = 0; k < N_VALUES; k++) v[k] = json_number(path, text, value_key(k));
+    free(text);
     return 1;
 }
 
@@ -83,7 +88,7 @@ static void write_markdown(const AblationSpec *s, const CellStats *cells, const 
                "mean ± sample std over the finished seeds (the paper's Table 5 layout); search time in seconds.\n\n| method |", s->n_seeds);
     for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].key);
     fprintf(f, " seeds |");
-    for (int k = 0; k < N_VALUES; k++) fprintf(f, " %s |", LABELS[k]);
+    for (int k = 0; k < N_VALUES; k++) fprintf(f, " %s |", value_label(k));
     fprintf(f, "\n|---|");
     for (int k = 0; k < s->n_switches + 1 + N_VALUES; k++) fprintf(f, "---|");
     fprintf(f, "\n");
@@ -95,7 +100,7 @@ static void write_markdown(const AblationSpec *s, const CellStats *cells, const 
         for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].values[choice[k]]);
         fprintf(f, " %d/%d |", c->n, s->n_seeds);
         for (int k = 0; k < N_VALUES; k++) {
-            const char *fmt = k == 0 ? "%.1f" : "%.2f";
+            const char *fmt = k == VALUE_SECONDS ? "%.1f" : "%.2f";
             fprintf(f, " ");
             if (c->n == 0) fprintf(f, "–");
             else fprintf(f, fmt, c->mean[k]);
@@ -116,7 +121,7 @@ static void write_csv(const AblationSpec *s, const CellStats *cells, const char 
     fprintf(f, "method");
     for (int k = 0; k < s->n_switches; k++) fprintf(f, ",%s", s->sw[k].key);
     fprintf(f, ",seeds_finished,seeds_planned");
-    for (int k = 0; k < N_VALUES; k++) fprintf(f, ",%s_mean,%s_std", KEYS[k], KEYS[k]);
+    for (int k = 0; k < N_VALUES; k++) fprintf(f, ",%s_mean,%s_std", value_key(k), value_key(k));
     fprintf(f, "\n");
     for (int cell = 0; cell < ablation_n_cells(s); cell++) {
         const CellStats *c = &cells[cell];
@@ -141,13 +146,14 @@ static void write_csv(const AblationSpec *s, const CellStats *cells, const char 
 /* One panel per test column: a bar per grid cell at its mean, whiskers at mean ± std. */
 static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const char *path) {
     int n = ablation_n_cells(s), w = 1500, h = 560, scale = 2;
-    static const int COLS[3] = {2, 4, 6};
+    static const int COLS[3] = {VALUE_COL0 + COL_C10_TEST, VALUE_COL0 + COL_C100_TEST, VALUE_COL0 + COL_IN16_TEST};
     static char labels[PLOT_MAX_RUNS][160];
     LegendEntry legend[PLOT_MAX_RUNS];
     int n_legend = n < PLOT_MAX_RUNS ? n : PLOT_MAX_RUNS;
     for (int cell = 0; cell < n_legend; cell++) {
         cell_label(s, cell, labels[cell], sizeof labels[cell]);
-        legend[cell] = (LegendEntry){labels[cell], chart_palette(cell), MARKER_SQUARE, LEGEND_BOX};
+        legend[cell] = (LegendEntry){.label = labels[cell], .color = chart_palette(cell), .marker = MARKER_SQUARE,
+                                     .style = LEGEND_BOX};
     }
     Canvas c = canvas_new(w, h, CHART_WHITE);
     char title[160], err[600];
@@ -163,7 +169,7 @@ static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const 
         p->ymin = 0, p->ymax = hi;
         p->ystep = chart_nice_range(&p->ymin, &p->ymax, 6, 0);
         p->xmin = -0.5, p->xmax = n - 0.5, p->xstep = 0;
-        chart_axes(&c, p, LABELS[COLS[d]], "grid cell (see legend)", "accuracy (%)", scale);
+        chart_axes(&c, p, value_label(COLS[d]), "grid cell (see legend)", "accuracy (%)", scale);
         double half = 0.35 * (p->x1 - p->x0) / n;
         for (int cell = 0; cell < n; cell++) {
             const CellStats *cs = &cells[cell];

@@ -21,9 +21,11 @@
 #include "ablation/ablation.h"
 #include "atomic_file.h"
 #include "common.h"
+#include "whole_file.h"
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_DONE, RUN_FAILED };
 enum { MAX_ARGS = 16 + 2 * (ABL_MAX_SETS + ABL_MAX_SWITCHES) };
+enum { PID_FILE_MAX_BYTES = 64, CMDLINE_MAX_BYTES = 1 << 20 }; /* a pid file; a child's /proc/<pid>/cmdline */
 
 typedef struct {
     char name[256], dir[ABL_PATH + 300];
@@ -49,22 +51,20 @@ static void pid_path(const Run *r, char *out, size_t len) { snprintf(out, len, "
  * parent): starting the run again would make two processes write one run directory. The process
  * must exist and have the run's name on its command line (pids are reused; a zombie's is empty). */
 static void check_no_leftover(const Run *r) {
-    char path[ABL_PATH + 320], text[32] = "", proc[64], cmdline[8192];
+    char path[ABL_PATH + 320], proc[64], why[256];
+    size_t len;
     pid_path(r, path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
+    char *text = read_whole_file(path, PID_FILE_MAX_BYTES, &len, why, sizeof why);
+    if (!text) return;
     int pid = atoi(text);
+    free(text);
     snprintf(proc, sizeof proc, "/proc/%d/cmdline", pid);
-    f = pid > 0 ? fopen(proc, "r") : NULL;
-    n = f ? fread(cmdline, 1, sizeof cmdline - 1, f) : 0;
-    if (f) fclose(f);
-    for (size_t i = 0; i < n; i++)
+    char *cmdline = pid > 0 ? read_whole_file(proc, CMDLINE_MAX_BYTES, &len, why, sizeof why) : NULL;
+    for (size_t i = 0; cmdline && i < len; i++)
         if (cmdline[i] == '\0') cmdline[i] = ' ';
-    cmdline[n] = '\0';
-    if (n > 0 && strstr(cmdline, r->name))
+    int running = cmdline && len > 0 && strstr(cmdline, r->name);
+    free(cmdline);
+    if (running)
         sn_die(SN_EXIT_USAGE, "%s: run %s is still running as pid %d (left by an interrupted ablate): wait for it or kill it",
                path, r->name, pid);
     unlink(path);

@@ -2,8 +2,8 @@
  * bench.h: `supernet bench`, one benchmark per mode. Each mode prints a human-readable table, or
  * one JSON object when json is set. Benchmarks report figures; they never pass or fail.
  *
- * To add a mode: write `void bench_<mode>(const BenchArgs *args)` in search/bench_<mode>.c, declare it
- * here, and add a row to BENCH_MODES in search/cli/cmd_bench.c.
+ * To add a mode: write `void bench_<mode>(const BenchArgs *args)` in search/bench/bench_<mode>.c,
+ * declare it here, and add it to BENCH_MODES and the --mode choices in search/cli/cmd_bench.c.
  */
 #ifndef SN_BENCH_H
 #define SN_BENCH_H

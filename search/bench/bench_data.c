@@ -11,7 +11,8 @@
 
 void bench_data(const BenchArgs *args) {
     Dataset *d = args->data ? dataset_open(args->data, NULL, DATASET_SPLIT_SEED) : dataset_open_default();
-    LoaderConfig cfg = {LOADER_SEARCH_PAIRS, &d->search_train, &d->search_valid, args->batch, 1, 1, args->threads, 0};
+    LoaderConfig cfg = {.mode = LOADER_SEARCH_PAIRS, .items = &d->search_train, .partners = &d->search_valid,
+                        .batch = args->batch, .shuffle = 1, .seed = 1, .threads = args->threads, .prefetch = 0};
     Loader *L = loader_create(d, &cfg);
     Batch *b = batch_create(L);
     int steps = loader_steps(L);

@@ -51,7 +51,8 @@ static void run_pass(ConvPlan *p, ConvPass pass, float *x, float *w, float *y) {
 static int time_conv(int batch, int c, int hw, ConvPass pass, int direct_only, int steps, BenchResult *r) {
     Rng rng;
     rng_seed(&rng, 2, 0);
-    ConvPlan *p = conv_plan_create((ConvShape){batch, c, c, hw, hw, 3, 1, 1, 0, direct_only});
+    ConvPlan *p = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = c, .h = hw, .w = hw, .kernel = 3, .stride = 1,
+                                               .pad = 1, .direct_only = direct_only});
     if (!direct_only && !conv_is_winograd(p)) {
         conv_plan_free(p);
         return 0;

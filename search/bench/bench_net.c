@@ -25,11 +25,24 @@
 #include "softmax.h"
 #include "supernet.h"
 
+/* The timed network: the default supernet (C = 16, N = 5) on CIFAR-sized images. */
+enum { NET_CHANNELS = 16, NET_CELLS = 5, NET_CLASSES = 10, IMAGE_CHANNELS = 3, IMAGE_SIZE = 32 };
+enum { N_ALPHA = ARCH_N_EDGES * ARCH_N_OPS };
+enum { WARMUP_STEPS = 2 };                     /* untimed: oneDNN plans, first touch of the buffers */
+enum { BENCH_SEED = 1, BENCH_RNG_STREAM = 7 }; /* the weights; the synthetic batch, alpha and the cells */
+#define GDAS_TAU 10.0                          /* tau_max, the temperature GDAS starts with */
+#define ALPHA_INIT_SCALE 1e-3                  /* alpha = 1e-3 N(0, 1), as a search starts */
+/* Effective FLOPs: 2 per multiply-add; a training step makes 3 passes over them (forward,
+ * backward-data, backward-weights), an evaluation 1. */
+enum { FLOPS_PER_MAC = 2, TRAIN_PASSES = 3 };
+/* The search's weight SGD (config.c defaults), at the first epoch's learning rate. */
+static const SgdConfig BENCH_SGD = {.lr = 0.025, .momentum = 0.9, .weight_decay = 5e-4, .nesterov = 1};
+
 typedef struct {
     Supernet *net;
     float *images, *momentum;
     int32_t *labels;
-    float alpha[30], w[30], dw[30], dalpha[30], gumbel[30];
+    float alpha[N_ALPHA], w[N_ALPHA], dw[N_ALPHA], dalpha[N_ALPHA], gumbel[N_ALPHA];
     Rng rng;
     int batch, step;
     Arch eval_arch;
@@ -37,15 +50,16 @@ typedef struct {
 
 /* Forward multiply-adds per image: of the cell, or for DARTS of every op (cell costs add up per op). */
 static int64_t forward_macs(const char *mode, const Arch *arch) {
-    if (strcmp(mode, "darts") != 0) return arch_cost(arch, 10, 32).macs;
+    if (strcmp(mode, "darts") != 0) return arch_cost(arch, NET_CLASSES, IMAGE_SIZE).macs;
     Arch all3, all1, none;
     memset(&all3, OP_CONV3, sizeof all3), memset(&all1, OP_CONV1, sizeof all1), memset(&none, OP_NONE, sizeof none);
-    return arch_cost(&all3, 10, 32).macs + arch_cost(&all1, 10, 32).macs - arch_cost(&none, 10, 32).macs;
+    return arch_cost(&all3, NET_CLASSES, IMAGE_SIZE).macs + arch_cost(&all1, NET_CLASSES, IMAGE_SIZE).macs -
+           arch_cost(&none, NET_CLASSES, IMAGE_SIZE).macs;
 }
 
 static void sgd_update(Bench *b) {
-    SgdConfig sgd = {0.025, 0.9, 5e-4, 1};
-    sgd_step(supernet_weights(b->net), b->momentum, supernet_grads(b->net), supernet_weights_floats(b->net), sgd, ++b->step);
+    sgd_step(supernet_weights(b->net), b->momentum, supernet_grads(b->net), supernet_weights_floats(b->net), BENCH_SGD,
+             ++b->step);
 }
 
 /* One timed step; returns the forward multiply-adds per image of the cell it ran. */
@@ -57,16 +71,16 @@ static int64_t run_step(Bench *b, const char *mode) {
         return forward_macs(mode, &b->eval_arch);
     }
     if (strcmp(mode, "darts") == 0) {
-        softmax_forward(b->w, b->alpha, 6, 5);
+        softmax_forward(b->w, b->alpha, ARCH_N_EDGES, ARCH_N_OPS);
         sel = (NetSelection){NULL, b->w};
     } else if (strcmp(mode, "gdas") == 0) {
-        float probs[30];
-        int choice[6];
-        gdas_sample(b->w, probs, b->gumbel, choice, b->alpha, 6, 5, 10.0, &b->rng);
-        for (int e = 0; e < 6; e++) arch.op[e] = (uint8_t)choice[e];
+        float probs[N_ALPHA];
+        int choice[ARCH_N_EDGES];
+        gdas_sample(b->w, probs, b->gumbel, choice, b->alpha, ARCH_N_EDGES, ARCH_N_OPS, GDAS_TAU, &b->rng);
+        for (int e = 0; e < ARCH_N_EDGES; e++) arch.op[e] = (uint8_t)choice[e];
         sel = (NetSelection){&arch, b->w};
     } else {
-        for (int e = 0; e < 6; e++) arch.op[e] = (uint8_t)rng_below(&b->rng, 5);
+        for (int e = 0; e < ARCH_N_EDGES; e++) arch.op[e] = (uint8_t)rng_below(&b->rng, ARCH_N_OPS);
         sel = (NetSelection){&arch, NULL};
     }
     supernet_forward(b->net, b->images, b->labels, b->batch, sel, NULL);
@@ -78,7 +92,10 @@ static int64_t run_step(Bench *b, const char *mode) {
 static void setup(Bench *b, const BenchArgs *args) {
     int darts = strcmp(args->mode, "darts") == 0;
     int eval = strcmp(args->mode, "eval") == 0; /* evaluation needs no training buffers */
-    SupernetConfig cfg = {16, 5, 10, 3, 32, eval ? 1 : args->batch, args->batch, darts, 0, 1, args->direct_conv};
+    SupernetConfig cfg = {.channels = NET_CHANNELS, .cells = NET_CELLS, .classes = NET_CLASSES,
+                          .in_channels = IMAGE_CHANNELS, .image_size = IMAGE_SIZE, .max_batch = eval ? 1 : args->batch,
+                          .max_eval_batch = args->batch, .darts = darts, .track_running_stats = 0, .seed = BENCH_SEED,
+                          .direct_conv = args->direct_conv};
     char err[160];
     memset(b, 0, sizeof *b);
     if (arch_parse(args->arch, &b->eval_arch, err, sizeof err) != 0) {
@@ -88,14 +105,14 @@ static void setup(Bench *b, const BenchArgs *args) {
     }
     b->net = supernet_create(&cfg);
     b->batch = args->batch;
-    rng_seed(&b->rng, 1, 7);
-    size_t pixels = (size_t)args->batch * 3 * 32 * 32;
+    rng_seed(&b->rng, BENCH_SEED, BENCH_RNG_STREAM);
+    size_t pixels = (size_t)args->batch * IMAGE_CHANNELS * IMAGE_SIZE * IMAGE_SIZE;
     b->images = sn_alloc(pixels * sizeof(float));
     b->labels = sn_alloc((size_t)args->batch * sizeof(int32_t));
     b->momentum = sn_alloc(supernet_weights_floats(b->net) * sizeof(float));
     for (size_t i = 0; i < pixels; i++) b->images[i] = (float)rng_normal(&b->rng);
-    for (int i = 0; i < args->batch; i++) b->labels[i] = (int32_t)rng_below(&b->rng, 10);
-    for (int i = 0; i < 30; i++) b->alpha[i] = (float)(1e-3 * rng_normal(&b->rng));
+    for (int i = 0; i < args->batch; i++) b->labels[i] = (int32_t)rng_below(&b->rng, NET_CLASSES);
+    for (int i = 0; i < N_ALPHA; i++) b->alpha[i] = (float)(ALPHA_INIT_SCALE * rng_normal(&b->rng));
 }
 
 static void print_profile(const BenchArgs *args, double seconds) {
@@ -114,7 +131,7 @@ static void print_profile(const BenchArgs *args, double seconds) {
 void bench_net(const BenchArgs *args) {
     Bench b;
     setup(&b, args);
-    for (int s = 0; s < 2; s++) run_step(&b, args->mode); /* warm-up: plans, first touch */
+    for (int s = 0; s < WARMUP_STEPS; s++) run_step(&b, args->mode);
     profile_reset();
     profile_enable(args->profile);
     double macs = 0, t0 = sn_now();
@@ -123,8 +140,9 @@ void bench_net(const BenchArgs *args) {
     profile_enable(0);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    double images_per_s = (double)args->batch * args->steps / seconds, passes = strcmp(args->mode, "eval") ? 3 : 1;
-    double gflops = 2 * passes * macs * args->batch / seconds * 1e-9, peak_mb = ru.ru_maxrss / 1024.0;
+    double images_per_s = (double)args->batch * args->steps / seconds, peak_mb = ru.ru_maxrss / 1024.0; /* ru_maxrss: KiB */
+    double passes = strcmp(args->mode, "eval") ? TRAIN_PASSES : 1;
+    double gflops = FLOPS_PER_MAC * passes * macs * args->batch / seconds * 1e-9;
     if (args->json)
         printf("{\"mode\":\"%s\",\"batch\":%d,\"steps\":%d,\"threads\":%d,\"images_per_s\":%.2f,\"ms_per_step\":%.2f,"
                "\"weights\":%zu,\"peak_rss_mb\":%.1f,\"gflops\":%.1f}\n",

@@ -27,6 +27,9 @@ typedef struct {
     double lo, hi;       /* CLI_INT / CLI_FLOAT: accepted range, inclusive; lo == hi means unbounded */
 } CliOption;
 
+/* The number of entries of an options[] array, for CliSpec.n_options. */
+#define CLI_COUNT(options) ((int)(sizeof(options) / sizeof((options)[0])))
+
 typedef struct {
     const char *command;  /* "bench" */
     const char *summary;  /* the first line of the command's --help (cli/main.c lists the commands) */

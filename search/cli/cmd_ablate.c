@@ -13,13 +13,19 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "common.h"
+#include "run/locate.h"
+#include "whole_file.h"
 
+enum { SUMMARY_MD_MAX_BYTES = 16 << 20 };
+
+/* Prints the summary just written; a problem reading it only costs the printout. */
 static void print_file(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char buf[4096];
-    for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) fwrite(buf, 1, n, stdout);
-    fclose(f);
+    char why[256];
+    size_t len;
+    char *text = read_whole_file(path, SUMMARY_MD_MAX_BYTES, &len, why, sizeof why);
+    if (!text) return;
+    fwrite(text, 1, len, stdout);
+    free(text);
 }
 
 int cmd_ablate(int argc, char **argv) {
@@ -32,12 +38,10 @@ int cmd_ablate(int argc, char **argv) {
         {"--search-cmd", CLI_STRING, &search_cmd, "executable run as '<cmd> search ...' for each run (default: this supernet)", NULL, 0, 0},
         {"--report-only", CLI_FLAG, &report_only, "start no run; only write the summary of the finished ones", NULL, 0, 0},
     };
-    const CliSpec spec = {
-        .command = "ablate",
-        .summary = "run a grid of searches (methods x config switches x seeds) and summarise it",
-        .synopsis = "ABLATION.cfg [options]", .options = options,
-        .n_options = (int)(sizeof options / sizeof options[0]), .min_positional = 1, .max_positional = 1,
-    };
+    const CliSpec spec = {.command = "ablate",
+                          .summary = "run a grid of searches (methods x config switches x seeds) and summarise it",
+                          .synopsis = "ABLATION.cfg [options]", .options = options, .n_options = CLI_COUNT(options),
+                          .min_positional = 1, .max_positional = 1};
     char *file;
     cli_parse(&spec, argc, argv, &file);
     AblationSpec s;
@@ -45,16 +49,15 @@ int cmd_ablate(int argc, char **argv) {
     char out_buf[ABL_PATH], self[ABL_PATH], path[ABL_PATH + 16];
     if (!out) snprintf(out_buf, sizeof out_buf, "logs/ablations/%s", s.name), out = out_buf;
     if (!search_cmd) {
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0) sn_die(SN_EXIT_USAGE, "cannot find this executable's path; pass --search-cmd");
-        self[n] = '\0';
+        if (locate_exe_path(self, sizeof self) != 0) sn_die(SN_EXIT_USAGE, "cannot find this executable's path; pass --search-cmd");
         search_cmd = self;
     } else if (access(search_cmd, X_OK) != 0) {
         cli_usage_error(&spec, "--search-cmd '%s' is not an executable file", search_cmd);
     }
     int failed = 0;
     if (!report_only) {
-        AblationRunOptions opt = {search_cmd, out, jobs ? jobs : s.jobs, threads};
+        AblationRunOptions opt = {.search_cmd = search_cmd, .out_dir = out, .jobs = jobs ? jobs : s.jobs,
+                                  .threads = threads};
         printf("ablation %s: %d grid cell(s) x %d seed(s), %d at a time, in %s\n", s.name, ablation_n_cells(&s), s.n_seeds, opt.jobs, out);
         fflush(stdout);
         failed = ablation_run(&s, &opt);

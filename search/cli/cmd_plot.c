@@ -48,7 +48,7 @@ static void per_run_chart(int alpha, const RunEpochs *run, const char *dir, cons
 }
 
 int cmd_plot(int argc, char **argv) {
-    PlotArgs a = {NULL, "all", "cifar10,cifar100,ImageNet16-120", "test", 0, 0};
+    PlotArgs a = {.kind = "all", .datasets = "cifar10,cifar100,ImageNet16-120", .metric = "test"};
     const CliOption options[] = {
         {"-o", CLI_STRING, &a.out, "output PNG (derivation chart; for --kind alpha|ops with one run, that chart); "
                                    "default <first run>/derivation.png, derivation-compare.png for several runs", NULL, 0, 0},
@@ -58,12 +58,9 @@ int cmd_plot(int argc, char **argv) {
         {"--dataset", CLI_STRING, &a.datasets, "derivation panels, comma-separated: cifar10,cifar100,ImageNet16-120", NULL, 0, 0},
         {"--metric", CLI_CHOICE, &a.metric, "derivation: the benchmark's test or valid accuracies", "test|valid", 0, 0},
     };
-    const CliSpec spec = {
-        .command = "plot", .summary = "draw PNG charts of search runs from their epochs.csv",
-        .synopsis = "RUNDIR [RUNDIR...] [options]", .options = options,
-        .n_options = (int)(sizeof options / sizeof options[0]), .min_positional = 1,
-        .max_positional = PLOT_MAX_RUNS,
-    };
+    const CliSpec spec = {.command = "plot", .summary = "draw PNG charts of search runs from their epochs.csv",
+                          .synopsis = "RUNDIR [RUNDIR...] [options]", .options = options, .n_options = CLI_COUNT(options),
+                          .min_positional = 1, .max_positional = PLOT_MAX_RUNS};
     char *dirs[PLOT_MAX_RUNS];
     int n = cli_parse(&spec, argc, argv, dirs);
     if ((a.width && a.width < 64) || (a.height && a.height < 64)) cli_usage_error(&spec, "--width and --height must be at least 64 pixels");

@@ -14,12 +14,20 @@
 #include "table.h"
 #include "run/table_path.h"
 
-static const char *const COL_KEYS[TABLE_N_COLS] = {"cifar10_valid", "cifar10_test", "cifar100_valid",
-                                                   "cifar100_test", "imagenet16_valid", "imagenet16_test"};
 static const char *const TIME_KEYS[TABLE_N_TIMES] = {"cifar10_valid_200", "cifar10_valid_12", "cifar100_200", "imagenet16_200"};
 static const char *const NET_KEYS[TABLE_N_NETS] = {"cifar10", "cifar100", "imagenet16"};
-static const char *const SEED_KEYS[TABLE_N_SEED_COLS] = {"cifar10_valid", "cifar100_valid", "imagenet16_valid",
-                                                         "cifar100_valtest", "imagenet16_valtest"};
+
+/* A seed row's key: one run's value of an x-valid column has that column's key; valtest (the valid and
+ * test halves together) has its own. */
+static const char *seed_key(TableSeedColumn k) {
+    switch (k) {
+    case SEED_C10V_VALID: return TABLE_COLUMNS[COL_C10_VALID].key;
+    case SEED_C100_VALID: return TABLE_COLUMNS[COL_C100_VALID].key;
+    case SEED_IN16_VALID: return TABLE_COLUMNS[COL_IN16_VALID].key;
+    case SEED_C100_VALTEST: return "cifar100_valtest";
+    default: return "imagenet16_valtest";
+    }
+}
 
 typedef struct {
     int json, best, top;
@@ -70,21 +78,37 @@ static IsoInfo iso_info(const Table *t, int code, int with_none) {
     return info;
 }
 
+/* What both cell printouts show besides the table's values. */
+typedef struct {
+    int index;
+    const TableArch *a;
+    char arch[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
+    IsoInfo iso[2]; /* [0] skip only, [1] skip + none */
+} CellView;
+
+static void cell_view(const Table *t, int index, CellView *v) {
+    v->index = index;
+    v->a = table_arch(t, index);
+    arch_format_code(v->a->code, v->arch);
+    arch_code_digits(v->a->code, v->digits);
+    for (int with_none = 0; with_none < 2; with_none++) v->iso[with_none] = iso_info(t, v->a->code, with_none);
+}
+
 static void print_values_json(const char *key, const double *v, const char *const *names, int n, const char *tail) {
     printf("  \"%s\": {", key);
     for (int k = 0; k < n; k++) printf("%s\"%s\": %.15g", k ? ", " : "", names[k], v[k]);
     printf("}%s\n", tail);
 }
 
-static void print_cell_json(const Table *t, int index, const IsoInfo iso[2]) {
-    const TableArch *a = table_arch(t, index);
-    Arch arch = arch_from_code(a->code);
-    char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-    arch_format(&arch, str);
-    arch_code_digits(a->code, digits);
-    printf("{\n  \"index\": %d,\n  \"arch\": \"%s\",\n  \"code\": \"%s\",\n  \"n_seeds_200\": %d,\n", index, str, digits, a->n_seeds);
-    print_values_json("acc_200", a->acc200, COL_KEYS, TABLE_N_COLS, ",");
-    print_values_json("acc_12", a->acc12, COL_KEYS, TABLE_N_COLS, ",");
+static void print_cell_json(const Table *t, const CellView *cell) {
+    const TableArch *a = cell->a;
+    const IsoInfo *iso = cell->iso;
+    printf("{\n  \"index\": %d,\n  \"arch\": \"%s\",\n  \"code\": \"%s\",\n  \"n_seeds_200\": %d,\n", cell->index, cell->arch,
+           cell->digits, a->n_seeds);
+    const char *col_keys[TABLE_N_COLS];
+    for (int k = 0; k < TABLE_N_COLS; k++) col_keys[k] = TABLE_COLUMNS[k].key;
+    print_values_json("acc_200", a->acc200, col_keys, TABLE_N_COLS, ",");
+    print_values_json("acc_12", a->acc12, col_keys, TABLE_N_COLS, ",");
     print_values_json("train_time_s", a->train_time, TIME_KEYS, TABLE_N_TIMES, ",");
     print_values_json("params_m", a->params_m, NET_KEYS, TABLE_N_NETS, ",");
     print_values_json("flops_m", a->flops_m, NET_KEYS, TABLE_N_NETS, ",");
@@ -92,7 +116,8 @@ static void print_cell_json(const Table *t, int index, const IsoInfo iso[2]) {
     for (int s = 0; s < a->n_seeds; s++) {
         const double *v = t->seeds[a->first_seed + s].v;
         printf("    {");
-        for (int k = 0; k < TABLE_N_SEED_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", SEED_KEYS[k], v[k]);
+        for (int k = 0; k < TABLE_N_SEED_COLS; k++)
+            printf("%s\"%s\": %.15g", k ? ", " : "", seed_key((TableSeedColumn)k), v[k]);
         printf("}%s\n", s + 1 < a->n_seeds ? "," : "");
     }
     printf("  ],\n");
@@ -108,15 +133,14 @@ static void print_row(const char *label, const double *v, int n, const char *fmt
     printf("\n");
 }
 
-static void print_cell_text(const Table *t, int index, const IsoInfo iso[2]) {
-    const TableArch *a = table_arch(t, index);
-    Arch arch = arch_from_code(a->code);
-    char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-    arch_format(&arch, str);
-    arch_code_digits(a->code, digits);
-    printf("cell   %s\nindex  %d    code %s    200-epoch seeds %d\n\n", str, index, digits, a->n_seeds);
+static void print_cell_text(const Table *t, const CellView *cell) {
+    const TableArch *a = cell->a;
+    const IsoInfo *iso = cell->iso;
+    printf("cell   %s\nindex  %d    code %s    200-epoch seeds %d\n\n", cell->arch, cell->index, cell->digits, a->n_seeds);
     printf("%-24s%10s%10s%10s%10s%10s%10s\n", "", "c10-valid", "cifar10", "cifar100", "cifar100", "IN16-120", "IN16-120");
-    printf("%-24s%10s%10s%10s%10s%10s%10s\n", "accuracy (%)", "valid", "test", "valid", "test", "valid", "test");
+    printf("%-24s", "accuracy (%)");
+    for (int k = 0; k < TABLE_N_COLS; k++) printf("%10s", TABLE_COLUMNS[k].split);
+    printf("\n");
     print_row("  200 epochs (mean)", a->acc200, TABLE_N_COLS, "%10.2f");
     print_row("  12 epochs", a->acc12, TABLE_N_COLS, "%10.2f");
     for (int s = 0; s < a->n_seeds; s++) {
@@ -134,19 +158,16 @@ static void print_cell_text(const Table *t, int index, const IsoInfo iso[2]) {
                w ? "6,466" : "12,751", iso[w].form, iso[w].size, iso[w].min_index);
 }
 
-/* The 200-epoch column `--best` ranks by. cifar10-valid only has x-valid, cifar10 only ori-test. */
+/* The 200-epoch column `--best` ranks by; auto: the valid column, or the test one of a dataset without
+ * (cifar10-valid only has x-valid, cifar10 only ori-test). */
 static TableColumn ranking_column(const CliSpec *spec, const char *dataset, const char *metric) {
-    int want_test = strcmp(metric, "test") == 0, want_valid = strcmp(metric, "valid") == 0;
-    if (strcmp(dataset, "cifar10-valid") == 0) {
-        if (want_test) cli_usage_error(spec, "cifar10-valid has no test column (use --dataset cifar10 for ori-test)");
-        return COL_C10_VALID;
-    }
-    if (strcmp(dataset, "cifar10") == 0) {
-        if (want_valid) cli_usage_error(spec, "cifar10 has no valid column (use --dataset cifar10-valid)");
-        return COL_C10_TEST;
-    }
-    TableColumn valid = strcmp(dataset, "cifar100") == 0 ? COL_C100_VALID : COL_IN16_VALID;
-    return want_test ? (TableColumn)(valid + 1) : valid;
+    int valid = table_column_find(dataset, "valid"), test = table_column_find(dataset, "test");
+    /* Of the --dataset choices only cifar10-valid lacks a test column and only cifar10 a valid one. */
+    if (strcmp(metric, "test") == 0 && test < 0)
+        cli_usage_error(spec, "cifar10-valid has no test column (use --dataset cifar10 for ori-test)");
+    if (strcmp(metric, "valid") == 0 && valid < 0)
+        cli_usage_error(spec, "cifar10 has no valid column (use --dataset cifar10-valid)");
+    return (TableColumn)(strcmp(metric, "test") == 0 || valid < 0 ? test : valid);
 }
 
 static const Table *sort_table;
@@ -163,17 +184,16 @@ static void print_best(const Table *t, const QueryArgs *q, TableColumn col) {
     for (int i = 0; i < TABLE_N_ARCHS; i++) order[i] = i;
     sort_table = t, sort_column = col;
     qsort(order, TABLE_N_ARCHS, sizeof order[0], by_accuracy_desc);
-    if (q->json) printf("{\"dataset\": \"%s\", \"ranked_by\": \"%s\", \"top\": [\n", q->dataset, COL_KEYS[col]);
+    if (q->json) printf("{\"dataset\": \"%s\", \"ranked_by\": \"%s\", \"top\": [\n", q->dataset, TABLE_COLUMNS[col].key);
     else printf("top %d of %d cells by 200-epoch %s accuracy (%%)\nrank  index  %-8s  c10v-val c10-test c100-val c100-tst IN16-val IN16-tst  arch\n",
-                q->top, TABLE_N_ARCHS, COL_KEYS[col], "ranked");
+                q->top, TABLE_N_ARCHS, TABLE_COLUMNS[col].key, "ranked");
     for (int r = 0; r < q->top; r++) {
         const TableArch *a = table_arch(t, order[r]);
-        Arch arch = arch_from_code(a->code);
         char str[ARCH_STR_MAX];
-        arch_format(&arch, str);
+        arch_format_code(a->code, str);
         if (q->json) {
             printf("  {\"rank\": %d, \"index\": %d, \"arch\": \"%s\", \"acc_200\": {", r + 1, order[r], str);
-            for (int k = 0; k < TABLE_N_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", COL_KEYS[k], a->acc200[k]);
+            for (int k = 0; k < TABLE_N_COLS; k++) printf("%s\"%s\": %.15g", k ? ", " : "", TABLE_COLUMNS[k].key, a->acc200[k]);
             printf("}}%s\n", r + 1 < q->top ? "," : "");
             continue;
         }
@@ -194,12 +214,10 @@ int cmd_query(int argc, char **argv) {
         {"--top", CLI_INT, &q.top, "how many cells --best prints", NULL, 1, TABLE_N_ARCHS},
         {"--table", CLI_STRING, &q.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
-    const CliSpec spec = {
-        .command = "query",
-        .summary = "Print the benchmark table's values for one cell, or the best cells of a dataset.",
-        .synopsis = "ARCH|CODE|INDEX [options]  or  --best --dataset D [--top K] [options]", .options = options,
-        .n_options = (int)(sizeof options / sizeof options[0]), .max_positional = 1,
-    };
+    const CliSpec spec = {.command = "query",
+                          .summary = "Print the benchmark table's values for one cell, or the best cells of a dataset.",
+                          .synopsis = "ARCH|CODE|INDEX [options]  or  --best --dataset D [--top K] [options]",
+                          .options = options, .n_options = CLI_COUNT(options), .max_positional = 1};
     char *positional[1];
     int n = cli_parse(&spec, argc, argv, positional);
     if (q.best && n != 0) cli_usage_error(&spec, "--best takes no cell argument, got '%s'", positional[0]);
@@ -208,10 +226,9 @@ int cmd_query(int argc, char **argv) {
     if (q.best) {
         print_best(t, &q, ranking_column(&spec, q.dataset, q.metric));
     } else {
-        int index = resolve_cell(&spec, t, positional[0]);
-        int code = table_arch(t, index)->code;
-        IsoInfo iso[2] = {iso_info(t, code, 0), iso_info(t, code, 1)};
-        (q.json ? print_cell_json : print_cell_text)(t, index, iso);
+        CellView cell;
+        cell_view(t, resolve_cell(&spec, t, positional[0]), &cell);
+        (q.json ? print_cell_json : print_cell_text)(t, &cell);
     }
     table_free(t);
     return 0;

@@ -28,8 +28,6 @@ typedef struct {
     int runs, seed, threads, json;
 } SearchArgs;
 
-static const char *const COLUMN_LABELS[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
-static const char *const COLUMN_KEYS[TABLE_N_COLS] = {"cifar10_valid", "cifar10_test", "cifar100_valid", "cifar100_test", "imagenet16_valid", "imagenet16_test"};
 
 typedef struct {
     double mean[TABLE_N_COLS], std[TABLE_N_COLS];
@@ -70,12 +68,12 @@ static void write_json(FILE *f, const SearchArgs *a, const Method *m, const Summ
     fprintf(f, "  \"total_wall_s\": %.6f,\n  \"wall_per_run_s\": %.9f,\n", s->wall_total, s->wall_mean);
     fprintf(f, "  \"evaluated_per_run\": {\"mean\": %.4f, \"std\": %.4f},\n  \"sim_seconds_per_run\": %.3f,\n", s->evaluated_mean, s->evaluated_std, s->sim_mean);
     fprintf(f, "  \"acc_200\": {");
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.4f, \"std\": %.4f}", k ? ", " : "", COLUMN_KEYS[k], s->mean[k], s->std[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.4f, \"std\": %.4f}", k ? ", " : "", TABLE_COLUMNS[k].key, s->mean[k], s->std[k]);
     fprintf(f, "},\n");
     for (int v = 0; v < PAPER_N_ROWS && has_paper_rows(a); v++) {
         const PaperRow *p = &m->paper[v];
         fprintf(f, "  \"%s\": {", v == PAPER_V1_1_SUMMARY ? "paper_v1_1_summary" : "paper_table5_v1_0");
-        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.2f, \"std\": %.2f}", k ? ", " : "", COLUMN_KEYS[k], p->mean[k], p->std[k]);
+        for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, "%s\"%s\": {\"mean\": %.2f, \"std\": %.2f}", k ? ", " : "", TABLE_COLUMNS[k].key, p->mean[k], p->std[k]);
         fprintf(f, "},\n");
     }
     fprintf(f, "  \"runs_csv\": \"%s\"\n}\n", csv_path);
@@ -84,13 +82,12 @@ static void write_json(FILE *f, const SearchArgs *a, const Method *m, const Summ
 /* One row per run; nothing time-dependent, so the file is identical for any thread count. */
 static void write_csv(FILE *f, const Table *t, const MtRunResult *r, int n) {
     fprintf(f, "run,best_index,code,arch,n_evaluated,sim_seconds");
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%s_200", COLUMN_KEYS[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%s_200", TABLE_COLUMNS[k].key);
     fprintf(f, "\n");
     for (int i = 0; i < n; i++) {
         int index = table_index_of_code(t, r[i].best_code);
-        Arch a = arch_from_code(r[i].best_code);
         char str[ARCH_STR_MAX], digits[ARCH_N_EDGES + 1];
-        arch_format(&a, str);
+        arch_format_code(r[i].best_code, str);
         arch_code_digits(r[i].best_code, digits);
         fprintf(f, "%d,%d,%s,%s,%d,%.6f", i, index, digits, str, r[i].n_evaluated, r[i].sim_seconds);
         for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ",%.10g", table_arch(t, index)->acc200[k]);
@@ -102,7 +99,7 @@ static void print_text(const SearchArgs *a, const Method *m, const Summary *s) {
     printf("%s on %s: %d runs, budget %g s, seed %d, %d thread(s)\n\n", a->method, a->dataset, a->runs, a->budget, a->seed, a->threads);
     printf("200-epoch acc (%%)   mean +- std%s\n", has_paper_rows(a) ? "        paper v1.0        v1.1 summary" : "");
     for (int k = 0; k < TABLE_N_COLS; k++) {
-        printf("  %-12s %7.2f +- %5.2f", COLUMN_LABELS[k], s->mean[k], s->std[k]);
+        printf("  %-12s %7.2f +- %5.2f", TABLE_COLUMNS[k].label, s->mean[k], s->std[k]);
         for (int v = 0; v < PAPER_N_ROWS && has_paper_rows(a); v++) printf("    %6.2f +- %4.2f", m->paper[v].mean[k], m->paper[v].std[k]);
         printf("\n");
     }
@@ -125,7 +122,7 @@ static int search_on_table(const SearchArgs *a, const Method *m) {
     Table *t = table_open(a->table);
     MtConfig c = mt_default_config();
     c.budget = a->budget, c.runs = a->runs, c.seed = (uint64_t)a->seed;
-    c.fitness_col = strcmp(a->dataset, "cifar100") == 0 ? COL_C100_VALID : strcmp(a->dataset, "ImageNet16-120") == 0 ? COL_IN16_VALID : COL_C10_VALID;
+    c.fitness_col = (TableColumn)table_column_find(a->dataset, "valid"); /* --dataset's choices all have one */
     MtRunResult *r = sn_alloc(sizeof(MtRunResult) * (size_t)a->runs);
     double t0 = sn_now();
     multitrial_run(t, m->run_on_table, &c, r);
@@ -193,11 +190,10 @@ int cmd_search(int argc, char **argv) {
         {"--out-dir", CLI_STRING, &a.out_dir, "table only: folder for the JSON and CSV results", NULL, 0, 0},
         {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
     };
-    const CliSpec spec = {
-        .command = "search", .summary = "Run a search method and report its chosen cells' benchmark accuracies.",
-        .synopsis = "--method M [options] | --resume RUNDIR", .options = options,
-        .n_options = (int)(sizeof options / sizeof options[0]), .print_epilogue = methods_print_help,
-    };
+    const CliSpec spec = {.command = "search",
+                          .summary = "Run a search method and report its chosen cells' benchmark accuracies.",
+                          .synopsis = "--method M [options] | --resume RUNDIR", .options = options,
+                          .n_options = CLI_COUNT(options), .print_epilogue = methods_print_help};
     argc = take_sets(argc, argv, sets, &d.n_sets);
     cli_parse(&spec, argc, argv, NULL);
     const Method *m = a.method ? method_find(a.method) : NULL;

@@ -16,11 +16,9 @@ int cmd_table_build(int argc, char **argv) {
         {"--seeds", CLI_STRING, &seeds, "the per-seed 200-epoch CSV", NULL, 0, 0},
         {"--out", CLI_STRING, &out, "table file to write (atomically)", NULL, 0, 0},
     };
-    const CliSpec spec = {
-        .command = "table-build",
-        .summary = "Build the binary benchmark table from the NAS-Bench-201 CSVs (maintenance).",
-        .synopsis = "[options]", .options = options, .n_options = (int)(sizeof options / sizeof options[0]),
-    };
+    const CliSpec spec = {.command = "table-build",
+                          .summary = "Build the binary benchmark table from the NAS-Bench-201 CSVs (maintenance).",
+                          .synopsis = "[options]", .options = options, .n_options = CLI_COUNT(options)};
     cli_parse(&spec, argc, argv, NULL);
     double t0 = sn_now();
     table_build(all, seeds, out);

@@ -10,10 +10,9 @@
 #define SUPERNET_VERSION "0.1.0"
 
 int cmd_version(int argc, char **argv) {
-    static const CliSpec spec = {
-        .command = "version", .summary = "Print the versions of supernet and the libraries it runs on.",
-        .synopsis = "",
-    };
+    static const CliSpec spec = {.command = "version",
+                                 .summary = "Print the versions of supernet and the libraries it runs on.",
+                                 .synopsis = ""};
     cli_parse(&spec, argc, argv, NULL);
     const dnnl_version_t *v = dnnl_version();
     printf("supernet %s\n", SUPERNET_VERSION);

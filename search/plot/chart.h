@@ -1,7 +1,7 @@
 /*
  * chart.h: line charts on a Canvas (png_canvas.h): panels with data ranges, "nice" tick steps,
  * axes with grid, tick values and labels, series with markers, and legends. plot.c and the
- * ablation runner build their figures from these pieces.
+ * ablation report (ablation_report.c) build their figures from these pieces.
  *
  * A figure is laid out top to bottom: the title, then the legend, then a grid of panels; each
  * panel keeps room above it for its own title and left and below it for tick values and axis labels.

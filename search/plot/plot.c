@@ -11,15 +11,15 @@
 #include "common.h"
 
 /* The benchmark's best 200-epoch accuracy per dataset (valid, test): `supernet query --best` on
- * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRow.acc. */
+ * data/nasbench201.sntab (README, "supernet query"). acc_* index EpochRecord.acc (TableColumn). */
 static const struct {
     const char *name;
     int acc_valid, acc_test;
     double best_valid, best_test;
 } DATASETS[3] = {
-    {"CIFAR-10", 0, 1, 91.61, 94.37},
-    {"CIFAR-100", 2, 3, 73.49, 73.51},
-    {"ImageNet16-120", 4, 5, 46.73, 47.31},
+    {"CIFAR-10", COL_C10_VALID, COL_C10_TEST, 91.61, 94.37},
+    {"CIFAR-100", COL_C100_VALID, COL_C100_TEST, 73.49, 73.51},
+    {"ImageNet16-120", COL_IN16_VALID, COL_IN16_TEST, 46.73, 47.31},
 };
 
 /* Ops: grey for none, then red for skip_connect (the collapse should stand out), green, blue, orange. */
@@ -29,7 +29,7 @@ Color plot_run_color(int i) { return chart_palette(i); }
 MarkerShape plot_run_marker(int i) { return (MarkerShape)(i % MARKER_COUNT); }
 Color plot_op_color(int op) { return OP_COLORS[op]; }
 
-PlotOptions plot_options_default(void) { return (PlotOptions){0, 0, PLOT_ALL_DATASETS, 0}; }
+PlotOptions plot_options_default(void) { return (PlotOptions){.datasets = PLOT_ALL_DATASETS}; }
 
 /* Text scale from the canvas, limited so that one panel of width panel_w still fits its labels. */
 static int figure_scale(int w, int h, int panel_w) {
@@ -112,8 +112,11 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
     Canvas c = canvas_new(w, h, CHART_WHITE);
     int scale = figure_scale(w, h, w / n_panels);
     LegendEntry legend[PLOT_MAX_RUNS + 1];
-    for (int r = 0; r < n_runs; r++) legend[r] = (LegendEntry){runs[r].label, plot_run_color(r), plot_run_marker(r), LEGEND_LINE};
-    legend[n_runs] = (LegendEntry){"best cell in the table", CHART_GREY, MARKER_CIRCLE, LEGEND_DASHED};
+    for (int r = 0; r < n_runs; r++)
+        legend[r] = (LegendEntry){.label = runs[r].label, .color = plot_run_color(r), .marker = plot_run_marker(r),
+                                  .style = LEGEND_LINE};
+    legend[n_runs] = (LegendEntry){.label = "best cell in the table", .color = CHART_GREY, .marker = MARKER_CIRCLE,
+                                   .style = LEGEND_DASHED};
     char title[160];
     snprintf(title, sizeof title, "Derived cell after each search epoch: its 200-epoch %s accuracy in NAS-Bench-201",
              opt->valid ? "validation" : "test");
@@ -129,7 +132,8 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
  * Alpha: op probabilities per edge.
  */
 static void op_legend(LegendEntry legend[ARCH_N_OPS], LegendStyle style) {
-    for (int k = 0; k < ARCH_N_OPS; k++) legend[k] = (LegendEntry){EPOCHS_OP_KEYS[k], OP_COLORS[k], MARKER_CIRCLE, style};
+    for (int k = 0; k < ARCH_N_OPS; k++)
+        legend[k] = (LegendEntry){.label = ARCH_OP_NAMES[k], .color = OP_COLORS[k], .marker = MARKER_CIRCLE, .style = style};
 }
 
 int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {
@@ -174,7 +178,7 @@ int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, Pl
  * Ops: number of edges per op in the derived cell, stacked bars per epoch.
  */
 /* A bar spans the epoch +- half_epochs; 0.5 makes neighbouring bars share their edges (no gaps). */
-static void ops_bar(Canvas *c, const Panel *p, const EpochRow *r, double half_epochs) {
+static void ops_bar(Canvas *c, const Panel *p, const EpochRecord *r, double half_epochs) {
     Arch a = arch_from_code(r->code);
     int count[ARCH_N_OPS] = {0}, base = 0;
     for (int e = 0; e < ARCH_N_EDGES; e++) count[a.op[e]]++;

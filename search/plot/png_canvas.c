@@ -19,7 +19,7 @@
  * Rows 0..6 hold capitals and digits; rows 7..8 the descenders of g, j, p, q, y, comma, semicolon.
  * Drawn for this project.
  */
-enum { GLYPH_W = 5, GLYPH_H = 9, GLYPH_CAP = 7, GLYPH_ADVANCE = 6, FONT_FIRST = 32, FONT_LAST = 126 };
+enum { GLYPH_W = 5, GLYPH_H = 9, GLYPH_ADVANCE = 6, FONT_FIRST = 32, FONT_LAST = 126 };
 
 static const uint8_t FONT[FONT_LAST - FONT_FIRST + 1][GLYPH_H] = {
     {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}, /*   */
@@ -197,8 +197,6 @@ int canvas_text_width(const char *text, int scale) {
     size_t n = strlen(text);
     return n ? (int)(n * GLYPH_ADVANCE - 1) * scale : 0;
 }
-
-int canvas_text_height(int scale) { return GLYPH_CAP * scale; }
 
 /* Glyph pixel (gx, gy) of the character starting at pen offset `pen` covers a scale x scale block;
  * vertical text maps the glyph's x to -y and its y to x, row y being the first one it covers. */

@@ -43,7 +43,6 @@ void canvas_marker(Canvas *c, int x, int y, int size, MarkerShape shape, Color c
  * Characters outside ASCII 32..126 print as '?'. */
 void canvas_text(Canvas *c, int x, int y, const char *text, int scale, int vertical, Color col);
 int canvas_text_width(const char *text, int scale);  /* pixels, without the trailing spacing column */
-int canvas_text_height(int scale);                   /* 7 * scale: capital height (descenders below) */
 
 /* Encodes the canvas as an 8-bit RGB PNG and writes it atomically (temp file, fsync, rename).
  * Returns 0, or -1 with a message in err (a failed write of the file itself exits 2 naming it). */

@@ -1,7 +1,6 @@
 /* checkpoint.c: the checkpoint container and the supernet's entries in it (see checkpoint.h). */
 #include "run/checkpoint.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "table_format.h" /* fnv1a64 */
+#include "whole_file.h"
 
 #define CKPT_MAGIC "SNCKPT\r\n"
 #define CKPT_VERSION 1u
@@ -114,17 +114,14 @@ void ckpt_writer_commit(CkptWriter *w, const char *path) {
 /* ---------------------------------------------------------------------------------------------
  * Reading */
 
-static uint8_t *slurp(const char *path, size_t *len) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) sn_die(SN_EXIT_USAGE, "cannot open checkpoint %s: %s", path, strerror(errno));
-    if (fseek(fp, 0, SEEK_END) != 0) sn_die(SN_EXIT_USAGE, "cannot read checkpoint %s", path);
-    long n = ftell(fp);
-    rewind(fp);
-    uint8_t *buf = sn_alloc(n > 0 ? (size_t)n : 1);
-    if (n < 0 || fread(buf, 1, (size_t)n, fp) != (size_t)n) sn_die(SN_EXIT_USAGE, "cannot read checkpoint %s", path);
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
+/* The largest checkpoint read: the network's weights twice (SGD momentum) and a strategy's state. */
+#define CKPT_MAX_FILE_BYTES ((size_t)16 << 30)
+
+static uint8_t *read_checkpoint_file(const char *path, size_t *len) {
+    char why[256];
+    uint8_t *bytes = (uint8_t *)read_whole_file(path, CKPT_MAX_FILE_BYTES, len, why, sizeof why);
+    if (!bytes) sn_die(SN_EXIT_USAGE, "checkpoint %s: %s", path, why);
+    return bytes;
 }
 
 static size_t type_size(CkptType t) { return t == CKPT_F32 ? 4 : t == CKPT_TEXT ? 1 : 8; }
@@ -171,7 +168,7 @@ Checkpoint *ckpt_read(const char *path) {
     Checkpoint *ck = sn_alloc(sizeof *ck);
     size_t len;
     snprintf(ck->path, sizeof ck->path, "%s", path);
-    ck->file = slurp(path, &len);
+    ck->file = read_checkpoint_file(path, &len);
     check_header(ck, len);
     memcpy(&ck->count, ck->file + 12, 4);
     ck->entries = sn_alloc(sizeof(CkptEntry) * (ck->count ? ck->count : 1));
@@ -185,7 +182,7 @@ Checkpoint *ckpt_read(const char *path) {
 
 void ckpt_free(Checkpoint *ck) {
     if (!ck) return;
-    sn_free(ck->file), sn_free(ck->entries), sn_free(ck->text), sn_free(ck);
+    free(ck->file), sn_free(ck->entries), sn_free(ck->text), sn_free(ck);
 }
 
 static const CkptEntry *find(const Checkpoint *ck, const char *name) {
@@ -193,8 +190,6 @@ static const CkptEntry *find(const Checkpoint *ck, const char *name) {
         if (strcmp(ck->entries[i].name, name) == 0) return &ck->entries[i];
     return NULL;
 }
-
-int ckpt_has(const Checkpoint *ck, const char *name) { return find(ck, name) != NULL; }
 
 static const CkptEntry *need(const Checkpoint *ck, const char *name, CkptType type) {
     static const char *type_names[] = {"", "float32", "float64", "uint64", "text"};

@@ -30,7 +30,6 @@ void ckpt_writer_commit(CkptWriter *w, const char *path);
 
 Checkpoint *ckpt_read(const char *path);
 void ckpt_free(Checkpoint *ck);
-int ckpt_has(const Checkpoint *ck, const char *name);
 void ckpt_get_f32(const Checkpoint *ck, const char *name, int ndims, const int *dims, float *out);
 void ckpt_get_f64(const Checkpoint *ck, const char *name, size_t n, double *out);
 void ckpt_get_u64(const Checkpoint *ck, const char *name, size_t n, uint64_t *out);

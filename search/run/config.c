@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run/config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "run/kv_file.h"
 
 typedef enum { KEY_INT, KEY_FLOAT, KEY_STRING } KeyType;
 
@@ -112,24 +112,14 @@ void config_free(ConfigState *s) {
     s->source = NULL;
 }
 
-static char *trim(char *p) {
-    while (isspace((unsigned char)*p)) p++;
-    char *e = p + strlen(p);
-    while (e > p && isspace((unsigned char)e[-1])) *--e = '\0';
-    return p;
-}
-
 static void describe_range(const ConfigKey *key, char *buf, size_t n) {
     if (key->type == KEY_STRING) snprintf(buf, n, "text");
     else snprintf(buf, n, "%s in [%g, %g]", key->type == KEY_INT ? "integer" : "number", key->lo, key->hi);
 }
 
-/* One `key = value` line (already stripped of its comment); where names "file:line" or "--set". */
-static void apply_line(ConfigState *s, char *line, const char *where, ConfigSource from, int *seen) {
-    char *eq = strchr(line, '=');
-    if (!eq) sn_die(SN_EXIT_USAGE, "%s: expected 'key = value', got '%s'", where, line);
-    *eq = '\0';
-    char *name = trim(line), *value = trim(eq + 1);
+/* Sets key `name` from its text; `where` names "file:line" or "--set" in messages; seen: keys given
+ * so far by the file (NULL for --set, which may override anything). */
+static void apply(ConfigState *s, const char *where, const char *name, const char *value, ConfigSource from, int *seen) {
     int k = find_key(name);
     if (k < 0) sn_die(SN_EXIT_USAGE, "%s: unknown key '%s'", where, name);
     if (seen && seen[k]) sn_die(SN_EXIT_USAGE, "%s: key '%s' given twice", where, name);
@@ -143,56 +133,34 @@ static void apply_line(ConfigState *s, char *line, const char *where, ConfigSour
     s->source[k] = from;
 }
 
+typedef struct {
+    ConfigState *s;
+    int seen[N_KEYS];
+} FileLoad;
+
+static void apply_file_line(void *ctx, const KvWhere *w, char *key, char *value) {
+    FileLoad *load = ctx;
+    char where[1200];
+    snprintf(where, sizeof where, "%s:%d", w->file, w->line);
+    apply(load->s, where, key, value, CONFIG_FROM_FILE, load->seen);
+}
+
 void config_load_text(ConfigState *s, const char *text, const char *label) {
-    int seen[N_KEYS] = {0}, line_no = 0;
-    char *copy = sn_strdup(text), *save = NULL;
-    for (char *p = copy; p; p = save) {
-        save = strchr(p, '\n');
-        if (save) *save++ = '\0';
-        line_no++;
-        char *hash = strchr(p, '#'), where[1200];
-        if (hash) *hash = '\0';
-        char *line = trim(p);
-        if (!*line) continue;
-        snprintf(where, sizeof where, "%s:%d", label, line_no);
-        size_t n = strlen(line);
-        if (line[0] == '[') {
-            if (line[n - 1] != ']' || n < 3) sn_die(SN_EXIT_USAGE, "%s: malformed section header '%s'", where, line);
-            continue;
-        }
-        apply_line(s, line, where, CONFIG_FROM_FILE, seen);
-    }
+    FileLoad load = {.s = s};
+    char *copy = sn_strdup(text);
+    kv_parse_text(copy, label, KV_SECTIONS, apply_file_line, &load);
     sn_free(copy);
 }
 
 void config_load_file(ConfigState *s, const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) sn_die(SN_EXIT_USAGE, "cannot open config %s: %s", path, strerror(errno));
-    char *text = NULL;
-    size_t cap = 0, len = 0, got;
-    char chunk[4096];
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = 2 * (len + got + 1);
-            char *grown = sn_alloc(cap);
-            if (text) memcpy(grown, text, len);
-            sn_free(text);
-            text = grown;
-        }
-        memcpy(text + len, chunk, got), len += got;
-    }
-    fclose(f);
-    if (!text) text = sn_alloc(1);
-    text[len] = '\0';
-    if (strlen(text) != len) sn_die(SN_EXIT_USAGE, "%s: not a text file (NUL byte at offset %zu)", path, strlen(text));
-    config_load_text(s, text, path);
-    sn_free(text);
+    FileLoad load = {.s = s};
+    kv_parse_file(path, KV_SECTIONS, apply_file_line, &load);
 }
 
 void config_set(ConfigState *s, const char *assignment) {
-    char *copy = sn_strdup(assignment);
-    if (!strchr(copy, '=')) sn_die(SN_EXIT_USAGE, "--set %s: expected key=value", copy);
-    apply_line(s, copy, "--set", CONFIG_FROM_SET, NULL);
+    char *copy = sn_strdup(assignment), *key, *value;
+    if (kv_split(copy, &key, &value) != 0) sn_die(SN_EXIT_USAGE, "--set %s: expected key=value", copy);
+    apply(s, "--set", key, value, CONFIG_FROM_SET, NULL);
     sn_free(copy);
 }
 

@@ -2,8 +2,8 @@
  * config.h: the configuration of a weight-sharing search, read from an INI-like file
  * (configs/<method>.cfg) and typed into one struct.
  *
- * File syntax: `key = value` lines; `#` starts a comment; blank lines and `[section]` headers are
- * allowed (sections only group keys for the reader, every key name is global). A key missing from
+ * File syntax (kv_file.h, with sections): `key = value` lines; `#` starts a comment; blank lines and
+ * `[section]` headers are allowed (sections only group keys for the reader, every key name is global). A key missing from
  * the file keeps its default from CONFIG_KEYS (config.c), and the effective configuration printed at
  * the start of a run says which keys were defaulted. An unknown key, a repeated key or a bad value is
  * a user error naming file:line (exit 2); `--set key=value` overrides a key after the file is read.

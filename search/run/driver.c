@@ -25,11 +25,9 @@
 #include "plot/plot.h"
 #include "run/run_log.h"
 #include "strategies/strategy.h"
+#include "run/locate.h"
+#include "run/run_dir.h"
 #include "run/table_path.h"
-
-#ifndef SUPERNET_SOURCE_DIR
-#define SUPERNET_SOURCE_DIR "."
-#endif
 
 #define CKPT_FORMAT "supernet-search 1"
 
@@ -53,21 +51,10 @@ typedef struct {
 /* ---------------------------------------------------------------------------------------------
  * Configuration */
 
-const char *search_configs_dir(void) {
-    static char found[4200];
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) *slash = '\0';
-        snprintf(found, sizeof found, "%s/../configs", exe);
-        if (access(found, R_OK) == 0) return found;
-        snprintf(found, sizeof found, "%s/configs", exe);
-        if (access(found, R_OK) == 0) return found;
-    }
-    snprintf(found, sizeof found, "%s/configs", SUPERNET_SOURCE_DIR);
-    return found;
+/* The configs/ folder: beside the executable's folder, in it, else the source tree's. */
+static const char *configs_dir(LocatePlaces *places) {
+    const char *found = locate_project_file("configs", places);
+    return found ? found : places->path[places->n - 1];
 }
 
 static void resolve_config(const DriverArgs *a, ConfigState *s) {
@@ -77,8 +64,9 @@ static void resolve_config(const DriverArgs *a, ConfigState *s) {
     if (!file) {
         if (!a->method) sn_die(SN_EXIT_USAGE, "supernet search: --method or --config is required");
         char name[256];
+        LocatePlaces places;
         method_config_name(a->method, a->data ? NULL : "quick", name, sizeof name);
-        snprintf(path, sizeof path, "%s/%s", search_configs_dir(), name);
+        snprintf(path, sizeof path, "%s/%s", configs_dir(&places), name);
         file = path;
     }
     config_load_file(s, file);
@@ -105,28 +93,27 @@ static void open_data(Run *r) {
     if (c->valid_images && c->valid_images < r->valid_items.n) r->valid_items.n = c->valid_images;
 }
 
-static uint64_t loader_seed(int seed, uint64_t stream) {
-    Rng rng;
-    rng_seed(&rng, (uint64_t)seed, stream);
-    return rng_u64(&rng);
-}
-
 static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
     const DatasetSpec *spec = r->data->spec;
-    SupernetConfig nc = {c->channels, c->cells, spec->n_classes, spec->channels, spec->height, c->batch_size,
-                         r->iface->needs_valid_loader ? c->valid_batch : 1, r->iface->needs_darts,
-                         c->track_running_stats, (uint64_t)c->seed, c->direct_conv};
+    SupernetConfig nc = {.channels = c->channels, .cells = c->cells, .classes = spec->n_classes,
+                         .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size,
+                         .max_eval_batch = r->iface->needs_valid_loader ? c->valid_batch : 1,
+                         .darts = r->iface->needs_darts, .track_running_stats = c->track_running_stats,
+                         .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv};
     r->net = supernet_create(&nc);
-    LoaderConfig lc = {r->iface->loader, &r->train_items, &r->valid_items, c->batch_size, 1,
-                       loader_seed(c->seed, STREAM_SEARCH_LOADER), c->loader_threads, 1};
+    LoaderConfig lc = {.mode = r->iface->loader, .items = &r->train_items, .partners = &r->valid_items,
+                       .batch = c->batch_size, .shuffle = 1,
+                       .seed = rng_stream_seed((uint64_t)c->seed, STREAM_SEARCH_LOADER), .threads = c->loader_threads,
+                       .prefetch = 1};
     r->search = loader_create(r->data, &lc);
     if (r->iface->needs_valid_loader) {
-        LoaderConfig vc = {LOADER_EVAL, &r->valid_items, NULL, c->valid_batch, 1,
-                           loader_seed(c->seed, STREAM_VALID_LOADER), c->loader_threads, 1};
+        LoaderConfig vc = {.mode = LOADER_EVAL, .items = &r->valid_items, .batch = c->valid_batch, .shuffle = 1,
+                           .seed = rng_stream_seed((uint64_t)c->seed, STREAM_VALID_LOADER), .threads = c->loader_threads,
+                           .prefetch = 1};
         r->valid = loader_create(r->data, &vc);
     }
-    r->ctx = (SearchContext){c, r->net, r->data, r->valid, 0, 0, NULL, 0};
+    r->ctx = (SearchContext){.cfg = c, .net = r->net, .data = r->data, .valid = r->valid};
     r->ctx.momentum = sn_alloc(supernet_weights_floats(r->net) * sizeof(float));
     r->strategy = (Strategy){r->iface, r->iface->create(c, &r->ctx)};
 }
@@ -147,7 +134,7 @@ static void save_checkpoint(Run *r, int epochs_done) {
     ckpt_put_supernet(w, r->net, "net", NULL);
     ckpt_put_supernet(w, r->net, "sgd_momentum", r->ctx.momentum);
     r->iface->save(r->strategy.state, w);
-    file_in_run(path, sizeof path, r, "checkpoint.bin");
+    file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
     ckpt_writer_commit(w, path);
     free(config);
 }
@@ -203,11 +190,11 @@ static void start_run(Run *r, const DriverArgs *a) {
     else default_run_name(r, name, sizeof name);
     snprintf(r->dir, sizeof r->dir, "%s/%s", a->logs_dir, name);
     char path[4200];
-    file_in_run(path, sizeof path, r, "epochs.csv");
+    file_in_run(path, sizeof path, r, RUN_EPOCHS_CSV);
     if (file_exists(path)) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
     make_directories(r->dir);
     char *text = config_text(&r->config);
-    file_in_run(path, sizeof path, r, "config.cfg"), atomic_write_file(path, text, strlen(text));
+    file_in_run(path, sizeof path, r, RUN_CONFIG_FILE), atomic_write_file(path, text, strlen(text));
     free(text);
     run_log_create(r->dir);
     announce(r, "search");
@@ -219,7 +206,7 @@ static void resume_run(Run *r, const DriverArgs *a) {
         sn_die(SN_EXIT_USAGE, "supernet search: --resume continues with the saved configuration; drop --method/--config/--set/--seed/--data/--run");
     snprintf(r->dir, sizeof r->dir, "%s", a->resume);
     char path[4200];
-    file_in_run(path, sizeof path, r, "checkpoint.bin");
+    file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
     Checkpoint *ck = ckpt_read(path);
     const char *format = ckpt_get_text(ck, "format");
     if (strcmp(format, CKPT_FORMAT) != 0) sn_die(SN_EXIT_USAGE, "%s: not a search checkpoint ('%s')", path, format);
@@ -271,15 +258,18 @@ static void train_epoch(Run *r, StepStats *st, EpochReport *rep) {
 static double mean_or_nan(double sum, int n) { return n ? sum / n : NAN; }
 
 static void fill_record(Run *r, const StepStats *st, const EpochReport *rep, EpochRecord *rec) {
-    memset(rec, 0, sizeof *rec);
+    Arch arch;
+    float probs[ARCH_N_EDGES * ARCH_N_OPS];
     rec->epoch = r->ctx.epoch, rec->seconds = r->seconds, rec->lr = r->ctx.lr, rec->tau = rep->tau;
     rec->train_loss = mean_or_nan(st->train_loss_sum, st->train_images);
     rec->train_acc = mean_or_nan(100.0 * st->train_correct, st->train_images);
     rec->arch_loss = mean_or_nan(st->arch_loss_sum, st->arch_images);
     rec->arch_acc = mean_or_nan(100.0 * st->arch_correct, st->arch_images);
     rec->valid_loss = rep->valid_loss, rec->valid_acc = rep->valid_acc;
-    rec->has_probs = r->iface->derive(r->strategy.state, &r->ctx, &rec->arch, rec->probs);
-    rec->index = table_index_of_code(r->table, arch_to_code(&rec->arch));
+    int has_probs = r->iface->derive(r->strategy.state, &r->ctx, &arch, probs);
+    for (int k = 0; k < ARCH_N_EDGES * ARCH_N_OPS; k++) rec->p[k / ARCH_N_OPS][k % ARCH_N_OPS] = has_probs ? probs[k] : NAN;
+    rec->code = arch_to_code(&arch);
+    rec->index = table_index_of_code(r->table, rec->code);
     for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = table_arch(r->table, rec->index)->acc200[k];
 }
 
@@ -293,13 +283,14 @@ static double cpu_seconds(void) {
 static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_seconds, double epoch_cpu) {
     if (r->quiet) return;
     char arch[ARCH_STR_MAX];
-    arch_format(&rec->arch, arch);
+    arch_format_code(rec->code, arch);
     printf("epoch %3d/%d  %6.1fs (cpu %.1fs)  lr %.5f", rec->epoch, r->config.c.epochs, epoch_seconds, epoch_cpu, rec->lr);
     if (!isnan(rec->tau)) printf("  tau %.3f", rec->tau);
     printf("  train %.4f/%.2f%%", rec->train_loss, rec->train_acc);
     if (!isnan(rec->arch_loss)) printf("  arch %.4f/%.2f%%", rec->arch_loss, rec->arch_acc);
     if (!isnan(rec->valid_loss)) printf("  valid %.4f/%.2f%%", rec->valid_loss, rec->valid_acc);
-    printf("\n    %s  index %d  C10 valid %.2f  test %.2f\n", arch, rec->index, rec->acc[COL_C10_VALID], rec->acc[COL_C10_TEST]);
+    printf("\n    %s  index %d  %s %.2f  %s %.2f\n", arch, rec->index, TABLE_COLUMNS[COL_C10_VALID].label,
+           rec->acc[COL_C10_VALID], TABLE_COLUMNS[COL_C10_TEST].split, rec->acc[COL_C10_TEST]);
     fflush(stdout);
 }
 
@@ -307,13 +298,12 @@ static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_secon
  * Summary */
 
 static void print_summary(const Run *r, const EpochRecord *last) {
-    static const char *const labels[TABLE_N_COLS] = {"C10 valid", "C10 test", "C100 valid", "C100 test", "IN16 valid", "IN16 test"};
     char arch[ARCH_STR_MAX];
-    arch_format(&last->arch, arch);
+    arch_format_code(last->code, arch);
     printf("\n%s on %s, seed %d: %d epochs, %.1f s of search\nchosen cell (last epoch's argmax)  %s\n"
            "benchmark index %d (200-epoch accuracies, %%; seed means)\n\n%-30s",
            r->method->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index, "");
-    for (int k = 0; k < TABLE_N_COLS; k++) printf("%14s", labels[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) printf("%14s", TABLE_COLUMNS[k].label);
     printf("\n%-30s", "this run");
     for (int k = 0; k < TABLE_N_COLS; k++) printf("%14.2f", last->acc[k]);
     printf("\n");
@@ -323,21 +313,21 @@ static void print_summary(const Run *r, const EpochRecord *last) {
         for (int k = 0; k < TABLE_N_COLS; k++) printf("  %6.2f+-%4.2f", p->mean[k], p->std[k]);
         printf("\n");
     }
-    printf("\nrecords: %s/epochs.csv, %s/epochs.jsonl\n", r->dir, r->dir);
+    printf("\nrecords: %s/" RUN_EPOCHS_CSV ", %s/" RUN_EPOCHS_JSONL "\n", r->dir, r->dir);
 }
 
 static void write_summary(const Run *r, const EpochRecord *last) {
     char arch[ARCH_STR_MAX], path[4200], *text;
     size_t len;
-    arch_format(&last->arch, arch);
+    arch_format_code(last->code, arch);
     FILE *f = open_memstream(&text, &len);
-    fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, \"search_seconds\": %.3f, "
-               "\"arch\": \"%s\", \"index\": %d",
+    fprintf(f, "{\"method\": \"%s\", \"dataset\": \"%s\", \"seed\": %d, \"epochs\": %d, "
+               "\"" RUN_SUMMARY_SECONDS_KEY "\": %.3f, \"arch\": \"%s\", \"index\": %d",
             r->method->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
-    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", RUN_LOG_ACC_KEYS[k], last->acc[k]);
+    for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", TABLE_COLUMNS[k].key, last->acc[k]);
     fprintf(f, "}\n");
     fclose(f);
-    file_in_run(path, sizeof path, r, "summary.json"), atomic_write_file(path, text, len);
+    file_in_run(path, sizeof path, r, RUN_SUMMARY_FILE), atomic_write_file(path, text, len);
     free(text);
 }
 
@@ -357,19 +347,16 @@ static void free_run(Run *r) {
 static void finish_completed_run(Run *r, EpochRecord *rec) {
     char path[4200], err[512];
     RunEpochs log;
-    file_in_run(path, sizeof path, r, "summary.json");
+    file_in_run(path, sizeof path, r, RUN_SUMMARY_FILE);
     if (access(path, F_OK) == 0) {
         printf("%s: the run has already finished all %d epochs; nothing to do\n", r->dir, r->config.c.epochs);
         free_run(r);
         return;
     }
     if (epochs_csv_read(r->dir, &log, err, sizeof err) != 0) sn_die(SN_EXIT_USAGE, "%s", err);
-    if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/epochs.csv: no final record", r->dir);
-    const EpochRow *last = &log.rec[log.n - 1];
-    rec->epoch = last->epoch;
-    rec->arch = arch_from_code(last->code);
-    rec->index = table_index_of_code(r->table, last->code);
-    for (int k = 0; k < TABLE_N_COLS; k++) rec->acc[k] = last->acc[k];
+    if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/" RUN_EPOCHS_CSV ": no final record", r->dir);
+    *rec = log.rec[log.n - 1];
+    rec->index = table_index_of_code(r->table, rec->code);
     run_epochs_free(&log);
     write_summary(r, rec);
     print_summary(r, rec);
@@ -387,7 +374,7 @@ int search_weight_sharing(const DriverArgs *a) {
     else start_run(&r, a);
     r.progress = !a->quiet && isatty(STDERR_FILENO);
     EpochRecord rec;
-    memset(&rec, 0, sizeof rec);
+    epoch_record_clear(&rec);
     if (r.start_epoch >= r.config.c.epochs) {
         finish_completed_run(&r, &rec);
         return 0;

@@ -1,10 +1,10 @@
 /*
- * driver.h: the weight-sharing search driver behind `supernet search --method darts-v1|darts-v2|gdas|...`
- * (CONTRACT.md): configuration, run directory, epoch loop, per-epoch derivation and benchmark scoring,
+ * driver.h: the weight-sharing search driver behind `supernet search --method darts-v1|darts-v2|gdas|...`:
+ * configuration, run directory, epoch loop, per-epoch derivation and benchmark scoring,
  * records, checkpoints and exact resume. The update rules live in the strategies (strategy.h).
  *
  * Run directory <logs>/<run>/: config.cfg, epochs.csv, epochs.jsonl, checkpoint.bin, summary.json
- * (README "Searching"; record layout in run_log.h).
+ * (run_dir.h; README "Searching"; the epoch records' columns in epoch_record.h).
  */
 #ifndef SN_DRIVER_H
 #define SN_DRIVER_H
@@ -26,8 +26,5 @@ typedef struct {
 
 /* Runs (or resumes) a weight-sharing search; returns the exit status. */
 int search_weight_sharing(const DriverArgs *a);
-
-/* The configs/ folder: beside the executable's folder, in it, or in the source tree. */
-const char *search_configs_dir(void);
 
 #endif

@@ -5,21 +5,15 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run/epochs_csv.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "run/run_dir.h"
+#include "whole_file.h"
 
-const char *const EPOCHS_ACC_KEYS[EPOCHS_N_ACC] = {"cifar10_valid", "cifar10_test", "cifar100_valid",
-                                                   "cifar100_test", "imagenet16_valid", "imagenet16_test"};
-const char *const EPOCHS_OP_KEYS[ARCH_N_OPS] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
-
-/* Where each needed column sits in the file: epoch, arch, the six accuracies, the 30 probabilities. */
-enum { COL_EPOCH, COL_ARCH, COL_ACC0, COL_P0 = COL_ACC0 + EPOCHS_N_ACC, N_NEEDED = COL_P0 + ARCH_N_EDGES * ARCH_N_OPS };
 enum { MAX_FIELDS = 256 };
 
 typedef struct {
@@ -40,13 +34,6 @@ static int fail(ParseCtx *ctx, const char *fmt, ...) {
     return -1;
 }
 
-static void needed_name(int k, char *out, size_t len) {
-    if (k == COL_EPOCH) snprintf(out, len, "epoch");
-    else if (k == COL_ARCH) snprintf(out, len, "arch");
-    else if (k < COL_P0) snprintf(out, len, "%s", EPOCHS_ACC_KEYS[k - COL_ACC0]);
-    else snprintf(out, len, "p_e%d_%s", (k - COL_P0) / ARCH_N_OPS, EPOCHS_OP_KEYS[(k - COL_P0) % ARCH_N_OPS]);
-}
-
 /* Splits one line in place at commas; strips one pair of surrounding double quotes per field. */
 static int split_fields(char *line, char **fields) {
     int n = 0;
@@ -62,58 +49,34 @@ static int split_fields(char *line, char **fields) {
     }
 }
 
-static int map_header(ParseCtx *ctx, char **fields, int n, int col[N_NEEDED]) {
+/* field[col]: where each record column sits in the file's lines, -1 if it is absent. */
+static int map_header(ParseCtx *ctx, char **fields, int n, int field[EPOCH_N_COLUMNS]) {
     char name[64];
-    for (int k = 0; k < N_NEEDED; k++) {
-        needed_name(k, name, sizeof name);
-        col[k] = -1;
+    for (int col = 0; col < EPOCH_N_COLUMNS; col++) {
+        epoch_column_name(col, name, sizeof name);
+        field[col] = -1;
         for (int i = 0; i < n; i++)
-            if (strcmp(fields[i], name) == 0) col[k] = i;
-        if (col[k] < 0) return fail(ctx, "the header has no column '%s' (see CONTRACT.md for the epochs.csv columns)", name);
+            if (strcmp(fields[i], name) == 0) field[col] = i;
+        if (field[col] < 0 && epoch_column_required(col))
+            return fail(ctx, "the header has no column '%s' (see search/run/epoch_record.h for the epochs.csv columns)",
+                        name);
     }
     return 0;
 }
 
-/* An empty field is NaN; anything else must be a whole finite number within [lo, hi]. */
-static int parse_value(ParseCtx *ctx, const char *text, const char *column, double lo, double hi, double *out) {
-    if (text[0] == '\0') {
-        *out = NAN;
-        return 0;
-    }
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) return fail(ctx, "column '%s': '%s' is not a number", column, text);
-    if (v < lo || v > hi) return fail(ctx, "column '%s': %s is outside [%g, %g]", column, text, lo, hi);
-    *out = v;
-    return 0;
-}
-
-static int parse_record(ParseCtx *ctx, char **f, const int col[N_NEEDED], EpochRow *r) {
-    char name[64], msg[256];
-    double epoch;
-    if (parse_value(ctx, f[col[COL_EPOCH]], "epoch", 0, 1e9, &epoch) != 0) return -1;
-    if (isnan(epoch) || epoch != floor(epoch)) return fail(ctx, "column 'epoch': '%s' is not an epoch number", f[col[COL_EPOCH]]);
-    r->epoch = (int)epoch;
-    for (int k = 0; k < EPOCHS_N_ACC; k++)
-        if (parse_value(ctx, f[col[COL_ACC0 + k]], EPOCHS_ACC_KEYS[k], 0, 100, &r->acc[k]) != 0) return -1;
-    for (int k = 0; k < ARCH_N_EDGES * ARCH_N_OPS; k++) {
-        needed_name(COL_P0 + k, name, sizeof name);
-        if (parse_value(ctx, f[col[COL_P0 + k]], name, 0, 1, &r->p[k / ARCH_N_OPS][k % ARCH_N_OPS]) != 0) return -1;
-    }
-    const char *arch = f[col[COL_ARCH]];
-    r->code = -1;
-    if (arch[0] == '\0') return 0;
-    Arch a;
-    if (arch_parse(arch, &a, msg, sizeof msg) != 0) return fail(ctx, "column 'arch': %s", msg);
-    r->code = arch_to_code(&a);
+static int parse_record(ParseCtx *ctx, char **f, const int field[EPOCH_N_COLUMNS], EpochRecord *r) {
+    char why[400];
+    epoch_record_clear(r);
+    for (int col = 0; col < EPOCH_N_COLUMNS; col++)
+        if (field[col] >= 0 && epoch_record_parse_field(r, col, f[field[col]], why, sizeof why) != 0)
+            return fail(ctx, "%s", why);
     return 0;
 }
 
 /* Parses the whole file's text (modified in place) into log->rec. */
 static int parse_text(ParseCtx *ctx, char *text, RunEpochs *log) {
     char *fields[MAX_FIELDS + 1];
-    int col[N_NEEDED], n_header = 0, cap = 0;
+    int field[EPOCH_N_COLUMNS], n_header = 0, cap = 0;
     char *next = text;
     for (ctx->line = 1; next && *next; ctx->line++) {
         char *line = next;
@@ -125,19 +88,19 @@ static int parse_text(ParseCtx *ctx, char *text, RunEpochs *log) {
         int n = split_fields(line, fields);
         if (n > MAX_FIELDS) return fail(ctx, "more than %d fields", MAX_FIELDS);
         if (ctx->line == 1) {
-            if (map_header(ctx, fields, n, col) != 0) return -1;
+            if (map_header(ctx, fields, n, field) != 0) return -1;
             n_header = n;
             continue;
         }
         if (n != n_header) return fail(ctx, "%d fields, but the header has %d", n, n_header);
         if (log->n == cap) {
             cap = cap ? 2 * cap : 64;
-            EpochRow *grown = realloc(log->rec, sizeof *grown * (size_t)cap);
+            EpochRecord *grown = realloc(log->rec, sizeof *grown * (size_t)cap);
             SN_ASSERT(grown, "out of memory reading %s", ctx->path);
             log->rec = grown;
         }
-        EpochRow *r = &log->rec[log->n];
-        if (parse_record(ctx, fields, col, r) != 0) return -1;
+        EpochRecord *r = &log->rec[log->n];
+        if (parse_record(ctx, fields, field, r) != 0) return -1;
         if (log->n > 0 && r->epoch <= log->rec[log->n - 1].epoch)
             return fail(ctx, "epoch %d does not follow epoch %d", r->epoch, log->rec[log->n - 1].epoch);
         log->n++;
@@ -149,27 +112,13 @@ static int parse_text(ParseCtx *ctx, char *text, RunEpochs *log) {
     return 0;
 }
 
-static char *read_whole(const char *path, char *err, size_t err_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_len, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    SN_ASSERT(text, "out of memory reading %s", path);
-    for (size_t got; (got = fread(text + len, 1, cap - len - 1, f)) > 0;) {
-        len += got;
-        if (len + 1 == cap) {
-            text = realloc(text, cap *= 2);
-            SN_ASSERT(text, "out of memory reading %s", path);
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    text[len] = '\0';
-    if (bad || strlen(text) != len) {
-        snprintf(err, err_len, "%s: %s", path, bad ? "read error" : "contains a NUL byte (not a CSV file)");
+static char *read_csv_text(const char *path, char *err, size_t err_len) {
+    char why[256];
+    size_t len;
+    char *text = read_whole_file(path, EPOCHS_MAX_FILE_BYTES, &len, why, sizeof why);
+    if (!text) snprintf(err, err_len, "%s: %s", path, why);
+    else if (strlen(text) != len) {
+        snprintf(err, err_len, "%s: contains a NUL byte (not a CSV file)", path);
         free(text);
         return NULL;
     }
@@ -192,11 +141,11 @@ static void make_label(const char *rundir, char *out, size_t len) {
 int epochs_csv_read(const char *rundir, RunEpochs *log, char *err, size_t err_len) {
     memset(log, 0, sizeof *log);
     char path[4096];
-    snprintf(path, sizeof path, "%s/epochs.csv", rundir);
+    snprintf(path, sizeof path, "%s/" RUN_EPOCHS_CSV, rundir);
     make_label(rundir, log->label, sizeof log->label);
-    char *text = read_whole(path, err, err_len);
+    char *text = read_csv_text(path, err, err_len);
     if (!text) return -1;
-    ParseCtx ctx = {path, 0, err, err_len};
+    ParseCtx ctx = {.path = path, .err = err, .err_len = err_len};
     int rc = parse_text(&ctx, text, log);
     free(text);
     if (rc != 0) run_epochs_free(log);

@@ -1,32 +1,20 @@
 /*
- * epochs_csv.h: a search run's per-epoch records, read back from <rundir>/epochs.csv (the format fixed
- * by CONTRACT.md: one header line naming the columns, one line per finished epoch, empty fields
- * for missing values). Columns are found by name, so extra columns are ignored; the ones the plots
- * need must be present.
+ * epochs_csv.h: a search run's per-epoch records, read back from <rundir>/epochs.csv (the columns of
+ * epoch_record.h: one header line naming them, one line per finished epoch, empty fields for missing
+ * values). Columns are found by name: extra ones are ignored, absent optional ones are missing values,
+ * and the ones the plots need must be present.
  */
 #ifndef SN_EPOCHS_CSV_H
 #define SN_EPOCHS_CSV_H
 
 #include <stddef.h>
 
-#include "arch.h"
-
-/* The six benchmark columns, in the contract's order (also the order of EpochRow.acc). */
-enum { EPOCHS_N_ACC = 6 };
-extern const char *const EPOCHS_ACC_KEYS[EPOCHS_N_ACC]; /* "cifar10_valid", ..., "imagenet16_test" */
-extern const char *const EPOCHS_OP_KEYS[ARCH_N_OPS];    /* "none", "skip_connect", ... */
-
-typedef struct {
-    int epoch;
-    double acc[EPOCHS_N_ACC];           /* percent; NaN when empty */
-    double p[ARCH_N_EDGES][ARCH_N_OPS]; /* op probabilities per edge; NaN when empty */
-    int code;                           /* op code of the derived cell, -1 when the arch field is empty */
-} EpochRow;
+#include "run/epoch_record.h"
 
 typedef struct {
     char label[128]; /* the run directory's name without a trailing -YYYYmmdd-HHMMSS */
     int n;
-    EpochRow *rec;
+    EpochRecord *rec;
 } RunEpochs;
 
 /* Reads <rundir>/epochs.csv. Returns 0, or -1 with one line in err naming the file and, for bad

@@ -46,7 +46,8 @@ void supernet_running_stats_set(Supernet *net, const float *stats) { stats_copy(
 
 DartsScratch darts_scratch_create(Supernet *net) {
     size_t n = supernet_weights_floats(net);
-    DartsScratch s = {sn_alloc(n * sizeof(float)), sn_alloc(n * sizeof(float)), NULL, supernet_running_stats_count(net)};
+    DartsScratch s = {.saved_w = sn_alloc(n * sizeof(float)), .v = sn_alloc(n * sizeof(float)),
+                      .n_stats = supernet_running_stats_count(net)};
     s.stats = sn_alloc((s.n_stats ? s.n_stats : 1) * sizeof(float));
     return s;
 }

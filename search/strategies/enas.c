@@ -30,18 +30,13 @@ typedef struct {
     Arch chosen;
 } Enas;
 
-static uint64_t stream_seed(int seed, uint64_t stream) {
-    Rng rng;
-    rng_seed(&rng, (uint64_t)seed, stream);
-    return rng_u64(&rng);
-}
-
 static EnasConfig controller_config(const SearchConfig *c) {
     EnasConfig e = enas_config_default();
     e.temperature = c->controller_temperature, e.tanh_constant = c->controller_tanh_constant;
     e.entropy_weight = c->controller_entropy_weight, e.baseline_decay = c->controller_bl_dec;
     e.num_aggregate = c->controller_num_aggregate, e.grad_clip = c->controller_grad_clip;
-    e.adam = (AdamConfig){c->controller_lr, c->controller_beta1, c->controller_beta2, c->controller_eps, 0.0};
+    e.adam = (AdamConfig){.lr = c->controller_lr, .beta1 = c->controller_beta1, .beta2 = c->controller_beta2,
+                          .eps = c->controller_eps, .weight_decay = 0.0};
     e.baseline_mode = c->controller_canonical_baseline ? ENAS_BASELINE_CANONICAL : ENAS_BASELINE_REFERENCE;
     return e;
 }
@@ -52,12 +47,13 @@ static void *enas_create(const SearchConfig *cfg, SearchContext *ctx) {
                cfg->valid_batch, cfg->batch_size);
     Enas *s = sn_alloc(sizeof *s);
     EnasConfig ec = controller_config(cfg);
-    s->ctl = enas_controller_create(&ec, stream_seed(cfg->seed, STREAM_ENAS_INIT));
+    s->ctl = enas_controller_create(&ec, rng_stream_seed((uint64_t)cfg->seed, STREAM_ENAS_INIT));
     rng_seed(&s->sample, (uint64_t)cfg->seed, STREAM_ENAS_SAMPLE);
     s->valid_items = ctx->data->search_valid;
     if (cfg->valid_images && cfg->valid_images < s->valid_items.n) s->valid_items.n = cfg->valid_images;
-    LoaderConfig lc = {LOADER_TRAIN, &s->valid_items, NULL, cfg->batch_size, 1,
-                       stream_seed(cfg->seed, STREAM_ENAS_LOADER), cfg->loader_threads, 1};
+    LoaderConfig lc = {.mode = LOADER_TRAIN, .items = &s->valid_items, .batch = cfg->batch_size, .shuffle = 1,
+                       .seed = rng_stream_seed((uint64_t)cfg->seed, STREAM_ENAS_LOADER), .threads = cfg->loader_threads,
+                       .prefetch = 1};
     s->loader = loader_create(ctx->data, &lc);
     s->stream = batch_stream(s->loader, 0);
     return s;

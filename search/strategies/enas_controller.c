@@ -34,7 +34,10 @@ struct EnasController {
 };
 
 EnasConfig enas_config_default(void) {
-    EnasConfig c = {5.0, 2.5, 1e-4, 0.99, 20, 5.0, {1e-3, 0.0, 0.999, 1e-3, 0.0}, ENAS_BASELINE_REFERENCE};
+    EnasConfig c = {.temperature = 5.0, .tanh_constant = 2.5, .entropy_weight = 1e-4, .baseline_decay = 0.99,
+                    .num_aggregate = 20, .grad_clip = 5.0,
+                    .adam = {.lr = 1e-3, .beta1 = 0.0, .beta2 = 0.999, .eps = 1e-3, .weight_decay = 0.0},
+                    .baseline_mode = ENAS_BASELINE_REFERENCE};
     return c;
 }
 
@@ -54,18 +57,21 @@ static TensorDesc tensor_desc(int i) {
         {"controller.w_lstm.weight_ih_l1", "controller.w_lstm.weight_hh_l1", "controller.w_lstm.bias_ih_l1",
          "controller.w_lstm.bias_hh_l1"}};
     const double ref = 0.1, torch_default = 1.0 / sqrt((double)H);
-    if (i == 0) return (TensorDesc){"controller.input_vars", OFF_INPUT, H, ref};
+    if (i == 0) return (TensorDesc){.name = "controller.input_vars", .offset = OFF_INPUT, .count = H, .init_bound = ref};
     if (i <= 8) {
         int layer = (i - 1) / 4, which = (i - 1) % 4;
         LstmLayerOffsets o = lstm_layer_offsets(H, H, layer);
         size_t offs[4] = {o.w_ih, o.w_hh, o.b_ih, o.b_hh}, sizes[4] = {4 * H * H, 4 * H * H, 4 * H, 4 * H};
         /* the reference re-initialises only layer 0's weight matrices */
         double bound = layer == 0 && which < 2 ? ref : torch_default;
-        return (TensorDesc){lstm_names[layer][which], OFF_LSTM + offs[which], sizes[which], bound};
+        return (TensorDesc){.name = lstm_names[layer][which], .offset = OFF_LSTM + offs[which], .count = sizes[which],
+                            .init_bound = bound};
     }
-    if (i == 9) return (TensorDesc){"controller.w_embd.weight", OFF_EMBD, OPS * H, ref};
-    if (i == 10) return (TensorDesc){"controller.w_pred.weight", OFF_PRED_W, OPS * H, ref};
-    return (TensorDesc){"controller.w_pred.bias", OFF_PRED_B, OPS, torch_default};
+    if (i == 9)
+        return (TensorDesc){.name = "controller.w_embd.weight", .offset = OFF_EMBD, .count = OPS * H, .init_bound = ref};
+    if (i == 10)
+        return (TensorDesc){.name = "controller.w_pred.weight", .offset = OFF_PRED_W, .count = OPS * H, .init_bound = ref};
+    return (TensorDesc){.name = "controller.w_pred.bias", .offset = OFF_PRED_B, .count = OPS, .init_bound = torch_default};
 }
 
 EnasController *enas_controller_create(const EnasConfig *cfg, uint64_t seed) {
@@ -214,7 +220,7 @@ void enas_controller_backward(EnasController *c, const EnasSample *s, double coe
 /* Reward, baseline and the slope d(R - b)/dH of one sample; updates the baseline state. */
 static EnasFeedback score_sample(EnasController *c, double acc, double entropy, double *dadv_dentropy) {
     const EnasConfig *k = &c->cfg;
-    EnasFeedback f = {acc + k->entropy_weight * entropy, 0.0, 0.0, 0, 0.0};
+    EnasFeedback f = {.reward = acc + k->entropy_weight * entropy};
     if (k->baseline_mode == ENAS_BASELINE_CANONICAL) {
         c->baseline = (float)(c->baseline - (1.0 - k->baseline_decay) * (c->baseline - f.reward));
         f.baseline = c->baseline;

@@ -123,7 +123,8 @@ void arch_params_load(ArchParams *a, const Checkpoint *ck, const char *prefix);
 void rng_save(const Rng *r, CkptWriter *w, const char *name);
 void rng_load(Rng *r, const Checkpoint *ck, const char *name);
 
-/* RNG stream numbers under cfg->seed; new strategies take new numbers. */
+/* RNG stream numbers under cfg->seed; new strategies take new numbers. Also taken: 0x1417, the network's
+ * weight initialisation (SUPERNET_STREAM_WEIGHT_INIT, supernet.h). */
 enum {
     STREAM_ALPHA_INIT = 101, /* arch_params_init */
     STREAM_GUMBEL = 102,     /* GDAS draws */

@@ -49,7 +49,7 @@ static void policy_gradient(const double *probs, int code, double advantage, flo
 MtRunResult mt_run_reinforce(const MtOracle *o, const MtConfig *c, Rng *rng) {
     float logits[N_LOGITS], m[N_LOGITS] = {0}, v[N_LOGITS] = {0}, grad[N_LOGITS];
     double probs[N_LOGITS], ema_num = 0, ema_den = 0, best = -1;
-    const AdamConfig adam = {c->rl_lr, 0.9, 0.999, 1e-8, 0};
+    const AdamConfig adam = {.lr = c->rl_lr, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0};
     MtRunResult r = {.best_code = -1};
     for (int k = 0; k < N_LOGITS; k++) logits[k] = (float)(1e-3 * rng_normal(rng));
     for (int step = 1;; step++) {

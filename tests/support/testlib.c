@@ -5,8 +5,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "whole_file.h"
 
 float *random_array(size_t n, Rng *rng, double lo, double hi) {
     float *a = sn_alloc(n * sizeof(float));
@@ -102,11 +105,11 @@ int write_text_file(const char *path, const char *text) {
 
 const char *read_text_file(const char *path) {
     static char buf[1 << 16];
-    FILE *f = fopen(path, "r");
+    char why[256];
+    size_t len;
+    char *text = read_whole_file(path, sizeof buf - 1, &len, why, sizeof why);
     buf[0] = '\0';
-    if (!f) return buf;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    if (text) memcpy(buf, text, len + 1);
+    free(text);
     return buf;
 }

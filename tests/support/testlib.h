@@ -36,7 +36,7 @@ int run_command(const char *cmd, char *out, size_t cap);
 
 /* Writes text to path; 0 on success, -1 if the file cannot be written. */
 int write_text_file(const char *path, const char *text);
-/* The file's text in a static buffer (64 KiB at most; "" if it cannot be read). */
+/* The file's text in a static buffer ("" if it cannot be read or is 64 KiB or more). */
 const char *read_text_file(const char *path);
 
 #endif
