@@ -15,6 +15,7 @@
 #include "ablation/ablation.h"
 #include "atomic_file.h"
 #include "common.h"
+#include "run/run_dir.h"
 #include "plot/plot.h"
 #include "table.h"
 #include "whole_file.h"
@@ -24,7 +25,7 @@ enum { SUMMARY_MAX_FILE_BYTES = 64 << 10 };
 /* Values read from each run's summary.json: the search time, then the six columns of Table 5. */
 enum { VALUE_SECONDS, VALUE_COL0, N_VALUES = VALUE_COL0 + TABLE_N_COLS };
 
-static const char *value_key(int k) { return k == VALUE_SECONDS ? "search_seconds" : TABLE_COLUMNS[k - VALUE_COL0].key; }
+static const char *value_key(int k) { return k == VALUE_SECONDS ? RUN_SUMMARY_SECONDS_KEY : TABLE_COLUMNS[k - VALUE_COL0].key; }
 static const char *value_label(int k) { return k == VALUE_SECONDS ? "search (s)" : TABLE_COLUMNS[k - VALUE_COL0].label; }
 
 typedef struct {
@@ -50,7 +51,7 @@ static int read_summary(const char *dir, double v[N_VALUES]) {
     char path[ABL_PATH + 320], why[256];
     struct stat st;
     size_t len;
-    snprintf(path, sizeof path, "%s/summary.json", dir);
+    snprintf(path, sizeof path, "%s/" RUN_SUMMARY_FILE, dir);
     if (stat(path, &st) != 0) return 0;
     char *text = read_whole_file(path, SUMMARY_MAX_FILE_BYTES, &len, why, sizeof why);
     if (!text) sn_die(SN_EXIT_USAGE, "%s: %s", path, why);

@@ -21,6 +21,7 @@
 #include "ablation/ablation.h"
 #include "atomic_file.h"
 #include "common.h"
+#include "run/run_dir.h"
 #include "whole_file.h"
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_DONE, RUN_FAILED };
@@ -81,7 +82,7 @@ static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const
 #define ARG(...) (snprintf(store[k], sizeof store[k], __VA_ARGS__), argv[n++] = store[k++])
     ARG("%s", opt->search_cmd);
     ARG("search");
-    if (exists(r->dir, "checkpoint.bin")) {
+    if (exists(r->dir, RUN_CHECKPOINT_FILE)) {
         ARG("--resume");
         ARG("%s", r->dir);
     } else {
@@ -108,7 +109,7 @@ static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const
 static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run *r, int index, int total) {
     static char store[MAX_ARGS][ABL_PATH + 300];
     char *argv[MAX_ARGS + 1], log[ABL_PATH + 400];
-    int resume = exists(r->dir, "checkpoint.bin");
+    int resume = exists(r->dir, RUN_CHECKPOINT_FILE);
     struct stat st;
     /* A directory without checkpoint is a run killed before its first epoch ended: start afresh. */
     if (!resume && stat(r->dir, &st) == 0 && nftw(r->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
@@ -143,7 +144,7 @@ static void finish_run(Run *r, int status, int index, int total) {
     char pid_file[ABL_PATH + 320];
     pid_path(r, pid_file, sizeof pid_file);
     unlink(pid_file);
-    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(r->dir, "summary.json");
+    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(r->dir, RUN_SUMMARY_FILE);
     r->state = ok ? RUN_DONE : RUN_FAILED;
     if (ok) printf("[%d/%d] done   %s (%.1f s)\n", index + 1, total, r->name, sn_now() - r->started);
     else if (WIFEXITED(status))
@@ -193,7 +194,7 @@ int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
         r->cell = i / s->n_seeds, r->seed_index = i % s->n_seeds;
         ablation_run_name(s, r->cell, r->seed_index, r->name, sizeof r->name);
         snprintf(r->dir, sizeof r->dir, "%s/%s", runs_dir, r->name);
-        r->state = exists(r->dir, "summary.json") ? RUN_DONE : RUN_PENDING;
+        r->state = exists(r->dir, RUN_SUMMARY_FILE) ? RUN_DONE : RUN_PENDING;
         if (r->state == RUN_DONE) printf("[%d/%d] skip   %s (finished)\n", i + 1, total, r->name);
         else check_no_leftover(r);
     }

@@ -121,9 +121,8 @@ static void enas_save(void *state, CkptWriter *w) {
         ckpt_put_f32(w, info.name, 1, dims, buf);
     }
     sn_free(buf);
-    uint64_t next = (uint64_t)s->stream.next_epoch;
     rng_save(&s->sample, w, "enas.rng.sample");
-    ckpt_put_u64(w, "enas.loader_next_epoch", 1, &next);
+    batch_stream_save(&s->stream, w, "enas.loader_next_epoch");
 }
 
 static void enas_load(void *state, const Checkpoint *ck) {
@@ -137,10 +136,8 @@ static void enas_load(void *state, const Checkpoint *ck) {
             sn_die(SN_EXIT_USAGE, "checkpoint entry %s does not hold a valid controller state", info.name);
     }
     sn_free(buf);
-    uint64_t next;
     rng_load(&s->sample, ck, "enas.rng.sample");
-    ckpt_get_u64(ck, "enas.loader_next_epoch", 1, &next);
-    s->stream.next_epoch = (int)next;
+    batch_stream_load(&s->stream, ck, "enas.loader_next_epoch");
 }
 
 static void enas_free(void *state) {

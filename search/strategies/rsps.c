@@ -80,19 +80,16 @@ static int rsps_derive(void *state, SearchContext *ctx, Arch *arch, float *probs
 
 static void rsps_save(void *state, CkptWriter *w) {
     Rsps *r = state;
-    uint64_t next = (uint64_t)r->select.next_epoch;
     rng_save(&r->train_arch, w, "rsps.rng.train");
     rng_save(&r->select_arch, w, "rsps.rng.select");
-    ckpt_put_u64(w, "rsps.select_next_epoch", 1, &next);
+    batch_stream_save(&r->select, w, "rsps.select_next_epoch");
 }
 
 static void rsps_load(void *state, const Checkpoint *ck) {
     Rsps *r = state;
-    uint64_t next;
     rng_load(&r->train_arch, ck, "rsps.rng.train");
     rng_load(&r->select_arch, ck, "rsps.rng.select");
-    ckpt_get_u64(ck, "rsps.select_next_epoch", 1, &next);
-    r->select.next_epoch = (int)next;
+    batch_stream_load(&r->select, ck, "rsps.select_next_epoch");
 }
 
 static void rsps_free(void *state) { sn_free(state); }

@@ -14,6 +14,17 @@ const Batch *batch_stream_next(BatchStream *s) {
     return loader_next(s->loader);
 }
 
+void batch_stream_save(const BatchStream *s, CkptWriter *w, const char *name) {
+    uint64_t next = (uint64_t)s->next_epoch;
+    ckpt_put_u64(w, name, 1, &next);
+}
+
+void batch_stream_load(BatchStream *s, const Checkpoint *ck, const char *name) {
+    uint64_t next;
+    ckpt_get_u64(ck, name, 1, &next);
+    s->next_epoch = (int)next;
+}
+
 int select_best_cell(Supernet *net, BatchStream *s, const Arch *cands, int k, double *best_acc) {
     int best = 0;
     double top = -1.0;

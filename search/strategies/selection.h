@@ -14,6 +14,7 @@
 
 #include "arch.h"
 #include "loader.h"
+#include "run/checkpoint.h"
 #include "supernet.h"
 
 /* First loader epoch of the selection streams over the driver's valid loader, far above the search
@@ -32,6 +33,9 @@ BatchStream batch_stream(Loader *loader, int first_epoch);
 void batch_stream_restart(BatchStream *s);
 /* The next batch of the current pass; a fresh pass when it is exhausted. */
 const Batch *batch_stream_next(BatchStream *s);
+/* A stream's checkpoint entry (its next_epoch; a checkpoint is taken between passes). */
+void batch_stream_save(const BatchStream *s, CkptWriter *w, const char *name);
+void batch_stream_load(BatchStream *s, const Checkpoint *ck, const char *name);
 
 /*
  * Scores cands[0..k-1] in order, candidate i on the i-th next batch of the stream (evaluation mode,

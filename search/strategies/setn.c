@@ -80,19 +80,16 @@ static int setn_derive(void *state, SearchContext *ctx, Arch *arch, float *probs
 
 static void setn_save(void *state, CkptWriter *w) {
     Setn *s = state;
-    uint64_t next = (uint64_t)s->select.next_epoch;
     arch_params_save(&s->arch, w, "arch");
     rng_save(&s->train_arch, w, "setn.rng.train");
-    ckpt_put_u64(w, "setn.select_next_epoch", 1, &next);
+    batch_stream_save(&s->select, w, "setn.select_next_epoch");
 }
 
 static void setn_load(void *state, const Checkpoint *ck) {
     Setn *s = state;
-    uint64_t next;
     arch_params_load(&s->arch, ck, "arch");
     rng_load(&s->train_arch, ck, "setn.rng.train");
-    ckpt_get_u64(ck, "setn.select_next_epoch", 1, &next);
-    s->select.next_epoch = (int)next;
+    batch_stream_load(&s->select, ck, "setn.select_next_epoch");
 }
 
 static void setn_free(void *state) { sn_free(state); }

@@ -12,7 +12,7 @@ void search_weight_update(SearchContext *ctx) {
     float *grads = supernet_grads(ctx->net);
     size_t n = supernet_weights_floats(ctx->net);
     if (c->grad_clip > 0) clip_grad_norm(&grads, &n, 1, c->grad_clip);
-    SgdConfig sgd = {ctx->lr, c->momentum, c->weight_decay, c->nesterov};
+    SgdConfig sgd = {.lr = ctx->lr, .momentum = c->momentum, .weight_decay = c->weight_decay, .nesterov = c->nesterov};
     ctx->sgd_steps++;
     sgd_step(supernet_weights(ctx->net), ctx->momentum, grads, n, sgd, (int)ctx->sgd_steps);
 }
@@ -40,7 +40,8 @@ void arch_params_init(ArchParams *a, uint64_t seed) {
 }
 
 void arch_params_step(ArchParams *a, const SearchConfig *c) {
-    AdamConfig adam = {c->arch_lr, c->arch_beta1, c->arch_beta2, c->arch_eps, c->arch_weight_decay};
+    AdamConfig adam = {.lr = c->arch_lr, .beta1 = c->arch_beta1, .beta2 = c->arch_beta2, .eps = c->arch_eps,
+                       .weight_decay = c->arch_weight_decay};
     a->t++;
     adam_step(a->alpha, a->m, a->v, a->grad, ARCH_N_EDGES * ARCH_N_OPS, adam, (int)a->t);
 }
