@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "methods.h"
 #include "test_util.h"
 #include "testlib.h"
 
@@ -267,6 +268,15 @@ static void test_shipped_files(void) {
     snprintf(path, sizeof path, "%s/shipped-order/summary.md", root);
     md = read_text_file(path);
     CHECK(strstr(md, "| darts-v1 | 0/3 |") && strstr(md, "| darts-v2 | 0/3 |"), "darts-order grid: %s", md);
+    snprintf(args, sizeof args, "%s/configs/ablations/paper-reduced.cfg --out %s/shipped-paper --report-only", src ? src : "..", root);
+    CHECK(ablate("", args) == 0, "paper-reduced: %s", out);
+    snprintf(path, sizeof path, "%s/shipped-paper/summary.md", root);
+    md = read_text_file(path);
+    for (int i = 0; i < N_METHODS; i++) {
+        char row[64];
+        snprintf(row, sizeof row, "| %s | 0/1 |", METHODS[i].name);
+        CHECK(METHODS[i].kind != METHOD_WEIGHT_SHARING || strstr(md, row), "paper-reduced lacks %s: %s", METHODS[i].name, md);
+    }
 }
 
 int main(void) {
