@@ -114,6 +114,7 @@ static void build_engine(Run *r) {
                          r->iface->needs_valid_loader ? c->valid_batch : 1, r->iface->needs_darts,
                          c->track_running_stats, (uint64_t)c->seed, c->direct_conv};
     r->net = supernet_create(&nc);
+    supernet_set_eval_batch_stats(r->net, c->eval_bn_batch_stats);
     LoaderConfig lc = {r->iface->loader, &r->train_items, &r->valid_items, c->batch_size, 1,
                        loader_seed(c->seed, STREAM_SEARCH_LOADER), c->loader_threads, 1};
     r->search = loader_create(r->data, &lc);
