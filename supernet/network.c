@@ -77,7 +77,8 @@ static void bn_layer_forward(BnPlan *plan, float *out, float *mean, float *var, 
 
 static const float *stem_forward(Supernet *net, const PlanSet *ps, StemActs *a, const float *images, int batch, int train) {
     conv_forward(ps->stem, a->conv, images, net->stem_conv);
-    bn_layer_forward(ps->stem_bn, a->out, a->mean, a->var, a->conv, &net->stem_bn, stage_shape(net, 0, batch), batch_stats(net, train), train);
+    bn_layer_forward(ps->stem_bn, a->out, a->mean, a->var, a->conv, &net->stem_bn, stage_shape(net, 0, batch),
+                     batch_stats(net, train), train);
     return a->out;
 }
 
@@ -88,10 +89,12 @@ static const float *reduce_forward(Supernet *net, const PlanSet *ps, int r, Redu
     size_t n_out = shape_padded_size(out);
     relu_forward(a->relu_in, x, shape_padded_size(in));
     conv_forward(ps->reduce[r].conv_a, a->a, a->relu_in, p->conv_a);
-    bn_layer_forward(ps->reduce[r].bn, a->a_bn, a->mean_a, a->var_a, a->a, &p->bn_a, out, batch_stats(net, train), train);
+    bn_layer_forward(ps->reduce[r].bn, a->a_bn, a->mean_a, a->var_a, a->a, &p->bn_a, out, batch_stats(net, train),
+                     train);
     relu_forward(a->relu_a, a->a_bn, n_out);
     conv_forward(ps->reduce[r].conv_b, a->b, a->relu_a, p->conv_b);
-    bn_layer_forward(ps->reduce[r].bn, a->b_bn, a->mean_b, a->var_b, a->b, &p->bn_b, out, batch_stats(net, train), train);
+    bn_layer_forward(ps->reduce[r].bn, a->b_bn, a->mean_b, a->var_b, a->b, &p->bn_b, out, batch_stats(net, train),
+                     train);
     pool_forward(ps->reduce[r].pool, a->pooled, x);
     conv_forward(ps->reduce[r].shortcut, a->shortcut, a->pooled, p->shortcut);
     vec_add(a->out, a->shortcut, a->b_bn, n_out);
