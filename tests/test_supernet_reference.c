@@ -3,7 +3,9 @@
  * (tests/reference/make_supernet_fixture.py, run once in float64; its output is the committed fixture).
  * Same weights and batch; compared: logits, loss, d alpha and every weight gradient, for the DARTS,
  * GDAS and discrete training passes (one of them with an all-`none` node, whose outgoing ops the
- * engine skips; three GDAS draws with such zero nodes, whose gradient still reaches alpha), and the logits of an evaluation pass after running statistics moved. Tolerance: max |c - ref| <= 1e-4 * max |ref| per tensor (float32 engine vs float64 reference).
+ * engine skips; three GDAS draws with such zero nodes, whose gradient still reaches alpha), and the
+ * logits of an evaluation pass after running statistics moved. Tolerance: max |c - ref| <= 1e-4 *
+ * max |ref| per tensor (float32 engine vs float64 reference).
  */
 #include <math.h>
 #include <string.h>
