@@ -57,7 +57,7 @@ static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *
     const BnParams *bp = &r->cp->bn[e][slot];
     float *out = a->conv[e][slot];
     conv_forward(r->ps->stage[r->stage].conv[slot], out, node_relu(r, j), r->cp->conv[e][slot]);
-    if (!r->train && bp->mean) {
+    if (!r->train && bp->mean && !r->net->eval_batch_stats) {
         terms_add_normalized(&to->plain, out, w, bp->mean, bp->var);
         return;
     }
@@ -192,6 +192,13 @@ static int ran_op(const CellRun *r, const Selection *sel, int e, int j, int op) 
     return uses_op(sel, e, op) && !is_zero_node(r, j);
 }
 
+/* Whether the gradient flows back through op (skip or pooling) of edge e into node j. A zero node's
+ * value is 0, but with scalar terms its gradient is not: skip and pooling pass it on (a conv's ReLU
+ * at 0 does not), and its sum is dL/dW of the unselected ops of the edges entering it, as in PyTorch. */
+static int passes_grad(const CellRun *r, const Selection *sel, int e, int j, int op) {
+    return ran_op(r, sel, e, j, op) || (uses_op(sel, e, op) && has_scalar_terms(sel));
+}
+
 /* The terms of a node's gradient, gathered from the edges leaving it and summed in one pass once the
  * last of them is known: `direct` reach the node as they are (skip), `pooled` through the transposed
  * pooling, `gated` through the ReLU. Each direct and pooled term's sum with the node's value is dL/dW of
@@ -203,11 +210,11 @@ typedef struct {
 
 /* Runs the backward of the ops of edge e (from node j) and adds their terms to node j's gradient. */
 static void edge_backward(CellRun *r, const Selection *sel, int e, int j, const float *dy, NodeGrad *to) {
-    if (ran_op(r, sel, e, j, OP_SKIP)) {
+    if (passes_grad(r, sel, e, j, OP_SKIP)) {
         to->target_edge[to->direct.k] = e, to->target_op[to->direct.k] = OP_SKIP;
         terms_add(&to->direct, dy, edge_weight(sel, e, OP_SKIP));
     }
-    if (ran_op(r, sel, e, j, OP_POOL)) {
+    if (passes_grad(r, sel, e, j, OP_POOL)) {
         to->target_edge[SN_TERMS_MAX + to->pooled.k] = e, to->target_op[SN_TERMS_MAX + to->pooled.k] = OP_POOL;
         terms_add(&to->pooled, dy, edge_weight(sel, e, OP_POOL));
     }

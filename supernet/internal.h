@@ -115,6 +115,7 @@ typedef struct {
 
 struct Supernet {
     SupernetConfig cfg;
+    int eval_batch_stats; /* supernet_set_eval_batch_stats */
     int stage_channels[N_STAGES], stage_size[N_STAGES];
 
     float *weights, *grads, *stats;   /* flat arrays (weights and grads share a layout) */

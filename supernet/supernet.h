@@ -79,6 +79,9 @@ double supernet_forward(Supernet *net, const float *images, const int32_t *label
 void supernet_backward(Supernet *net, float *d_edge_weights);
 
 /* Evaluation forward (no gradients); logits (batch x classes) may be NULL. */
+/* on = 1: evaluation normalises every BN with the batch's statistics, as training does (default 0:
+ * the stem, reduction and head BNs, and tracked cell BNs, use their running statistics). */
+void supernet_set_eval_batch_stats(Supernet *net, int on);
 double supernet_evaluate(Supernet *net, const float *images, const int32_t *labels, int batch, NetSelection sel,
                          int *correct, float *logits);
 

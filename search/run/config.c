@@ -51,6 +51,7 @@ static const ConfigKey CONFIG_KEYS[] = {
     {"channels", KEY_INT, F(channels), "16", 16, 1024, "C, channels of the first stage (multiple of 16)"},
     {"cells", KEY_INT, F(cells), "5", 1, 64, "N, search cells per stage"},
     {"track_running_stats", KEY_INT, F(track_running_stats), "0", 0, 1, "cell BNs keep running statistics"},
+    {"eval_bn_batch_stats", KEY_INT, F(eval_bn_batch_stats), "0", 0, 1, "1: every BN uses batch statistics in evaluation during search (NATS-Bench)"},
     {"direct_conv", KEY_INT, F(direct_conv), "0", 0, 1, "1: direct convolutions only; 0: Winograd for 3x3s of >= 32 channels"},
     {"valid_pass", KEY_INT, F(valid_pass), "1", 0, 1, "evaluate on the valid loader after each epoch"},
     {"loader_threads", KEY_INT, F(loader_threads), "1", 1, 64, "threads filling a batch (no effect on results)"},

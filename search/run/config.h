@@ -34,6 +34,7 @@ typedef struct {
     double tau_max, tau_min; /* GDAS temperature, linear over the epochs */
     int channels, cells;    /* C and N of the supernet */
     int track_running_stats; /* cell BNs keep running statistics (REFERENCE 12.1: 0) */
+    int eval_bn_batch_stats; /* every BN uses batch statistics in evaluation (NATS-Bench; reference: 0) */
     int direct_conv;         /* no Winograd convolutions */
     int valid_pass;         /* evaluate on the valid loader after each epoch (methods that have one) */
     int loader_threads;     /* threads that fill one batch (results do not depend on it) */

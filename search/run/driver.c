@@ -102,6 +102,7 @@ static void build_engine(Run *r) {
                          .darts = r->iface->needs_darts, .track_running_stats = c->track_running_stats,
                          .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv};
     r->net = supernet_create(&nc);
+    supernet_set_eval_batch_stats(r->net, c->eval_bn_batch_stats);
     LoaderConfig lc = {.mode = r->iface->loader, .items = &r->train_items, .partners = &r->valid_items,
                        .batch = c->batch_size, .shuffle = 1,
                        .seed = rng_stream_seed((uint64_t)c->seed, STREAM_SEARCH_LOADER), .threads = c->loader_threads,

@@ -8,6 +8,7 @@ and records, for the same weights and batch:
   gdas      training forward/backward with a given Gumbel draw (tau 10), hard one-hot straight-through
   discrete  training forward/backward of a fixed architecture
   zeronode  the same for a cell whose node 1 is all-`none` (the engine skips the ops leaving it)
+  gdaszero* GDAS passes whose draws (forced by large gumbels) leave zero nodes read by skip / pooling
   eval      after the discrete training forward (which moves the running statistics), an evaluation
             forward: non-cell BNs use running statistics, cell BNs batch statistics
 Tensor names match the C engine's (supernet_find_tensor). Output: supernet_fixture.bin
@@ -140,6 +141,15 @@ def network(images, w, stats, train, mode, edge_w=None, ops=None):
     return F.linear(x.mean(dim=(2, 3)), w["classifier.weight"], w["classifier.bias"])
 
 
+# Zero nodes on the GDAS path: their value is 0, but skip and pooling pass their gradient on, and its
+# sum reaches the alphas of the edges entering them through the scalar terms.
+GDAS_ZERO_CASES = {
+    "gdaszero1": [NONE, CONV3, POOL, SKIP, SKIP, CONV3],  # node 1 zero, read by pooling and skip
+    "gdaszero2": [NONE, NONE, SKIP, CONV1, POOL, POOL],  # nodes 1 and 2 zero, node 2 a skip of node 1
+    "gdaszero3": [NONE, POOL, SKIP, NONE, POOL, SKIP],  # node 1 zero, skip into node 2, pooled into node 3
+}
+
+
 def run_training(tag, images, labels, base, mode, alpha=None, gumbel=None, tau=None, ops=None):
     w = {k: v.clone().requires_grad_(True) for k, v in base.items()}
     out = {}
@@ -182,6 +192,11 @@ def main(path):
     fixture.update(run_training("gdas", images, labels, base, "gdas", alpha=alpha, gumbel=gumbel, tau=10.0))
     fixture.update(run_training("discrete", images, labels, base, "discrete", ops=ops))
     fixture.update(run_training("zeronode", images, labels, base, "discrete", ops=zero_ops))
+    for tag, forced in GDAS_ZERO_CASES.items():  # GDAS draws whose cells have all-`none` (zero) nodes
+        g = gumbel + 20.0 * F.one_hot(torch.tensor(forced), 5).to(DT)
+        fixture[tag + ".gumbel"] = g
+        out = run_training(tag, images, labels, base, "gdas", alpha=alpha, gumbel=g, tau=10.0)
+        fixture.update({k: v for k, v in out.items() if ".grad." not in k})  # d alpha is what they test
     with torch.no_grad():
         stats = running_stats()
         network(images, base, stats, True, "discrete", ops=ops)  # moves the running statistics
