@@ -281,8 +281,7 @@ static void test_shipped_files(void) {
 
 int main(void) {
     char path[128];
-    snprintf(root, sizeof root, "/tmp/sn_test_ablate_XXXXXX");
-    CHECK(mkdtemp(root) != NULL, "mkdtemp");
+    make_temp_dir(root, sizeof root, "test_ablate");
     snprintf(path, sizeof path, "%s/standin.sh", root);
     write_text(path, STANDIN);
     chmod(path, 0755);
@@ -296,8 +295,6 @@ int main(void) {
     test_children_stop_with_ablate();
     test_leftover_child();
     test_shipped_files();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
+    if (test_failures == 0) remove_tree(root);
     TEST_EXIT();
 }

@@ -93,8 +93,7 @@ static void check_summary_row(const char *csv, int m) {
 }
 
 int main(void) {
-    snprintf(root, sizeof root, "/tmp/sn_test_ablsearch_XXXXXX");
-    CHECK(mkdtemp(root) != NULL, "mkdtemp");
+    make_temp_dir(root, sizeof root, "test_ablsearch");
     write_configs();
     char cmd[2048], path[256], log[256];
     snprintf(log, sizeof log, "%s/first.log", root);
@@ -144,7 +143,6 @@ int main(void) {
     for (int m = 0; m < 2; m++) check_summary_row(copy, m);
     snprintf(path, sizeof path, "%s/out/summary.md", root);
     CHECK(strstr(read_text_file(path), "| darts-v1 | 2/2 |") && strstr(read_text_file(path), "| gdas | 2/2 |"), "markdown: %s", read_text_file(path));
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
+    if (test_failures == 0) remove_tree(root);
     TEST_EXIT();
 }

@@ -150,12 +150,9 @@ static void test_optional_columns(void) {
 }
 
 int main(void) {
-    snprintf(dir, sizeof dir, "/tmp/sn_test_epoch_record_XXXXXX");
-    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    make_temp_dir(dir, sizeof dir, "test_epoch_record");
     test_write_and_read_back();
     test_optional_columns();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0, "cleanup");
+    CHECK(remove_tree(dir) == 0, "cleanup");
     TEST_EXIT();
 }

@@ -288,16 +288,13 @@ static void test_font(void) {
 }
 
 int main(void) {
-    snprintf(root, sizeof root, "/tmp/sn_test_plot_XXXXXX");
-    CHECK(mkdtemp(root) != NULL, "mkdtemp");
+    make_temp_dir(root, sizeof root, "test_plot");
     test_font();
     test_derivation_pixels();
     test_alpha_and_ops_pixels();
     test_cli();
     test_malformed();
     test_refresh();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", root);
+    if (test_failures == 0) remove_tree(root);
     TEST_EXIT();
 }

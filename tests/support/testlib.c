@@ -1,7 +1,8 @@
 /* testlib.c: see testlib.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "testlib.h"
 
+#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,22 @@ int run_command(const char *cmd, char *out, size_t cap) {
     int status = pclose(p);
     if (status == -1) return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void make_temp_dir(char *out, size_t n, const char *name) {
+    snprintf(out, n, "/tmp/sn_%s_XXXXXX", name);
+    if (!mkdtemp(out)) {
+        fprintf(stderr, "cannot make a temporary folder %s\n", out);
+        exit(1);
+    }
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) { return remove(path); }
+
+int remove_tree(const char *dir) {
+    if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0) return 0;
+    fprintf(stderr, "could not remove %s\n", dir);
+    return -1;
 }
 
 int write_text_file(const char *path, const char *text) {

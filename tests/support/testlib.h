@@ -34,6 +34,12 @@ const char *fixture_file(const char *name);
  * command for stderr too). Returns the exit status, or 128 + the signal that ended it, or -1. */
 int run_command(const char *cmd, char *out, size_t cap);
 
+/* A new, empty folder /tmp/sn_<name>_XXXXXX; its path goes to out (n bytes). Exits 1 with a message
+ * if it cannot be made. */
+void make_temp_dir(char *out, size_t n, const char *name);
+/* Removes dir and everything below it; -1 (with a message on stderr) if something stayed. */
+int remove_tree(const char *dir);
+
 /* Writes text to path; 0 on success, -1 if the file cannot be written. */
 int write_text_file(const char *path, const char *text);
 /* The file's text in a static buffer ("" if it cannot be read or is 64 KiB or more). */
