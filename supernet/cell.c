@@ -57,7 +57,7 @@ static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *
     const BnParams *bp = &r->cp->bn[e][slot];
     float *out = a->conv[e][slot];
     conv_forward(r->ps->stage[r->stage].conv[slot], out, node_relu(r, j), r->cp->conv[e][slot]);
-    if (!r->train && bp->mean && !r->net->eval_batch_stats) {
+    if (bp->mean && !bn_uses_batch_stats(r->net, r->train)) {
         terms_add_normalized(&to->plain, out, w, bp->mean, bp->var);
         return;
     }

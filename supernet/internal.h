@@ -153,6 +153,10 @@ struct Supernet {
 void params_build(Supernet *net);
 void params_init(Supernet *net);
 static inline float *grad_of(Supernet *net, const float *w) { return net->grads + (w - net->weights); }
+/* Whether a BN normalises with the batch's statistics: in training always, in evaluation with
+ * eval_bn_batch_stats (as NATS-Bench does during search: running statistics gathered over many
+ * sampled cells fit none of them, AutoDL-Projects#115). */
+static inline int bn_uses_batch_stats(const Supernet *net, int train) { return train || net->eval_batch_stats; }
 
 /* plans.c */
 const PlanSet *plans_for_batch(Supernet *net, int batch);

@@ -57,16 +57,11 @@ static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
 /* ---------------------------------------------------------------------------------------------
  * Stem, reduction blocks, head: always-affine BNs with running statistics (REFERENCE 1.5) */
 
-/* Whether the BNs normalise with the batch's statistics: in training always, in evaluation with
- * eval_bn_batch_stats (as NATS-Bench does during search: running statistics gathered over many
- * sampled cells fit none of them, AutoDL-Projects#115). */
-static int batch_stats(const Supernet *net, int train) { return train || net->eval_batch_stats; }
-
 void supernet_set_eval_batch_stats(Supernet *net, int on) { net->eval_batch_stats = on; }
 
-static void bn_layer_forward(BnPlan *plan, float *out, float *mean, float *var, const float *in, const BnParams *p,
-                             Shape4 s, int use_batch, int train) {
-    if (!use_batch) {
+static void bn_layer_forward(const Supernet *net, BnPlan *plan, float *out, float *mean, float *var, const float *in,
+                             const BnParams *p, Shape4 s, int train) {
+    if (!bn_uses_batch_stats(net, train)) {
         bn_forward_eval(plan, out, in, p->mean, p->var, p->gamma, p->beta);
         return;
     }
@@ -76,8 +71,8 @@ static void bn_layer_forward(BnPlan *plan, float *out, float *mean, float *var, 
 
 static const float *stem_forward(Supernet *net, const PlanSet *ps, StemActs *a, const float *images, int batch, int train) {
     conv_forward(ps->stem, a->conv, images, net->stem_conv);
-    bn_layer_forward(ps->stem_bn, a->out, a->mean, a->var, a->conv, &net->stem_bn, stage_shape(net, 0, batch),
-                     batch_stats(net, train), train);
+    bn_layer_forward(net, ps->stem_bn, a->out, a->mean, a->var, a->conv, &net->stem_bn, stage_shape(net, 0, batch),
+                     train);
     return a->out;
 }
 
@@ -88,12 +83,10 @@ static const float *reduce_forward(Supernet *net, const PlanSet *ps, int r, Redu
     size_t n_out = shape_padded_size(out);
     relu_forward(a->relu_in, x, shape_padded_size(in));
     conv_forward(ps->reduce[r].conv_a, a->a, a->relu_in, p->conv_a);
-    bn_layer_forward(ps->reduce[r].bn, a->a_bn, a->mean_a, a->var_a, a->a, &p->bn_a, out, batch_stats(net, train),
-                     train);
+    bn_layer_forward(net, ps->reduce[r].bn, a->a_bn, a->mean_a, a->var_a, a->a, &p->bn_a, out, train);
     relu_forward(a->relu_a, a->a_bn, n_out);
     conv_forward(ps->reduce[r].conv_b, a->b, a->relu_a, p->conv_b);
-    bn_layer_forward(ps->reduce[r].bn, a->b_bn, a->mean_b, a->var_b, a->b, &p->bn_b, out, batch_stats(net, train),
-                     train);
+    bn_layer_forward(net, ps->reduce[r].bn, a->b_bn, a->mean_b, a->var_b, a->b, &p->bn_b, out, train);
     pool_forward(ps->reduce[r].pool, a->pooled, x);
     conv_forward(ps->reduce[r].shortcut, a->shortcut, a->pooled, p->shortcut);
     vec_add(a->out, a->shortcut, a->b_bn, n_out);
@@ -103,7 +96,7 @@ static const float *reduce_forward(Supernet *net, const PlanSet *ps, int r, Redu
 static double head_forward(Supernet *net, const PlanSet *ps, HeadActs *a, const float *x, const int32_t *labels,
                            int batch, int train, int *correct) {
     Shape4 s = stage_shape(net, N_STAGES - 1, batch);
-    bn_layer_forward(ps->head_bn, a->bn, a->mean, a->var, x, &net->head_bn, s, batch_stats(net, train), train);
+    bn_layer_forward(net, ps->head_bn, a->bn, a->mean, a->var, x, &net->head_bn, s, train);
     relu_forward(a->relu, a->bn, shape_padded_size(s));
     gap_forward(a->pooled, a->relu, s);
     linear_forward(a->logits, a->pooled, net->fc_w, net->fc_b, batch, s.c, net->cfg.classes);

@@ -24,12 +24,12 @@ static void create_plan_set(Supernet *net, PlanSet *ps, int batch) {
         ps->reduce[r].conv_a = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = 2 * c, .h = hw, .w = hw,
                                                             .kernel = 3, .stride = 2, .pad = 1, .direct_only = direct});
         ps->reduce[r].conv_b = conv_plan_create((ConvShape){.n = batch, .c_in = 2 * c, .c_out = 2 * c, .h = hw / 2,
-                                                            .w = hw / 2,
-                                                            .kernel = 3, .stride = 1, .pad = 1, .direct_only = direct});
+                                                            .w = hw / 2, .kernel = 3, .stride = 1, .pad = 1,
+                                                            .direct_only = direct});
         ps->reduce[r].pool = pool_plan_create((Shape4){.n = batch, .c = c, .h = hw, .w = hw}, 2, 2, 0);
         ps->reduce[r].shortcut = conv_plan_create((ConvShape){.n = batch, .c_in = c, .c_out = 2 * c, .h = hw / 2,
-                                                              .w = hw / 2,
-                                                              .kernel = 1, .stride = 1, .pad = 0, .direct_only = direct});
+                                                              .w = hw / 2, .kernel = 1, .stride = 1, .pad = 0,
+                                                              .direct_only = direct});
         ps->reduce[r].bn = bn_plan_create((Shape4){.n = batch, .c = 2 * c, .h = hw / 2, .w = hw / 2}, 1);
     }
     int last = N_STAGES - 1;

@@ -78,10 +78,10 @@ double supernet_forward(Supernet *net, const float *images, const int32_t *label
  * the pass did not use get 0), and d_edge_weights (6 x 5, may be NULL) to dL/dW for DARTS and GDAS. */
 void supernet_backward(Supernet *net, float *d_edge_weights);
 
-/* Evaluation forward (no gradients); logits (batch x classes) may be NULL. */
 /* on = 1: evaluation normalises every BN with the batch's statistics, as training does (default 0:
  * the stem, reduction and head BNs, and tracked cell BNs, use their running statistics). */
 void supernet_set_eval_batch_stats(Supernet *net, int on);
+/* Evaluation forward (no gradients); logits (batch x classes) may be NULL. */
 double supernet_evaluate(Supernet *net, const float *images, const int32_t *labels, int batch, NetSelection sel,
                          int *correct, float *logits);
 
