@@ -34,7 +34,6 @@
 typedef struct {
     ConfigState config;
     const Method *method;
-    const StrategyIface *iface; /* method->strategy */
     Strategy strategy;
     Dataset *data;
     Subset train_items, valid_items;
@@ -95,20 +94,21 @@ static void open_data(Run *r) {
 
 static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
+    const StrategyIface *iface = r->method->strategy;
     const DatasetSpec *spec = r->data->spec;
     SupernetConfig nc = {.channels = c->channels, .cells = c->cells, .classes = spec->n_classes,
                          .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size,
-                         .max_eval_batch = r->iface->needs_valid_loader ? c->valid_batch : 1,
-                         .darts = r->iface->needs_darts, .track_running_stats = c->track_running_stats,
+                         .max_eval_batch = iface->needs_valid_loader ? c->valid_batch : 1,
+                         .darts = iface->needs_darts, .track_running_stats = c->track_running_stats,
                          .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv};
     r->net = supernet_create(&nc);
     supernet_set_eval_batch_stats(r->net, c->eval_bn_batch_stats);
-    LoaderConfig lc = {.mode = r->iface->loader, .items = &r->train_items, .partners = &r->valid_items,
+    LoaderConfig lc = {.mode = iface->loader, .items = &r->train_items, .partners = &r->valid_items,
                        .batch = c->batch_size, .shuffle = 1,
                        .seed = rng_stream_seed((uint64_t)c->seed, STREAM_SEARCH_LOADER), .threads = c->loader_threads,
                        .prefetch = 1};
     r->search = loader_create(r->data, &lc);
-    if (r->iface->needs_valid_loader) {
+    if (iface->needs_valid_loader) {
         LoaderConfig vc = {.mode = LOADER_EVAL, .items = &r->valid_items, .batch = c->valid_batch, .shuffle = 1,
                            .seed = rng_stream_seed((uint64_t)c->seed, STREAM_VALID_LOADER), .threads = c->loader_threads,
                            .prefetch = 1};
@@ -116,7 +116,7 @@ static void build_engine(Run *r) {
     }
     r->ctx = (SearchContext){.cfg = c, .net = r->net, .data = r->data, .valid = r->valid};
     r->ctx.momentum = sn_alloc(supernet_weights_floats(r->net) * sizeof(float));
-    r->strategy = (Strategy){r->iface, r->iface->create(c, &r->ctx)};
+    r->strategy = (Strategy){iface, iface->create(c, &r->ctx)};
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ static void save_checkpoint(Run *r, int epochs_done) {
     ckpt_put_f64(w, "seconds", 1, &r->seconds);
     ckpt_put_supernet(w, r->net, "net", NULL);
     ckpt_put_supernet(w, r->net, "sgd_momentum", r->ctx.momentum);
-    r->iface->save(r->strategy.state, w);
+    r->strategy.iface->save(r->strategy.state, w);
     file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
     ckpt_writer_commit(w, path);
     free(config);
@@ -146,7 +146,7 @@ static void load_checkpoint(Run *r, const Checkpoint *ck) {
     ckpt_get_f64(ck, "seconds", 1, &r->seconds);
     ckpt_get_supernet(ck, r->net, "net", NULL);
     ckpt_get_supernet(ck, r->net, "sgd_momentum", r->ctx.momentum);
-    r->iface->load(r->strategy.state, ck);
+    r->strategy.iface->load(r->strategy.state, ck);
     r->start_epoch = (int)progress[0];
     r->ctx.sgd_steps = progress[3];
     loader_seek(r->search, (int)progress[1], (int)progress[2]);
@@ -179,7 +179,6 @@ static void find_method(Run *r, const char *where) {
     r->method = method_find(r->config.c.method);
     if (!r->method || r->method->kind != METHOD_WEIGHT_SHARING)
         sn_die(SN_EXIT_USAGE, "%s: method '%s' is not a weight-sharing method (see supernet search --help)", where, r->config.c.method);
-    r->iface = r->method->strategy;
 }
 
 static void start_run(Run *r, const DriverArgs *a) {
@@ -242,17 +241,17 @@ static void train_epoch(Run *r, StepStats *st, EpochReport *rep) {
     *rep = (EpochReport){NAN, NAN, NAN};
     memset(st, 0, sizeof *st);
     double t0 = sn_now(), last_print = 0;
-    if (r->iface->epoch_begin) r->iface->epoch_begin(r->strategy.state, &r->ctx, rep);
+    if (r->strategy.iface->epoch_begin) r->strategy.iface->epoch_begin(r->strategy.state, &r->ctx, rep);
     for (int s = 0, steps = loader_steps(r->search); s < steps; s++) {
         const Batch *b = loader_next(r->search);
-        r->iface->step(r->strategy.state, &r->ctx, b, st);
+        r->strategy.iface->step(r->strategy.state, &r->ctx, b, st);
         if (r->progress && (sn_now() - last_print > 0.5 || s + 1 == steps)) {
             progress_line(r, s + 1, steps, st, t0, (double)st->train_images + st->arch_images);
             last_print = sn_now();
         }
     }
     if (r->progress) fprintf(stderr, "\r\033[K");
-    if (r->iface->epoch_end) r->iface->epoch_end(r->strategy.state, &r->ctx, rep);
+    if (r->strategy.iface->epoch_end) r->strategy.iface->epoch_end(r->strategy.state, &r->ctx, rep);
     r->seconds += sn_now() - t0;
 }
 
@@ -267,7 +266,7 @@ static void fill_record(Run *r, const StepStats *st, const EpochReport *rep, Epo
     rec->arch_loss = mean_or_nan(st->arch_loss_sum, st->arch_images);
     rec->arch_acc = mean_or_nan(100.0 * st->arch_correct, st->arch_images);
     rec->valid_loss = rep->valid_loss, rec->valid_acc = rep->valid_acc;
-    int has_probs = r->iface->derive(r->strategy.state, &r->ctx, &arch, probs);
+    int has_probs = r->strategy.iface->derive(r->strategy.state, &r->ctx, &arch, probs);
     for (int k = 0; k < ARCH_N_EDGES * ARCH_N_OPS; k++) rec->p[k / ARCH_N_OPS][k % ARCH_N_OPS] = has_probs ? probs[k] : NAN;
     rec->code = arch_to_code(&arch);
     rec->index = table_index_of_code(r->table, rec->code);
@@ -333,7 +332,7 @@ static void write_summary(const Run *r, const EpochRecord *last) {
 }
 
 static void free_run(Run *r) {
-    r->iface->free(r->strategy.state);
+    r->strategy.iface->free(r->strategy.state);
     sn_free(r->ctx.momentum);
     if (r->valid) loader_free(r->valid);
     loader_free(r->search);
