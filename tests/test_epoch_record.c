@@ -19,7 +19,6 @@
 
 #define RESNET "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|"
 
-static const char *const OPS[5] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
 static const char FULL_CSV[] =
     "3,12.500,0.025,4.5,1.25,50,1.5,40.625,2,30," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2,"
     "0,0.03125,0.0625,0.09375,0.125,0.15625,0.1875,0.21875,0.25,0.28125,0.3125,0.34375,0.375,0.40625,0.4375,"
@@ -42,14 +41,6 @@ static const char SPARSE_JSON[] =
     "\"imagenet16_valid\": 44.1, \"imagenet16_test\": 44.2, \"p\": null}\n";
 
 static char dir[64];
-
-static void header(char *buf, size_t len) {
-    snprintf(buf, len, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"
-                       "cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
-    for (int e = 0; e < 6; e++)
-        for (int k = 0; k < 5; k++) snprintf(buf + strlen(buf), len - strlen(buf), ",p_e%d_%s", e, OPS[k]);
-    strcat(buf, "\n");
-}
 
 static EpochRecord full_record(void) {
     static const double acc[TABLE_N_COLS] = {90.8, 93.9, 70.5, 70.9, 44.1, 44.2};
@@ -97,7 +88,7 @@ static void test_write_and_read_back(void) {
     run_log_create(dir);
     run_log_append(dir, &full);
     run_log_append(dir, &sparse);
-    header(want, sizeof want);
+    epochs_csv_header(want, sizeof want);
     strcat(want, FULL_CSV);
     strcat(want, SPARSE_CSV);
     file_path(path, sizeof path, "epochs.csv");
@@ -130,8 +121,7 @@ static void test_optional_columns(void) {
     char path[128], text[1 << 12];
     snprintf(text, sizeof text,
              "epoch,arch,cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
-    for (int e = 0; e < 6; e++)
-        for (int k = 0; k < 5; k++) snprintf(text + strlen(text), sizeof text - strlen(text), ",p_e%d_%s", e, OPS[k]);
+    append_probability_columns(text, sizeof text);
     strcat(text, "\n7,,1,2,3,4,5,6");
     for (int k = 0; k < 30; k++) strcat(text, ",0.2");
     strcat(text, "\n");

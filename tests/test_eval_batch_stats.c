@@ -5,24 +5,26 @@
  * logits as a training forward of that batch, and it leaves the running statistics alone. Without it,
  * evaluation uses the running statistics and the logits differ.
  */
-#include <math.h>
 #include <string.h>
 
 #include "common.h"
 #include "supernet.h"
 #include "test_util.h"
+#include "testlib.h"
 
 #define BATCH 4
 #define CLASSES 10
 
+/* The largest |a - b| (NaN counts as the largest). */
 static double max_diff(const float *a, const float *b, size_t n) {
-    double worst = 0;
-    for (size_t i = 0; i < n; i++) worst = fmax(worst, fabs((double)a[i] - b[i]));
-    return worst;
+    size_t worst;
+    return compare_arrays(a, b, n, 1.0, 0.0, &worst);
 }
 
 static void check(int track_running_stats) {
-    SupernetConfig cfg = {16, 1, CLASSES, 3, 8, BATCH, BATCH, 0, track_running_stats, 5, 1};
+    SupernetConfig cfg = {.channels = 16, .cells = 1, .classes = CLASSES, .in_channels = 3, .image_size = 8,
+                          .max_batch = BATCH, .max_eval_batch = BATCH, .darts = 0,
+                          .track_running_stats = track_running_stats, .seed = 5, .direct_conv = 1};
     Supernet *net = supernet_create(&cfg);
     Rng rng;
     rng_seed(&rng, 11, 0);

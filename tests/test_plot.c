@@ -19,7 +19,6 @@
 static char root[64];
 static char out[1 << 14];
 
-static const char *const OPS[5] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
 #define RESNET "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|"
 #define ALLSKIP "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|"
 
@@ -32,21 +31,13 @@ static int run(const char *args) {
 
 static void write_text(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
-static void header(char *buf, size_t len) {
-    snprintf(buf, len, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"
-                       "cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
-    for (int e = 0; e < 6; e++)
-        for (int k = 0; k < 5; k++) snprintf(buf + strlen(buf), len - strlen(buf), ",p_e%d_%s", e, OPS[k]);
-    strcat(buf, "\n");
-}
-
 /* A run directory <root>/<name> whose epoch i has the given accuracies (all six columns offset by
  * 0, 1, ..., 5 from acc[i]), op k probability 0.05 + 0.15 k on every edge, and the cell arch[i]. */
 static void make_run(const char *name, int n, const double *acc, const char *const *arch) {
     char dir[256], path[300], text[1 << 14], line[2048];
     snprintf(dir, sizeof dir, "%s/%s", root, name);
     mkdir(dir, 0755);
-    header(text, sizeof text);
+    epochs_csv_header(text, sizeof text);
     for (int i = 0; i < n; i++) {
         snprintf(line, sizeof line, "%d,%d,0.025,,1.5,40,1.6,38,,,%s,0", i, 10 * (i + 1), arch[i]);
         for (int k = 0; k < 6; k++) snprintf(line + strlen(line), sizeof line - strlen(line), ",%.2f", acc[i] + k);
@@ -208,7 +199,7 @@ static void bad_file_case(int lineno, const char *replacement, const char *expec
     char dir[256], path[300], text[1 << 14], args[600], want[400];
     snprintf(dir, sizeof dir, "%s/bad", root);
     mkdir(dir, 0755);
-    header(text, sizeof text);
+    epochs_csv_header(text, sizeof text);
     if (lineno == 1) strcpy(text, replacement);
     for (int i = 2; i <= 4; i++) {
         char line[2048];

@@ -113,6 +113,19 @@ int remove_tree(const char *dir) {
     return -1;
 }
 
+void append_probability_columns(char *buf, size_t len) {
+    static const char *const OPS[5] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
+    for (int e = 0; e < 6; e++)
+        for (int k = 0; k < 5; k++) snprintf(buf + strlen(buf), len - strlen(buf), ",p_e%d_%s", e, OPS[k]);
+}
+
+void epochs_csv_header(char *buf, size_t len) {
+    snprintf(buf, len, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"
+                       "cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
+    append_probability_columns(buf, len);
+    snprintf(buf + strlen(buf), len - strlen(buf), "\n");
+}
+
 int write_text_file(const char *path, const char *text) {
     FILE *f = fopen(path, "w");
     if (!f) return -1;

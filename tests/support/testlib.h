@@ -40,6 +40,11 @@ void make_temp_dir(char *out, size_t n, const char *name);
 /* Removes dir and everything below it; -1 (with a message on stderr) if something stayed. */
 int remove_tree(const char *dir);
 
+/* The documented epochs.csv header line (with its newline), spelled here independently of the writer;
+ * and its 30 probability columns alone (",p_e0_none,...,p_e5_avg_pool_3x3"), appended to buf. */
+void epochs_csv_header(char *buf, size_t len);
+void append_probability_columns(char *buf, size_t len);
+
 /* Writes text to path; 0 on success, -1 if the file cannot be written. */
 int write_text_file(const char *path, const char *text);
 /* The file's text in a static buffer ("" if it cannot be read or is 64 KiB or more). */
