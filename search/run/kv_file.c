@@ -41,8 +41,10 @@ int kv_split(char *line, char **key, char **value) {
 static void parse_line(char *line, const KvWhere *where, KvSyntax syntax, KvHandler handle, void *ctx) {
     size_t n = strlen(line);
     char *key, *value;
-    if (syntax == KV_SECTIONS && line[0] == '[') {
+    if (syntax != KV_PLAIN && line[0] == '[') {
         if (line[n - 1] != ']' || n < 3) kv_error(where, "malformed section header '%s'", line);
+        line[n - 1] = '\0';
+        if (syntax == KV_SECTION_LINES) handle(ctx, where, kv_trim(line + 1), NULL);
         return;
     }
     if (kv_split(line, &key, &value) != 0) kv_error(where, "expected 'key = value', got '%s'", line);

@@ -4,17 +4,19 @@
  *   - `#` starts a comment that runs to the end of the line; blank lines are skipped;
  *   - every other line is `key = value`, split at its first `=`, both sides trimmed of white space
  *     (the value may be empty and may hold further `=`);
- *   - with KV_SECTIONS, a `[name]` line is a section header and is skipped (sections only group keys
- *     for the reader); otherwise it is an error like any other line without `=`.
- * Every error is one line naming file:line, exit status 2. What keys exist and what their values
- * mean is the caller's: it gets every `key = value` line in order.
+ *   - a `[name]` line is a section header: with KV_SECTIONS it is skipped (sections only group keys
+ *     for the reader), with KV_SECTION_LINES it is handed to the caller (whose sections mean
+ *     something, e.g. an ablation file's `[grid]`), with KV_PLAIN it is an error like any other line
+ *     without `=`.
+ * Every error is one line naming file:line, exit status 2. What keys and sections exist and what
+ * they mean is the caller's: it gets every `key = value` line (and `[name]` line) in order.
  */
 #ifndef SN_KV_FILE_H
 #define SN_KV_FILE_H
 
 #include <stdnoreturn.h>
 
-typedef enum { KV_PLAIN, KV_SECTIONS } KvSyntax;
+typedef enum { KV_PLAIN, KV_SECTIONS, KV_SECTION_LINES } KvSyntax;
 
 /* Where a line is, for messages. */
 typedef struct {
@@ -22,7 +24,8 @@ typedef struct {
     int line; /* 1-based */
 } KvWhere;
 
-/* Called for each `key = value` line; key and value are trimmed and may be modified in place. */
+/* Called for each `key = value` line; key and value are trimmed and may be modified in place. With
+ * KV_SECTION_LINES also for each `[name]` line, with key = name (trimmed) and value = NULL. */
 typedef void (*KvHandler)(void *ctx, const KvWhere *where, char *key, char *value);
 
 /* Parses text (modified in place) as if it were the file named `file`. */
