@@ -143,6 +143,63 @@ static void test_switch_grid(void) {
     CHECK(strstr(md, "| enas | 1 | 0/3 | – |"), "enas row: %s", md);
 }
 
+/* Four grids sharing runs: run once each in file order, one summary row per cell over all its seeds. */
+static void test_multi_grid(void) {
+    char cfg[128], args[512], calls[128], path[256];
+    snprintf(cfg, sizeof cfg, "%s/configs/ablations/multi.cfg", root);
+    write_text(cfg, "# shared by the grids\nset = epochs=2\njobs = 1\n"
+                    "[grid]  # main\nmethods = darts-v1, gdas, rsps\nseeds = 1\n"
+                    "[grid]  # BN\nmethods = gdas, rsps\nswitch = track_running_stats: 1\nseeds = 1\n"
+                    "[grid]  # seeds\nmethods = darts-v1, gdas\nseeds = 1, 2, 3\n"
+                    "[grid]\nmethods = darts-v2\nswitch = direct_conv: 1\nseeds = 1\n");
+    snprintf(args, sizeof args, "%s --out %s/multi", cfg, root);
+    snprintf(calls, sizeof calls, "%s/calls.log", root);
+    remove(calls);
+    int status = ablate("", args);
+    CHECK(status == 0 && strstr(out, "6 grid cell(s), 10 run(s)") && strstr(out, "[10/10] done   darts-v2-direct_conv-1-s1"),
+          "multi-grid status %d: %s", status, out);
+    CHECK(strcmp(read_text_file(calls), "start darts-v1-s1 epochs=2\nstart gdas-s1 epochs=2\nstart rsps-s1 epochs=2\n"
+                                         "start gdas-track_running_stats-1-s1 epochs=2 track_running_stats=1\n"
+                                         "start rsps-track_running_stats-1-s1 epochs=2 track_running_stats=1\n"
+                                         "start darts-v1-s2 epochs=2\nstart darts-v1-s3 epochs=2\nstart gdas-s2 epochs=2\n"
+                                         "start gdas-s3 epochs=2\nstart darts-v2-direct_conv-1-s1 epochs=2 direct_conv=1\n") == 0,
+          "each run once, in file order: %s", read_text_file(calls));
+    snprintf(path, sizeof path, "%s/multi/summary.md", root);
+    const char *md = read_text_file(path);
+    static const char *const ROWS[] = {
+        "| method | track_running_stats | direct_conv | seeds | search (s) |",
+        "| darts-v1 | - | - | 3/3 | 20.0±10.0 | 52.00±1.00 | 53.00±1.00 |",
+        "| gdas | - | - | 3/3 | 20.0±10.0 | 52.00±1.00 |",
+        "| rsps | - | - | 1/1 | 10.0 | 51.00 | 52.00 |",
+        "| gdas | 1 | - | 1/1 | 10.0 | 54.00 |",
+        "| rsps | 1 | - | 1/1 | 10.0 | 54.00 |",
+        "| darts-v2 | - | 1 | 1/1 | 10.0 | 61.00 |",
+    };
+    const char *at = md;
+    for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+        const char *row = strstr(md, ROWS[i]);
+        CHECK(row && row >= at, "row %zu missing or out of order: %s", i, md);
+        at = row ? row : at;
+    }
+    snprintf(path, sizeof path, "%s/multi/summary.csv", root);
+    const char *csv = read_text_file(path);
+    CHECK(strncmp(csv, "method,track_running_stats,direct_conv,seeds_finished,seeds_planned,", 68) == 0 &&
+          strstr(csv, "\ngdas,,,3,3,20.000000,10.000000,52.000000,1.000000,") &&
+          strstr(csv, "\ngdas,1,,1,1,10.000000,,54.000000,,") && count_lines(csv) == 1 + 6, "csv: one row per cell: %s", csv);
+    CHECK(ablate("", args) == 0 && count_lines(read_text_file(calls)) == 10 && strstr(out, "[10/10] skip   darts-v2-direct_conv-1-s1"),
+          "a finished multi-grid file reran something: %s", out);
+}
+
+/* More seeds than a cell holds, over two grids. */
+static void check_seed_limit(const char *cfg, const char *args) {
+    char text[1024] = "[grid]\nmethods = gdas\nseeds =";
+    for (int seed = 1; seed <= 64; seed++) snprintf(text + strlen(text), sizeof text - strlen(text), " %d", seed);
+    snprintf(text + strlen(text), sizeof text - strlen(text), "\n[grid]\nmethods = gdas\nseeds = 65\n");
+    write_text(cfg, text);
+    CHECK(ablate("", args) == 2 && strstr(out, "bad.cfg:4: cell 'gdas' gets more than 64 seeds") && count_lines(out) == 1,
+          "seed limit: %s", out);
+}
+
 static void test_lock_and_errors(void) {
     char cfg[128], args[512], lock[128];
     snprintf(cfg, sizeof cfg, "%s/configs/ablations/order.cfg", root);
@@ -164,6 +221,17 @@ static void test_lock_and_errors(void) {
         {"methods = gd/as\nseeds = 1\n", "bad.cfg:1: method 'gd/as': only letters"},
         {"methods = gdas, nosuch\nseeds = 1\n", "bad.cfg:1: method 'nosuch' is not a weight-sharing method"},
         {"methods = rea\nseeds = 1\n", "bad.cfg:1: method 'rea' is not a weight-sharing method"},
+        {"methods = gdas\n[grid]\nmethods = rsps\nseeds = 1\n", "bad.cfg:1: 'methods' before the first [grid] line"},
+        {"[grid]\nmethods = gdas\nseeds = 1\nprofile = quick\n", "bad.cfg:4: 'profile' is shared by all grids"},
+        {"jobs = 1\n[grid]\nmethods = gdas\nseeds = 1\n[grid]  # nothing\n", "bad.cfg:5: empty grid"},
+        {"[grid]\n[grid]\nmethods = gdas\nseeds = 1\n", "bad.cfg:1: empty grid"},
+        {"[grid]\nseeds = 1\n[grid]\nmethods = gdas\nseeds = 1\n", "bad.cfg:1: no 'methods =' line in the grid"},
+        {"[grid]\nmethods = gdas\n", "bad.cfg:1: no 'seeds =' line in the grid"},
+        {"[grids]\nmethods = gdas\nseeds = 1\n", "bad.cfg:1: unknown section '[grids]' (only [grid])"},
+        {"[grid\nmethods = gdas\nseeds = 1\n", "bad.cfg:1: malformed section header"},
+        {"[grid]\nmethods = gdas\nseeds = 1\nmethods = rsps\n", "bad.cfg:4: 'methods' is given twice"},
+        {"[grid]\nmethods = gdas\nseeds = 1\nswitch = a: 1\nswitch = b: 1\nswitch = c: 1\nswitch = d: 1\n"
+         "[grid]\nmethods = gdas\nseeds = 1\nswitch = e: 1\n", "bad.cfg:11: more than 4 switch keys in the file's grids"},
     };
     snprintf(cfg, sizeof cfg, "%s/configs/ablations/bad.cfg", root);
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
@@ -171,6 +239,7 @@ static void test_lock_and_errors(void) {
         snprintf(args, sizeof args, "%s --out %s/bad", cfg, root);
         CHECK(ablate("", args) == 2 && strstr(out, CASES[i].expect) && count_lines(out) == 1, "case %zu: %s", i, out);
     }
+    check_seed_limit(cfg, args);
 }
 
 /* 1 while the process exists and is not a zombie (an orphan may wait for a reaper). */
@@ -291,6 +360,7 @@ int main(void) {
     mkdir(path, 0755);
     test_interrupt_and_resume();
     test_switch_grid();
+    test_multi_grid();
     test_lock_and_errors();
     test_children_stop_with_ablate();
     test_leftover_child();

@@ -1,5 +1,6 @@
 /*
- * ablation_config.c: reads an ablation file (format in ablation.h) and names the grid's cells and runs.
+ * ablation_config.c: reads an ablation file (format in ablation.h) and expands its grids into the
+ * spec's unique cells and runs.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <ctype.h>
@@ -36,34 +37,22 @@ static int split_list(const KvWhere *w, char *text, char **words, int max, const
     return n;
 }
 
-static void parse_seeds(const KvWhere *w, char *value, AblationSpec *s) {
-    char *words[ABL_MAX_SEEDS];
-    s->n_seeds = split_list(w, value, words, ABL_MAX_SEEDS, "seed");
-    for (int i = 0; i < s->n_seeds; i++) {
-        char *end;
-        errno = 0;
-        long v = strtol(words[i], &end, 10);
-        if (*end || errno || v < 0 || v > 2147483647L) kv_error(w, "seed '%s' is not an integer 0..2147483647", words[i]);
-        s->seeds[i] = (int)v;
-    }
-}
+/* One switch of a grid: a config key and its values. */
+typedef struct {
+    char key[ABL_WORD];
+    int n_values;
+    char values[ABL_MAX_VALUES][ABL_WORD];
+} Switch;
 
-/* "key: v1, v2, ..." */
-static void parse_switch(const KvWhere *w, char *value, AblationSpec *s) {
-    if (s->n_switches == ABL_MAX_SWITCHES) kv_error(w, "more than %d switches", ABL_MAX_SWITCHES);
-    char *colon = strchr(value, ':');
-    if (!colon) kv_error(w, "a switch is 'key: value1, value2', got '%s'", value);
-    *colon = '\0';
-    AblationSwitch *sw = &s->sw[s->n_switches];
-    char *key = kv_trim(value), *words[ABL_MAX_VALUES];
-    check_word(w, key, "switch key");
-    for (int k = 0; k < s->n_switches; k++)
-        if (strcmp(s->sw[k].key, key) == 0) kv_error(w, "switch '%s' is given twice", key);
-    snprintf(sw->key, sizeof sw->key, "%s", key);
-    sw->n_values = split_list(w, colon + 1, words, ABL_MAX_VALUES, "switch value");
-    for (int k = 0; k < sw->n_values; k++) snprintf(sw->values[k], ABL_WORD, "%s", words[k]);
-    s->n_switches++;
-}
+/* One grid as read, before it is expanded into the spec's cells and runs. */
+typedef struct {
+    char methods[ABL_MAX_METHODS][ABL_WORD];
+    int n_methods;
+    int seeds[ABL_MAX_SEEDS];
+    int n_seeds;
+    Switch sw[ABL_MAX_SWITCHES];
+    int n_switches;
+} Grid;
 
 /* An ablation's runs are weight-sharing searches (the table-only methods have `search --runs`). */
 static void check_method(const KvWhere *w, const char *name) {
@@ -74,32 +63,69 @@ static void check_method(const KvWhere *w, const char *name) {
     kv_error(w, "method '%s' is not a weight-sharing method (%s)", name, names);
 }
 
-static void parse_line(const KvWhere *w, char *key, char *value, AblationSpec *s) {
+static void parse_methods(const KvWhere *w, char *value, Grid *g) {
     char *words[ABL_MAX_METHODS];
-    if (strcmp(key, "methods") == 0) {
-        s->n_methods = split_list(w, value, words, ABL_MAX_METHODS, "method");
-        for (int i = 0; i < s->n_methods; i++) check_method(w, words[i]), snprintf(s->methods[i], ABL_WORD, "%s", words[i]);
-    } else if (strcmp(key, "seeds") == 0) {
-        parse_seeds(w, value, s);
-    } else if (strcmp(key, "switch") == 0) {
-        parse_switch(w, value, s);
-    } else if (strcmp(key, "set") == 0) {
+    g->n_methods = split_list(w, value, words, ABL_MAX_METHODS, "method");
+    for (int i = 0; i < g->n_methods; i++) check_method(w, words[i]), snprintf(g->methods[i], ABL_WORD, "%s", words[i]);
+}
+
+static void parse_seeds(const KvWhere *w, char *value, Grid *g) {
+    char *words[ABL_MAX_SEEDS];
+    g->n_seeds = split_list(w, value, words, ABL_MAX_SEEDS, "seed");
+    for (int i = 0; i < g->n_seeds; i++) {
+        char *end;
+        errno = 0;
+        long v = strtol(words[i], &end, 10);
+        if (*end || errno || v < 0 || v > 2147483647L) kv_error(w, "seed '%s' is not an integer 0..2147483647", words[i]);
+        g->seeds[i] = (int)v;
+    }
+}
+
+/* The index of a switch key in the spec's keys (every grid's), appended when new. */
+static int key_column(AblationSpec *s, const KvWhere *w, const char *key) {
+    for (int k = 0; k < s->n_keys; k++)
+        if (strcmp(s->keys[k], key) == 0) return k;
+    if (s->n_keys == ABL_MAX_SWITCHES) kv_error(w, "more than %d switch keys in the file's grids", ABL_MAX_SWITCHES);
+    snprintf(s->keys[s->n_keys], ABL_WORD, "%s", key);
+    return s->n_keys++;
+}
+
+/* "key: v1, v2, ..." */
+static void parse_switch(const KvWhere *w, char *value, Grid *g, AblationSpec *s) {
+    if (g->n_switches == ABL_MAX_SWITCHES) kv_error(w, "more than %d switches", ABL_MAX_SWITCHES);
+    char *colon = strchr(value, ':');
+    if (!colon) kv_error(w, "a switch is 'key: value1, value2', got '%s'", value);
+    *colon = '\0';
+    Switch *sw = &g->sw[g->n_switches];
+    char *key = kv_trim(value), *words[ABL_MAX_VALUES];
+    check_word(w, key, "switch key");
+    for (int k = 0; k < g->n_switches; k++)
+        if (strcmp(g->sw[k].key, key) == 0) kv_error(w, "switch '%s' is given twice", key);
+    key_column(s, w, key);
+    snprintf(sw->key, sizeof sw->key, "%s", key);
+    sw->n_values = split_list(w, colon + 1, words, ABL_MAX_VALUES, "switch value");
+    for (int k = 0; k < sw->n_values; k++) snprintf(sw->values[k], ABL_WORD, "%s", words[k]);
+    g->n_switches++;
+}
+
+static void parse_shared(const KvWhere *w, const char *key, char *value, AblationSpec *s) {
+    if (strcmp(key, "set") == 0) {
         if (s->n_sets == ABL_MAX_SETS) kv_error(w, "more than %d set lines", ABL_MAX_SETS);
         if (!strchr(value, '=') || value[0] == '=' || strchr(value, ' ')) kv_error(w, "set needs 'key=value' without spaces, got '%s'", value);
         if ((int)strlen(value) >= ABL_WORD * 4) kv_error(w, "set value too long");
         snprintf(s->sets[s->n_sets++], ABL_WORD * 4, "%s", value);
     } else if (strcmp(key, "profile") == 0) {
+        if (s->profile[0]) kv_error(w, "'profile' is given twice");
         check_word(w, value, "profile");
         snprintf(s->profile, sizeof s->profile, "%s", value);
     } else if (strcmp(key, "data") == 0) {
+        if (s->data[0]) kv_error(w, "'data' is given twice");
         snprintf(s->data, sizeof s->data, "%s", value);
-    } else if (strcmp(key, "jobs") == 0) {
+    } else { /* jobs */
         char *end;
         long v = strtol(value, &end, 10);
         if (*end || v < 1 || v > 64) kv_error(w, "jobs must be an integer 1..64, got '%s'", value);
         s->jobs = (int)v;
-    } else {
-        kv_error(w, "unknown key '%s' (methods, seeds, switch, set, profile, data, jobs)", key);
     }
 }
 
@@ -112,37 +138,152 @@ static void set_names(const char *path, AblationSpec *s) {
     snprintf(s->configs_dir, sizeof s->configs_dir, "%.*s/..", slash ? (int)(slash - path) : 1, slash ? path : ".");
 }
 
-static void check_complete(const char *path, AblationSpec *s) {
-    KvWhere w = {path, 1};
-    if (s->n_methods == 0) kv_error(&w, "no 'methods =' line");
-    if (s->n_seeds == 0) kv_error(&w, "no 'seeds =' line");
+static void check_profile(const char *path, const AblationSpec *s) {
     if (!s->profile[0]) return;
-    for (int m = 0; m < s->n_methods; m++) {
+    for (int c = 0; c < s->n_cells; c++) {
         char cfg[ABL_PATH + 2 * ABL_WORD];
         struct stat st;
-        ablation_config_path(s, m, cfg, sizeof cfg);
+        ablation_config_path(s, s->cells[c].method, cfg, sizeof cfg);
         if (stat(cfg, &st) != 0) sn_die(SN_EXIT_USAGE, "%s: profile '%s' needs %s, which does not exist", path, s->profile, cfg);
     }
 }
 
-void ablation_config_path(const AblationSpec *s, int m, char *out, size_t len) {
+void ablation_config_path(const AblationSpec *s, const char *method, char *out, size_t len) {
     char name[2 * ABL_WORD + 8];
-    method_config_name(s->methods[m], s->profile, name, sizeof name);
+    method_config_name(method, s->profile, name, sizeof name);
     if ((size_t)snprintf(out, len, "%s/%s", s->configs_dir, name) >= len) sn_die(SN_EXIT_USAGE, "config path too long: %s/%s", s->configs_dir, name);
 }
 
 typedef struct {
     AblationSpec *spec;
-    int seen[4]; /* of ONCE */
+    Grid grid;                 /* the grid being read */
+    int grid_line;             /* its [grid] line; 0: no [grid] line so far */
+    char first_key[ABL_WORD];  /* the first grid key before any [grid] line, and its line */
+    int first_key_line;
+    int cell_room, run_room;   /* allocated elements of spec->cells, spec->runs */
 } FileLoad;
 
+/* Room for `more` elements after the first n of array (*room allocated). */
+static void *grow(void *array, int *room, int n, int more, size_t size) {
+    if (n + more <= *room) return array;
+    *room = 2 * (n + more);
+    void *grown = realloc(array, size * (size_t)*room);
+    if (!grown) sn_die(EXIT_FAILURE, "out of memory for %d grid cells or runs", *room);
+    return grown;
+}
+
+/* Cell `combo` of method m of the grid (the last switch varying fastest), named by the spec's keys. */
+static void grid_cell(AblationSpec *s, const Grid *g, int m, int combo, const KvWhere *w, AblationCell *cell) {
+    memset(cell, 0, sizeof *cell);
+    snprintf(cell->method, sizeof cell->method, "%s", g->methods[m]);
+    for (int k = g->n_switches - 1; k >= 0; k--) {
+        snprintf(cell->values[key_column(s, w, g->sw[k].key)], ABL_WORD, "%s", g->sw[k].values[combo % g->sw[k].n_values]);
+        combo /= g->sw[k].n_values;
+    }
+    size_t n = (size_t)snprintf(cell->name, sizeof cell->name, "%s", cell->method);
+    for (int k = 0; k < s->n_keys && n < sizeof cell->name; k++)
+        if (cell->values[k][0]) n += (size_t)snprintf(cell->name + n, sizeof cell->name - n, "-%s-%s", s->keys[k], cell->values[k]);
+    if (n >= sizeof cell->name) kv_error(w, "the name of cell '%s...' is too long", cell->name);
+}
+
+/* A cell of an earlier grid with the same name is the same cell. */
+static int add_cell(AblationSpec *s, const AblationCell *cell) {
+    for (int c = 0; c < s->n_cells; c++)
+        if (strcmp(s->cells[c].name, cell->name) == 0) return c;
+    s->cells[s->n_cells] = *cell;
+    return s->n_cells++;
+}
+
+/* A seed the cell has from an earlier grid is the same run. */
+static void add_run(AblationSpec *s, const KvWhere *w, int c, int seed) {
+    AblationCell *cell = &s->cells[c];
+    for (int i = 0; i < cell->n_seeds; i++)
+        if (cell->seeds[i] == seed) return;
+    if (cell->n_seeds == ABL_MAX_SEEDS) kv_error(w, "cell '%s' gets more than %d seeds from its grids", cell->name, ABL_MAX_SEEDS);
+    cell->seeds[cell->n_seeds++] = seed;
+    AblationRun *r = &s->runs[s->n_runs++];
+    r->cell = c, r->seed = seed;
+    snprintf(r->name, sizeof r->name, "%s-s%d", cell->name, seed);
+}
+
+static void expand_grid(FileLoad *load, const KvWhere *w) {
+    AblationSpec *s = load->spec;
+    const Grid *g = &load->grid;
+    int combos = 1;
+    for (int k = 0; k < g->n_switches; k++) combos *= g->sw[k].n_values;
+    s->cells = grow(s->cells, &load->cell_room, s->n_cells, g->n_methods * combos, sizeof *s->cells);
+    s->runs = grow(s->runs, &load->run_room, s->n_runs, g->n_methods * combos * g->n_seeds, sizeof *s->runs);
+    for (int m = 0; m < g->n_methods; m++)
+        for (int combo = 0; combo < combos; combo++) {
+            AblationCell cell;
+            grid_cell(s, g, m, combo, w, &cell);
+            int c = add_cell(s, &cell);
+            for (int i = 0; i < g->n_seeds; i++) add_run(s, w, c, g->seeds[i]);
+        }
+}
+
+/* Checks the grid just read and adds its cells and runs; messages name its [grid] line (line 1 in a
+ * file without one). */
+static void end_grid(FileLoad *load, const char *file) {
+    KvWhere w = {file, load->grid_line ? load->grid_line : 1};
+    const Grid *g = &load->grid;
+    const char *where = load->grid_line ? " in the grid" : "";
+    if (load->grid_line && !g->n_methods && !g->n_seeds && !g->n_switches) kv_error(&w, "empty grid");
+    if (!g->n_methods) kv_error(&w, "no 'methods =' line%s", where);
+    if (!g->n_seeds) kv_error(&w, "no 'seeds =' line%s", where);
+    expand_grid(load, &w);
+    memset(&load->grid, 0, sizeof load->grid);
+}
+
+static void start_grid(FileLoad *load, const KvWhere *w, const char *section) {
+    if (strcmp(section, "grid") != 0) kv_error(w, "unknown section '[%s]' (only [grid])", section);
+    if (load->first_key_line) {
+        KvWhere at = {w->file, load->first_key_line};
+        kv_error(&at, "'%s' before the first [grid] line: in a file with grids it belongs to a grid", load->first_key);
+    }
+    if (load->grid_line) end_grid(load, w->file);
+    load->grid_line = w->line;
+}
+
+static void read_grid_key(FileLoad *load, const KvWhere *w, const char *key, char *value) {
+    Grid *g = &load->grid;
+    if (!load->grid_line && !load->first_key_line) {
+        load->first_key_line = w->line;
+        snprintf(load->first_key, sizeof load->first_key, "%s", key);
+    }
+    if (strcmp(key, "methods") == 0) {
+        if (g->n_methods) kv_error(w, "'methods' is given twice");
+        parse_methods(w, value, g);
+    } else if (strcmp(key, "seeds") == 0) {
+        if (g->n_seeds) kv_error(w, "'seeds' is given twice");
+        parse_seeds(w, value, g);
+    } else {
+        parse_switch(w, value, g, load->spec);
+    }
+}
+
+static int listed(const char *const *words, int n, const char *word) {
+    for (int i = 0; i < n; i++)
+        if (strcmp(words[i], word) == 0) return 1;
+    return 0;
+}
+
 static void load_line(void *ctx, const KvWhere *w, char *key, char *value) {
-    static const char *const ONCE[4] = {"methods", "seeds", "profile", "data"};
+    static const char *const GRID_KEYS[3] = {"methods", "seeds", "switch"}, *const SHARED_KEYS[4] = {"set", "profile", "data", "jobs"};
     FileLoad *load = ctx;
-    for (int k = 0; k < 4; k++)
-        if (strcmp(key, ONCE[k]) == 0 && load->seen[k]++) kv_error(w, "'%s' is given twice", key);
+    if (!value) {
+        start_grid(load, w, key);
+        return;
+    }
     if (!value[0]) kv_error(w, "'%s' has no value", key);
-    parse_line(w, key, value, load->spec);
+    if (listed(GRID_KEYS, 3, key)) {
+        read_grid_key(load, w, key, value);
+    } else if (listed(SHARED_KEYS, 4, key)) {
+        if (load->grid_line) kv_error(w, "'%s' is shared by all grids: it goes before the first [grid] line", key);
+        parse_shared(w, key, value, load->spec);
+    } else {
+        kv_error(w, "unknown key '%s' (methods, seeds, switch, set, profile, data, jobs)", key);
+    }
 }
 
 void ablation_load(const char *path, AblationSpec *s) {
@@ -150,29 +291,13 @@ void ablation_load(const char *path, AblationSpec *s) {
     s->jobs = 1;
     set_names(path, s);
     FileLoad load = {.spec = s};
-    kv_parse_file(path, KV_PLAIN, load_line, &load);
-    check_complete(path, s);
+    kv_parse_file(path, KV_SECTION_LINES, load_line, &load);
+    end_grid(&load, path);
+    check_profile(path, s);
 }
 
-int ablation_n_cells(const AblationSpec *s) {
-    int n = s->n_methods;
-    for (int k = 0; k < s->n_switches; k++) n *= s->sw[k].n_values;
-    return n;
-}
-
-void ablation_cell(const AblationSpec *s, int cell, int *method, int choice[ABL_MAX_SWITCHES]) {
-    for (int k = s->n_switches - 1; k >= 0; k--) {
-        choice[k] = cell % s->sw[k].n_values;
-        cell /= s->sw[k].n_values;
-    }
-    *method = cell;
-}
-
-void ablation_run_name(const AblationSpec *s, int cell, int seed_index, char *out, size_t len) {
-    int method, choice[ABL_MAX_SWITCHES];
-    ablation_cell(s, cell, &method, choice);
-    size_t n = (size_t)snprintf(out, len, "%s", s->methods[method]);
-    for (int k = 0; k < s->n_switches && n < len; k++)
-        n += (size_t)snprintf(out + n, len - n, "-%s-%s", s->sw[k].key, s->sw[k].values[choice[k]]);
-    if (n < len) snprintf(out + n, len - n, "-s%d", s->seeds[seed_index]);
+void ablation_free(AblationSpec *s) {
+    free(s->cells);
+    free(s->runs);
+    s->cells = NULL, s->runs = NULL;
 }

@@ -1,5 +1,5 @@
 /*
- * ablation_report.c: the summary of an ablation (ablation.h): per grid cell, the mean and sample
+ * ablation_report.c: the summary of an ablation (ablation.h): per cell, the mean and sample
  * std over its finished seeds of the search time and the six benchmark columns of summary.json, as
  * Markdown (laid out like the paper's Table 5) and CSV, a bar chart of the cells, and the derivation
  * chart of all runs.
@@ -71,35 +71,39 @@ static void cell_stats(CellStats *c) {
 }
 
 /* "gdas, track_running_stats=0" */
-static void cell_label(const AblationSpec *s, int cell, char *out, size_t len) {
-    int method, choice[ABL_MAX_SWITCHES];
-    ablation_cell(s, cell, &method, choice);
-    size_t n = (size_t)snprintf(out, len, "%s", s->methods[method]);
-    for (int k = 0; k < s->n_switches && n < len; k++)
-        n += (size_t)snprintf(out + n, len - n, ", %s=%s", s->sw[k].key, s->sw[k].values[choice[k]]);
+static void cell_label(const AblationSpec *s, const AblationCell *cell, char *out, size_t len) {
+    size_t n = (size_t)snprintf(out, len, "%s", cell->method);
+    for (int k = 0; k < s->n_keys && n < len; k++)
+        if (cell->values[k][0]) n += (size_t)snprintf(out + n, len - n, ", %s=%s", s->keys[k], cell->values[k]);
+}
+
+/* 1 if a cell leaves a switch key at its profile's value (a grid without that switch). */
+static int any_key_unset(const AblationSpec *s) {
+    for (int c = 0; c < s->n_cells; c++)
+        for (int k = 0; k < s->n_keys; k++)
+            if (!s->cells[c].values[k][0]) return 1;
+    return 0;
 }
 
 static void write_markdown(const AblationSpec *s, const CellStats *cells, const char *path) {
     char *buf;
     size_t len;
     FILE *f = open_memstream(&buf, &len);
-    fprintf(f, "# Ablation %s\n\n%d method(s)", s->name, s->n_methods);
-    for (int k = 0; k < s->n_switches; k++) fprintf(f, " x %s (%d values)", s->sw[k].key, s->sw[k].n_values);
-    fprintf(f, " x %d seed(s). Benchmark columns: the 200-epoch accuracy (%%) of the cell each run chose, "
-               "mean ± sample std over the finished seeds (the paper's Table 5 layout); search time in seconds.\n\n| method |", s->n_seeds);
-    for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].key);
+    fprintf(f, "# Ablation %s\n\n%d grid cell(s), %d run(s). Benchmark columns: the 200-epoch accuracy (%%) of the cell each "
+               "run chose, mean ± sample std over the finished seeds (the paper's Table 5 layout); search time in seconds.%s\n\n| method |",
+            s->name, s->n_cells, s->n_runs, any_key_unset(s) ? " A switch shown as -: the cell does not set it (its profile's value)." : "");
+    for (int k = 0; k < s->n_keys; k++) fprintf(f, " %s |", s->keys[k]);
     fprintf(f, " seeds |");
     for (int k = 0; k < N_VALUES; k++) fprintf(f, " %s |", value_label(k));
     fprintf(f, "\n|---|");
-    for (int k = 0; k < s->n_switches + 1 + N_VALUES; k++) fprintf(f, "---|");
+    for (int k = 0; k < s->n_keys + 1 + N_VALUES; k++) fprintf(f, "---|");
     fprintf(f, "\n");
-    for (int cell = 0; cell < ablation_n_cells(s); cell++) {
+    for (int cell = 0; cell < s->n_cells; cell++) {
         const CellStats *c = &cells[cell];
-        int method, choice[ABL_MAX_SWITCHES];
-        ablation_cell(s, cell, &method, choice);
-        fprintf(f, "| %s |", s->methods[method]);
-        for (int k = 0; k < s->n_switches; k++) fprintf(f, " %s |", s->sw[k].values[choice[k]]);
-        fprintf(f, " %d/%d |", c->n, s->n_seeds);
+        const AblationCell *a = &s->cells[cell];
+        fprintf(f, "| %s |", a->method);
+        for (int k = 0; k < s->n_keys; k++) fprintf(f, " %s |", a->values[k][0] ? a->values[k] : "-");
+        fprintf(f, " %d/%d |", c->n, a->n_seeds);
         for (int k = 0; k < N_VALUES; k++) {
             const char *fmt = k == VALUE_SECONDS ? "%.1f" : "%.2f";
             fprintf(f, " ");
@@ -120,17 +124,16 @@ static void write_csv(const AblationSpec *s, const CellStats *cells, const char 
     size_t len;
     FILE *f = open_memstream(&buf, &len);
     fprintf(f, "method");
-    for (int k = 0; k < s->n_switches; k++) fprintf(f, ",%s", s->sw[k].key);
+    for (int k = 0; k < s->n_keys; k++) fprintf(f, ",%s", s->keys[k]);
     fprintf(f, ",seeds_finished,seeds_planned");
     for (int k = 0; k < N_VALUES; k++) fprintf(f, ",%s_mean,%s_std", value_key(k), value_key(k));
     fprintf(f, "\n");
-    for (int cell = 0; cell < ablation_n_cells(s); cell++) {
+    for (int cell = 0; cell < s->n_cells; cell++) {
         const CellStats *c = &cells[cell];
-        int method, choice[ABL_MAX_SWITCHES];
-        ablation_cell(s, cell, &method, choice);
-        fprintf(f, "%s", s->methods[method]);
-        for (int k = 0; k < s->n_switches; k++) fprintf(f, ",%s", s->sw[k].values[choice[k]]);
-        fprintf(f, ",%d,%d", c->n, s->n_seeds);
+        const AblationCell *a = &s->cells[cell];
+        fprintf(f, "%s", a->method);
+        for (int k = 0; k < s->n_keys; k++) fprintf(f, ",%s", a->values[k]);
+        fprintf(f, ",%d,%d", c->n, a->n_seeds);
         for (int k = 0; k < N_VALUES; k++) {
             if (c->n > 0) fprintf(f, ",%.6f", c->mean[k]);
             else fprintf(f, ",");
@@ -144,15 +147,15 @@ static void write_csv(const AblationSpec *s, const CellStats *cells, const char 
     free(buf);
 }
 
-/* One panel per test column: a bar per grid cell at its mean, whiskers at mean ± std. */
+/* One panel per test column: a bar per cell at its mean, whiskers at mean ± std. */
 static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const char *path) {
-    int n = ablation_n_cells(s), w = 1500, h = 560, scale = 2;
+    int n = s->n_cells, w = 1500, h = 560, scale = 2;
     static const int COLS[3] = {VALUE_COL0 + COL_C10_TEST, VALUE_COL0 + COL_C100_TEST, VALUE_COL0 + COL_IN16_TEST};
     static char labels[PLOT_MAX_RUNS][160];
     LegendEntry legend[PLOT_MAX_RUNS];
     int n_legend = n < PLOT_MAX_RUNS ? n : PLOT_MAX_RUNS;
     for (int cell = 0; cell < n_legend; cell++) {
-        cell_label(s, cell, labels[cell], sizeof labels[cell]);
+        cell_label(s, &s->cells[cell], labels[cell], sizeof labels[cell]);
         legend[cell] = (LegendEntry){.label = labels[cell], .color = chart_palette(cell), .marker = MARKER_SQUARE,
                                      .style = LEGEND_BOX};
     }
@@ -193,11 +196,11 @@ static int write_bar_chart(const AblationSpec *s, const CellStats *cells, const 
 /* Every run that has an epochs.csv, one line each. */
 static int write_derivation(const AblationSpec *s, const char *runs_dir, const char *path) {
     static RunEpochs runs[PLOT_MAX_RUNS];
-    char dir[ABL_PATH + 300], name[256], csv[ABL_PATH + 320], err[600];
-    int n = 0, total = ablation_n_cells(s) * s->n_seeds, rc = 0;
+    char dir[ABL_PATH + 300], csv[ABL_PATH + 320], err[600];
+    int n = 0, rc = 0;
     struct stat st;
-    for (int i = 0; i < total && n < PLOT_MAX_RUNS; i++) {
-        ablation_run_name(s, i / s->n_seeds, i % s->n_seeds, name, sizeof name);
+    for (int i = 0; i < s->n_runs && n < PLOT_MAX_RUNS; i++) {
+        const char *name = s->runs[i].name;
         snprintf(dir, sizeof dir, "%s/%s", runs_dir, name);
         snprintf(csv, sizeof csv, "%s/epochs.csv", dir);
         if (stat(csv, &st) != 0) continue;
@@ -214,18 +217,15 @@ static int write_derivation(const AblationSpec *s, const char *runs_dir, const c
 }
 
 int ablation_report(const AblationSpec *s, const char *out_dir) {
-    int n = ablation_n_cells(s);
-    CellStats *cells = sn_alloc(sizeof *cells * (size_t)n);
-    char runs_dir[ABL_PATH + 8], dir[ABL_PATH + 300], name[256], path[ABL_PATH + 32];
+    CellStats *cells = sn_alloc(sizeof *cells * (size_t)s->n_cells);
+    char runs_dir[ABL_PATH + 8], dir[ABL_PATH + 300], path[ABL_PATH + 32];
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", out_dir);
-    for (int cell = 0; cell < n; cell++) {
-        for (int i = 0; i < s->n_seeds; i++) {
-            ablation_run_name(s, cell, i, name, sizeof name);
-            snprintf(dir, sizeof dir, "%s/%s", runs_dir, name);
-            cells[cell].n += read_summary(dir, cells[cell].v[cells[cell].n]);
-        }
-        cell_stats(&cells[cell]);
+    for (int i = 0; i < s->n_runs; i++) {
+        CellStats *c = &cells[s->runs[i].cell];
+        snprintf(dir, sizeof dir, "%s/%s", runs_dir, s->runs[i].name);
+        c->n += read_summary(dir, c->v[c->n]);
     }
+    for (int cell = 0; cell < s->n_cells; cell++) cell_stats(&cells[cell]);
     snprintf(path, sizeof path, "%s/summary.md", out_dir);
     write_markdown(s, cells, path);
     snprintf(path, sizeof path, "%s/summary.csv", out_dir);

@@ -1,6 +1,6 @@
 /*
- * ablation_run.c: runs the grid of an ablation as child processes `<search_cmd> search ...`, at most
- * `jobs` at a time (ablation.h). One ablation folder is driven by one process at a time (a lock file);
+ * ablation_run.c: runs an ablation's runs in order (ablation.h), each a child process
+ * `<search_cmd> search ...`, at most `jobs` at a time. One ablation folder is driven by one process at a time (a lock file);
  * children get SIGTERM when this process dies, however it dies (Linux parent-death signal), so a
  * rerun after a kill never races a leftover child writing the same run directory.
  */
@@ -29,8 +29,9 @@ enum { MAX_ARGS = 16 + 2 * (ABL_MAX_SETS + ABL_MAX_SWITCHES) };
 enum { PID_FILE_MAX_BYTES = 64, CMDLINE_MAX_BYTES = 1 << 20 }; /* a pid file; a child's /proc/<pid>/cmdline */
 
 typedef struct {
-    char name[256], dir[ABL_PATH + 300];
-    int cell, seed_index, state;
+    const AblationRun *run;
+    char dir[ABL_PATH + 300];
+    int state;
     pid_t pid;
     double started;
 } Run;
@@ -63,11 +64,11 @@ static void check_no_leftover(const Run *r) {
     char *cmdline = pid > 0 ? read_whole_file(proc, CMDLINE_MAX_BYTES, &len, why, sizeof why) : NULL;
     for (size_t i = 0; cmdline && i < len; i++)
         if (cmdline[i] == '\0') cmdline[i] = ' ';
-    int running = cmdline && len > 0 && strstr(cmdline, r->name);
+    int running = cmdline && len > 0 && strstr(cmdline, r->run->name);
     free(cmdline);
     if (running)
         sn_die(SN_EXIT_USAGE, "%s: run %s is still running as pid %d (left by an interrupted ablate): wait for it or kill it",
-               path, r->name, pid);
+               path, r->run->name, pid);
     unlink(path);
 }
 
@@ -78,7 +79,8 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 /* The argument vector of one run: --resume when a checkpoint exists, else a fresh start. */
 static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const Run *r, char **argv, char store[][ABL_PATH + 300]) {
-    int n = 0, k = 0, method, choice[ABL_MAX_SWITCHES];
+    const AblationCell *cell = &s->cells[r->run->cell];
+    int n = 0, k = 0;
 #define ARG(...) (snprintf(store[k], sizeof store[k], __VA_ARGS__), argv[n++] = store[k++])
     ARG("%s", opt->search_cmd);
     ARG("search");
@@ -86,19 +88,19 @@ static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const
         ARG("--resume");
         ARG("%s", r->dir);
     } else {
-        ablation_cell(s, r->cell, &method, choice);
         ARG("--method");
-        ARG("%s", s->methods[method]);
-        if (s->profile[0]) ARG("--config"), ablation_config_path(s, method, store[k], sizeof store[k]), argv[n++] = store[k++];
+        ARG("%s", cell->method);
+        if (s->profile[0]) ARG("--config"), ablation_config_path(s, cell->method, store[k], sizeof store[k]), argv[n++] = store[k++];
         for (int i = 0; i < s->n_sets; i++) ARG("--set"), ARG("%s", s->sets[i]);
-        for (int i = 0; i < s->n_switches; i++) ARG("--set"), ARG("%s=%s", s->sw[i].key, s->sw[i].values[choice[i]]);
+        for (int i = 0; i < s->n_keys; i++)
+            if (cell->values[i][0]) ARG("--set"), ARG("%s=%s", s->keys[i], cell->values[i]);
         ARG("--seed");
-        ARG("%d", s->seeds[r->seed_index]);
+        ARG("%d", r->run->seed);
         if (s->data[0]) ARG("--data"), ARG("%s", s->data);
         ARG("--logs");
         ARG("%s/runs", opt->out_dir);
         ARG("--run");
-        ARG("%s", r->name);
+        ARG("%s", r->run->name);
     }
     if (opt->threads > 0) ARG("--threads"), ARG("%d", opt->threads);
     ARG("--quiet");
@@ -118,7 +120,7 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
     snprintf(log, sizeof log, "%s.log", r->dir);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", log, strerror(errno));
-    printf("[%d/%d] %s %s\n", index + 1, total, resume ? "resume" : "start ", r->name);
+    printf("[%d/%d] %s %s\n", index + 1, total, resume ? "resume" : "start ", r->run->name);
     fflush(stdout);
     pid_t parent = getpid(), pid = fork();
     SN_ASSERT(pid >= 0, "fork failed: %s", strerror(errno));
@@ -146,11 +148,11 @@ static void finish_run(Run *r, int status, int index, int total) {
     unlink(pid_file);
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(r->dir, RUN_SUMMARY_FILE);
     r->state = ok ? RUN_DONE : RUN_FAILED;
-    if (ok) printf("[%d/%d] done   %s (%.1f s)\n", index + 1, total, r->name, sn_now() - r->started);
+    if (ok) printf("[%d/%d] done   %s (%.1f s)\n", index + 1, total, r->run->name, sn_now() - r->started);
     else if (WIFEXITED(status))
-        printf("[%d/%d] FAILED %s: exit status %d%s, see %s.log\n", index + 1, total, r->name, WEXITSTATUS(status),
+        printf("[%d/%d] FAILED %s: exit status %d%s, see %s.log\n", index + 1, total, r->run->name, WEXITSTATUS(status),
                WEXITSTATUS(status) == 0 ? " without summary.json" : "", r->dir);
-    else printf("[%d/%d] FAILED %s: killed by signal %d, see %s.log\n", index + 1, total, r->name, WTERMSIG(status), r->dir);
+    else printf("[%d/%d] FAILED %s: killed by signal %d, see %s.log\n", index + 1, total, r->run->name, WTERMSIG(status), r->dir);
     fflush(stdout);
 }
 
@@ -187,15 +189,14 @@ int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
     make_directories(runs_dir);
     lock_folder(opt->out_dir);
     catch_signals();
-    int total = ablation_n_cells(s) * s->n_seeds, running = 0, failed = 0, next = 0;
+    int total = s->n_runs, running = 0, failed = 0, next = 0;
     Run *runs = sn_alloc(sizeof *runs * (size_t)total);
     for (int i = 0; i < total; i++) {
         Run *r = &runs[i];
-        r->cell = i / s->n_seeds, r->seed_index = i % s->n_seeds;
-        ablation_run_name(s, r->cell, r->seed_index, r->name, sizeof r->name);
-        snprintf(r->dir, sizeof r->dir, "%s/%s", runs_dir, r->name);
+        r->run = &s->runs[i];
+        snprintf(r->dir, sizeof r->dir, "%s/%s", runs_dir, r->run->name);
         r->state = exists(r->dir, RUN_SUMMARY_FILE) ? RUN_DONE : RUN_PENDING;
-        if (r->state == RUN_DONE) printf("[%d/%d] skip   %s (finished)\n", i + 1, total, r->name);
+        if (r->state == RUN_DONE) printf("[%d/%d] skip   %s (finished)\n", i + 1, total, r->run->name);
         else check_no_leftover(r);
     }
     for (;;) {

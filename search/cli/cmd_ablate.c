@@ -1,5 +1,5 @@
 /*
- * cmd_ablate.c: `supernet ablate configs/ablations/<name>.cfg` runs an ablation grid (ablation.h)
+ * cmd_ablate.c: `supernet ablate configs/ablations/<name>.cfg` runs an ablation's grids (ablation.h)
  * and writes its summary: <out>/summary.md, summary.csv, summary.png, derivation.png.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -39,7 +39,7 @@ int cmd_ablate(int argc, char **argv) {
         {"--report-only", CLI_FLAG, &report_only, "start no run; only write the summary of the finished ones", NULL, 0, 0},
     };
     const CliSpec spec = {.command = "ablate",
-                          .summary = "run a grid of searches (methods x config switches x seeds) and summarise it",
+                          .summary = "run grids of searches (methods x config switches x seeds) and summarise them",
                           .synopsis = "ABLATION.cfg [options]", .options = options, .n_options = CLI_COUNT(options),
                           .min_positional = 1, .max_positional = 1};
     char *file;
@@ -58,7 +58,7 @@ int cmd_ablate(int argc, char **argv) {
     if (!report_only) {
         AblationRunOptions opt = {.search_cmd = search_cmd, .out_dir = out, .jobs = jobs ? jobs : s.jobs,
                                   .threads = threads};
-        printf("ablation %s: %d grid cell(s) x %d seed(s), %d at a time, in %s\n", s.name, ablation_n_cells(&s), s.n_seeds, opt.jobs, out);
+        printf("ablation %s: %d grid cell(s), %d run(s), %d at a time, in %s\n", s.name, s.n_cells, s.n_runs, opt.jobs, out);
         fflush(stdout);
         failed = ablation_run(&s, &opt);
     }
@@ -69,5 +69,6 @@ int cmd_ablate(int argc, char **argv) {
     print_file(path);
     printf("\nwrote %s/summary.md, summary.csv, summary.png, derivation.png\n", out);
     if (failed) printf("%d run(s) failed; rerun the same command to retry them\n", failed);
+    ablation_free(&s);
     return failed || rc ? 1 : 0;
 }
