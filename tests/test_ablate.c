@@ -290,6 +290,9 @@ static void test_children_stop_with_ablate(void) {
         waitpid(ablate_pid, &status, 0);
         CHECK(k == 0 ? WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM : WIFSIGNALED(status), "ablate status %d", status);
         CHECK(child > 0 && wait_until(process_gone, NULL, child), "signal %d: the run %d outlived ablate", SIGNALS[k], (int)child);
+        char run_pid[160];
+        snprintf(run_pid, sizeof run_pid, "%s/hang%d/runs/gdas-s1.pid", root, k);
+        CHECK(k == 1 || access(run_pid, F_OK) != 0, "SIGTERM: %s outlived its stopped run", run_pid);
         if (child > 0 && alive(child)) kill(child, SIGKILL);
     }
 }

@@ -142,10 +142,14 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
     atomic_write_file(pid_file, text, (size_t)snprintf(text, sizeof text, "%d\n", (int)pid));
 }
 
-static void finish_run(Run *r, int status, int index, int total) {
+static void remove_pid_file(const Run *r) {
     char pid_file[ABL_PATH + 320];
     pid_path(r, pid_file, sizeof pid_file);
     unlink(pid_file);
+}
+
+static void finish_run(Run *r, int status, int index, int total) {
+    remove_pid_file(r);
     int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(r->dir, RUN_SUMMARY_FILE);
     r->state = ok ? RUN_DONE : RUN_FAILED;
     if (ok) printf("[%d/%d] done   %s (%.1f s)\n", index + 1, total, r->run->name, sn_now() - r->started);
@@ -156,13 +160,18 @@ static void finish_run(Run *r, int status, int index, int total) {
     fflush(stdout);
 }
 
-/* SIGTERM to every running child, wait for all, then exit like a signalled process would. */
+/* SIGTERM to every running child, wait for all, remove their pid files, then exit like a signalled
+ * process would. */
 static noreturn void stop_all(Run *runs, int n) {
-    printf("stopping on signal %d: %d running run(s) get SIGTERM; rerun to continue\n", (int)stop_signal, n);
+    int running = 0;
+    for (int i = 0; i < n; i++) running += runs[i].state == RUN_RUNNING;
+    printf("stopping on signal %d: %d running run(s) get SIGTERM; rerun to continue\n", (int)stop_signal, running);
     fflush(stdout);
     for (int i = 0; i < n; i++)
         if (runs[i].state == RUN_RUNNING) kill(runs[i].pid, SIGTERM);
     while (wait(NULL) > 0 || errno == EINTR) continue;
+    for (int i = 0; i < n; i++)
+        if (runs[i].state == RUN_RUNNING) remove_pid_file(&runs[i]);
     exit(128 + stop_signal);
 }
 
