@@ -6,7 +6,9 @@
  *   batch is step 0 of a new epoch, and a pass that runs out continues with the next epoch;
  * - select_best_cell scores candidate i on the i-th batch of a fresh pass (checked against
  *   supernet_evaluate on loader_fill of that position) and returns the first best, with its accuracy;
- * - stream_evaluate is the mean over one fresh full pass.
+ * - stream_evaluate is the mean over one fresh full pass;
+ * - selection_draws: by default the strategy's own Rng and stream; with select_common every selection
+ *   draws the same candidates and batches (two selections in a row agree) and leaves the own ones alone.
  */
 #include <string.h>
 
@@ -15,6 +17,27 @@
 #include "strategies/selection.h"
 #include "supernet.h"
 #include "test_util.h"
+
+static void check_selection_draws(Loader *L) {
+    Rng own;
+    rng_seed(&own, 9, 1);
+    BatchStream own_stream = batch_stream(L, 100);
+    SelectionDraws d;
+    selection_draws(&d, 0, 3, &own, &own_stream);
+    CHECK(d.rng == &own && d.stream == &own_stream, "select_common = 0: the strategy's own draws");
+    uint64_t draws[2][3];
+    int epochs[2][3];
+    for (int k = 0; k < 2; k++) {
+        selection_draws(&d, 1, 3, &own, &own_stream);
+        CHECK(d.rng != &own && d.stream != &own_stream, "select_common = 1: fresh draws");
+        for (int i = 0; i < 3; i++) draws[k][i] = rng_u64(d.rng), epochs[k][i] = batch_stream_next(d.stream)->epoch;
+    }
+    CHECK(memcmp(draws[0], draws[1], sizeof draws[0]) == 0, "select_common: two selections draw different candidates");
+    for (int i = 0; i < 3; i++) CHECK(epochs[0][i] == SELECTION_COMMON_EPOCH && epochs[1][i] == SELECTION_COMMON_EPOCH, "select_common: batch %d from epoch %d, %d", i, epochs[0][i], epochs[1][i]);
+    selection_draws(&d, 1, 3, NULL, &own_stream);
+    CHECK(d.rng == NULL, "select_common without own draws: no Rng");
+    CHECK(own_stream.next_epoch == 100, "the own stream moved: %d", own_stream.next_epoch);
+}
 
 static double batch_acc(Supernet *net, Loader *L, Batch *b, int epoch, int step, const Arch *a, double *loss) {
     loader_fill(L, b, epoch, step);
@@ -36,6 +59,7 @@ int main(void) {
                          .max_eval_batch = 4, .darts = 0, .track_running_stats = 0, .seed = 5, .direct_conv = 0};
     Supernet *net = supernet_create(&nc);
 
+    check_selection_draws(L);
     BatchStream s = batch_stream(L, 100);
     batch_stream_restart(&s);
     const int want[7][2] = {{100, 0}, {100, 1}, {100, 2}, {101, 0}, {101, 1}, {101, 2}, {102, 0}};

@@ -56,6 +56,7 @@ static const ConfigKey CONFIG_KEYS[] = {
     {"valid_pass", KEY_INT, F(valid_pass), "1", 0, 1, "evaluate on the valid loader after each epoch"},
     {"loader_threads", KEY_INT, F(loader_threads), "1", 1, 64, "threads filling a batch (no effect on results)"},
     {"select_num", KEY_INT, F(select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after each epoch, one valid batch each"},
+    {"select_common", KEY_INT, F(select_common), "0", 0, 1, "RSPS/SETN/ENAS: 1: every selection draws the same candidates and batches (not the reference)"},
     {"final_select_num", KEY_INT, F(final_select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after the last epoch"},
     {"controller_lr", KEY_FLOAT, F(controller_lr), "0.001", 0, 10, "ENAS: Adam learning rate of the controller"},
     {"controller_beta1", KEY_FLOAT, F(controller_beta1), "0", 0, 0.999999, "ENAS: controller Adam beta1"},

@@ -40,6 +40,7 @@ typedef struct {
     int loader_threads;     /* threads that fill one batch (results do not depend on it) */
     int select_num;         /* RSPS, SETN, ENAS: candidates scored after each epoch */
     int final_select_num;   /* the same after the last epoch (ENAS: 100 against 10) */
+    int select_common;      /* 1: every selection uses the same random numbers (selection.h) */
     /* ENAS controller (REFERENCE 6.6) */
     double controller_lr, controller_beta1, controller_beta2, controller_eps;
     double controller_entropy_weight, controller_bl_dec, controller_grad_clip;

@@ -94,11 +94,13 @@ static void enas_epoch_end(void *state, SearchContext *ctx, EpochReport *rep) {
     int k = ctx->epoch == c->epochs - 1 ? c->final_select_num : c->select_num;
     Arch *cands = sn_alloc(sizeof(Arch) * (size_t)k);
     EnasSample smp;
+    SelectionDraws d;
+    selection_draws(&d, c->select_common, (uint64_t)c->seed, &s->sample, &s->stream);
     for (int i = 0; i < k; i++) {
-        enas_controller_sample(s->ctl, &s->sample, &smp);
+        enas_controller_sample(s->ctl, d.rng, &smp);
         cands[i] = smp.arch;
     }
-    s->chosen = cands[select_best_cell(ctx->net, &s->stream, cands, k, NULL)];
+    s->chosen = cands[select_best_cell(ctx->net, d.stream, cands, k, NULL)];
     sn_free(cands);
     if (c->valid_pass) stream_evaluate(ctx->net, &s->stream, &s->chosen, &rep->valid_loss, &rep->valid_acc);
 }

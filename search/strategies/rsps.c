@@ -68,8 +68,10 @@ static void rsps_epoch_end(void *state, SearchContext *ctx, EpochReport *rep) {
     if (c->valid_pass) random_cell_pass(r, ctx, &rep->valid_loss, &rep->valid_acc);
     int k = ctx->epoch == c->epochs - 1 ? c->final_select_num : c->select_num;
     Arch *cands = sn_alloc(sizeof(Arch) * (size_t)k);
-    rsps_candidates(&r->select_arch, k, cands);
-    r->chosen = cands[select_best_cell(ctx->net, &r->select, cands, k, NULL)];
+    SelectionDraws d;
+    selection_draws(&d, c->select_common, (uint64_t)c->seed, &r->select_arch, &r->select);
+    rsps_candidates(d.rng, k, cands);
+    r->chosen = cands[select_best_cell(ctx->net, d.stream, cands, k, NULL)];
     sn_free(cands);
 }
 

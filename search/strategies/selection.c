@@ -1,5 +1,6 @@
 /* selection.c: batch streams and one-batch-per-candidate cell selection (see selection.h). */
 #include "strategies/selection.h"
+#include "strategies/strategy.h"
 
 BatchStream batch_stream(Loader *loader, int first_epoch) { return (BatchStream){loader, first_epoch, 0}; }
 
@@ -23,6 +24,14 @@ void batch_stream_load(BatchStream *s, const Checkpoint *ck, const char *name) {
     uint64_t next;
     ckpt_get_u64(ck, name, 1, &next);
     s->next_epoch = (int)next;
+}
+
+void selection_draws(SelectionDraws *d, int select_common, uint64_t seed, Rng *own_rng, BatchStream *own_stream) {
+    d->rng = own_rng, d->stream = own_stream;
+    if (!select_common) return;
+    rng_seed(&d->common_rng, seed, STREAM_SELECT_COMMON);
+    d->common_stream = batch_stream(own_stream->loader, SELECTION_COMMON_EPOCH);
+    d->rng = own_rng ? &d->common_rng : NULL, d->stream = &d->common_stream;
 }
 
 int select_best_cell(Supernet *net, BatchStream *s, const Arch *cands, int k, double *best_acc) {

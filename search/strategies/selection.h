@@ -12,14 +12,18 @@
 #ifndef SN_SELECTION_H
 #define SN_SELECTION_H
 
+#include <stdint.h>
+
 #include "arch.h"
+#include "common.h"
 #include "loader.h"
 #include "run/checkpoint.h"
 #include "supernet.h"
 
 /* First loader epoch of the selection streams over the driver's valid loader, far above the search
- * epochs that search_evaluate uses for its passes, so the two never share an order. */
-enum { SELECTION_FIRST_EPOCH = 1000000 };
+ * epochs that search_evaluate uses for its passes, so the two never share an order; the common
+ * selection pass (below) sits just under it. */
+enum { SELECTION_FIRST_EPOCH = 1000000, SELECTION_COMMON_EPOCH = SELECTION_FIRST_EPOCH - 1 };
 
 typedef struct {
     Loader *loader;
@@ -36,6 +40,23 @@ const Batch *batch_stream_next(BatchStream *s);
 /* A stream's checkpoint entry (its next_epoch; a checkpoint is taken between passes). */
 void batch_stream_save(const BatchStream *s, CkptWriter *w, const char *name);
 void batch_stream_load(BatchStream *s, const Checkpoint *ck, const char *name);
+
+/*
+ * What one epoch's selection draws its candidates and batches from. By default (the reference) the
+ * strategy's own Rng and stream, which move on from selection to selection. With select_common = 1
+ * (a deviation the quick profiles use) every selection starts from the same point: candidates from
+ * an Rng seeded anew (cfg seed, STREAM_SELECT_COMMON) and batches from a fresh stream at loader
+ * epoch SELECTION_COMMON_EPOCH. Common random numbers: the epoch's cell then changes only when the
+ * supernet (or ENAS's policy) does, not with the draw. Nothing of it needs checkpointing.
+ */
+typedef struct {
+    Rng *rng;            /* the candidates' draws (NULL when the strategy has none) */
+    BatchStream *stream; /* the scoring batches */
+    Rng common_rng;
+    BatchStream common_stream;
+} SelectionDraws;
+
+void selection_draws(SelectionDraws *d, int select_common, uint64_t seed, Rng *own_rng, BatchStream *own_stream);
 
 /*
  * Scores cands[0..k-1] in order, candidate i on the i-th next batch of the stream (evaluation mode,

@@ -63,7 +63,9 @@ static void setn_epoch_end(void *state, SearchContext *ctx, EpochReport *rep) {
     int k = ctx->epoch == c->epochs - 1 ? c->final_select_num : c->select_num;
     Arch *cands = sn_alloc(sizeof(Arch) * (size_t)k);
     setn_top_k(s->arch.alpha, k, cands, NULL);
-    s->chosen = cands[select_best_cell(ctx->net, &s->select, cands, k, NULL)];
+    SelectionDraws d;
+    selection_draws(&d, c->select_common, (uint64_t)c->seed, NULL, &s->select);
+    s->chosen = cands[select_best_cell(ctx->net, d.stream, cands, k, NULL)];
     sn_free(cands);
     if (c->valid_pass) {
         NetSelection sel = {&s->chosen, NULL};

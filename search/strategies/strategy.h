@@ -134,6 +134,7 @@ enum {
     STREAM_ENAS_INIT = 221,    /* ENAS: controller initialisation */
     STREAM_ENAS_SAMPLE = 222,  /* ENAS: every controller draw */
     STREAM_ENAS_LOADER = 223,  /* ENAS: the controller's loader over search-valid */
+    STREAM_SELECT_COMMON = 231, /* select_common: the candidate draws every selection starts from */
     STREAM_SEARCH_LOADER = 1,
     STREAM_VALID_LOADER = 2,
 };
