@@ -20,6 +20,7 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "methods.h"
+#include "run/decision.h"
 #include "run/epochs_csv.h"
 #include "optim.h"
 #include "plot/plot.h"
@@ -297,7 +298,13 @@ static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_secon
 /* ---------------------------------------------------------------------------------------------
  * Summary */
 
-static void print_summary(const Run *r, const EpochRecord *last) {
+static void print_decision(const Decision *d) {
+    printf("decided: %s (", d->decided ? "yes" : "no");
+    if (d->has_probs) printf("top-op probability %.3f on the least decided edge, criterion >= %.1f; ", d->min_top_p, DECISION_MIN_TOP_P);
+    printf("the same cell for the last %d epoch(s), criterion >= %d)\n", d->stable_epochs, DECISION_STABLE_EPOCHS);
+}
+
+static void print_summary(const Run *r, const EpochRecord *last, const Decision *d) {
     char arch[ARCH_STR_MAX];
     arch_format_code(last->code, arch);
     printf("\n%s on %s, seed %d: %d epochs, %.1f s of search\nchosen cell (last epoch's argmax)  %s\n"
@@ -313,10 +320,12 @@ static void print_summary(const Run *r, const EpochRecord *last) {
         for (int k = 0; k < TABLE_N_COLS; k++) printf("  %6.2f+-%4.2f", p->mean[k], p->std[k]);
         printf("\n");
     }
-    printf("\nrecords: %s/" RUN_EPOCHS_CSV ", %s/" RUN_EPOCHS_JSONL "\n", r->dir, r->dir);
+    printf("\n");
+    print_decision(d);
+    printf("records: %s/" RUN_EPOCHS_CSV ", %s/" RUN_EPOCHS_JSONL "\n", r->dir, r->dir);
 }
 
-static void write_summary(const Run *r, const EpochRecord *last) {
+static void write_summary(const Run *r, const EpochRecord *last, const Decision *d) {
     char arch[ARCH_STR_MAX], path[4200], *text;
     size_t len;
     arch_format_code(last->code, arch);
@@ -325,7 +334,9 @@ static void write_summary(const Run *r, const EpochRecord *last) {
                "\"" RUN_SUMMARY_SECONDS_KEY "\": %.3f, \"arch\": \"%s\", \"index\": %d",
             r->method->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
     for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", TABLE_COLUMNS[k].key, last->acc[k]);
-    fprintf(f, "}\n");
+    fprintf(f, ", \"decided\": %s, \"stable_epochs\": %d, \"min_top_p\": ", d->decided ? "true" : "false", d->stable_epochs);
+    if (d->has_probs) fprintf(f, "%.6g}\n", d->min_top_p);
+    else fprintf(f, "null}\n");
     fclose(f);
     file_in_run(path, sizeof path, r, RUN_SUMMARY_FILE), atomic_write_file(path, text, len);
     free(text);
@@ -340,6 +351,16 @@ static void free_run(Run *r) {
     table_free(r->table);
     dataset_free(r->data);
     config_free(&r->config);
+}
+
+/* The decision over all the run's records, resumed parts included (they are in epochs.csv). */
+static Decision run_decision(const Run *r) {
+    char err[512];
+    RunEpochs log;
+    if (epochs_csv_read(r->dir, &log, err, sizeof err) != 0) sn_die(SN_EXIT_USAGE, "%s", err);
+    Decision d = decision_of(log.rec, log.n);
+    run_epochs_free(&log);
+    return d;
 }
 
 /* A resumed run whose last epoch is already checkpointed: it was stopped before or while writing its
@@ -357,9 +378,10 @@ static void finish_completed_run(Run *r, EpochRecord *rec) {
     if (log.n == 0 || log.rec[log.n - 1].code < 0) sn_die(SN_EXIT_USAGE, "%s/" RUN_EPOCHS_CSV ": no final record", r->dir);
     *rec = log.rec[log.n - 1];
     rec->index = table_index_of_code(r->table, rec->code);
+    Decision d = decision_of(log.rec, log.n);
     run_epochs_free(&log);
-    write_summary(r, rec);
-    print_summary(r, rec);
+    write_summary(r, rec, &d);
+    print_summary(r, rec, &d);
     free_run(r);
 }
 
@@ -391,8 +413,9 @@ int search_weight_sharing(const DriverArgs *a) {
         plot_run_refresh(r.dir); /* derivation.png, alpha.png, ops.png of the epochs so far */
         print_epoch(&r, &rec, r.seconds - before, cpu_seconds() - cpu_before);
     }
-    write_summary(&r, &rec);
-    print_summary(&r, &rec);
+    Decision d = run_decision(&r);
+    write_summary(&r, &rec, &d);
+    print_summary(&r, &rec, &d);
     free_run(&r);
     return 0;
 }
