@@ -37,6 +37,10 @@ const Batch *batch_stream_next(BatchStream *s);
 void batch_stream_save(const BatchStream *s, CkptWriter *w, const char *name);
 void batch_stream_load(BatchStream *s, const Checkpoint *ck, const char *name);
 
+/* The fraction of the stream's next batch that arch classifies right (evaluation mode, discrete path),
+ * over the whole batch when the ranks share it. */
+double stream_batch_hit_rate(Supernet *net, BatchStream *s, const Arch *arch);
+
 /*
  * Scores cands[0..k-1] in order, candidate i on the i-th next batch of the stream (evaluation mode,
  * discrete path), by top-1 accuracy in percent; returns the index of the best, the first on ties, and
