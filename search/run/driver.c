@@ -95,13 +95,17 @@ static void open_data(Run *r) {
     if (c->valid_images && c->valid_images < r->valid_items.n) r->valid_items.n = c->valid_images;
 }
 
+/* Before anything is written: every batch must split into equal shares over the ranks. */
+static void check_shares(const Run *r) {
+    search_check_shares("batch_size", r->config.c.batch_size, r->train_items.n);
+    if (r->method->strategy->needs_valid_loader) search_check_shares("valid_batch", r->config.c.valid_batch, r->valid_items.n);
+}
+
 static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
     const StrategyIface *iface = r->method->strategy;
     const DatasetSpec *spec = r->data->spec;
     int ranks = dist_size();
-    search_check_shares("batch_size", c->batch_size, r->train_items.n);
-    if (iface->needs_valid_loader) search_check_shares("valid_batch", c->valid_batch, r->valid_items.n);
     SupernetConfig nc = {.channels = c->channels, .cells = c->cells, .classes = spec->n_classes,
                          .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size / ranks,
                          .max_eval_batch = iface->needs_valid_loader ? c->valid_batch / ranks : 1,
@@ -202,6 +206,7 @@ static void start_run(Run *r, const DriverArgs *a) {
     resolve_config(a, &r->config);
     find_method(r, "supernet search");
     open_data(r);
+    check_shares(r);
     char name[512];
     if (a->run_name) snprintf(name, sizeof name, "%s", a->run_name);
     else default_run_name(r, name, sizeof name);
@@ -236,6 +241,7 @@ static void resume_run(Run *r, const DriverArgs *a) {
     config_validate(&r->config);
     find_method(r, path);
     open_data(r);
+    check_shares(r);
     announce(r, "resuming");
     build_engine(r);
     load_checkpoint(r, ck);
