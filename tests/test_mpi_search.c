@@ -5,10 +5,13 @@
  *     losses within LOSS_RTOL, accuracies within 2 images, the same cells (an edge may differ only
  *     where both runs' probabilities of the two ops are within P_TIE, a tie that rounding decides),
  *     and the 2-rank run's proof that every checkpoint was identical on both ranks;
+ *   - sync_bn = 0: the ranks stay identical, and the step differs from one process's;
  *   - SIGKILL of one rank (GDAS: mpirun must end the job, no hang) or of both (RSPS) after the first
  *     checkpoint, then --resume under 2 ranks: the records of the uninterrupted 2-rank run exactly;
  *   - a batch the ranks cannot split and a resume under another number of ranks: exit 2, one line.
  *
+ *   - one weight step, 2 ranks against 1 process, on the DARTS, unrolled DARTS-V2, GDAS and discrete
+ *     paths: every loss of the record within STEP_RTOL (measured: about 1e-7);
  * Why tolerances: one step agrees with the 1-process step to float rounding (about 1e-7), but the
  * tiny runs are short and noisy (batch 16, lr 0.025): over the 6 steps of 2 epochs the rounding grows
  * to about 1e-3 in the losses (measured; RSPS valid loss 1.3e-3 at most).
@@ -31,6 +34,7 @@
 #include "testlib.h"
 
 #define LOSS_RTOL 3e-3
+#define STEP_RTOL 1e-6
 #define P_TIE 1e-4
 #define TINY_IMAGES 48
 
@@ -74,16 +78,21 @@ static int tie_on_edge(const EpochRecord *a, const EpochRecord *b, int e, int op
            fabs(b->p[e][op_a] - b->p[e][op_b]) <= P_TIE;
 }
 
+/* The train, arch and valid losses of a (1 process) and b (2 ranks) within rtol. */
+static void compare_losses(const char *method, const EpochRecord *a, const EpochRecord *b, double rtol) {
+    const double la[3] = {a->train_loss, a->arch_loss, a->valid_loss}, lb[3] = {b->train_loss, b->arch_loss, b->valid_loss};
+    for (int k = 0; k < 3; k++)
+        CHECK(both_nan_or_close(la[k], lb[k], 0, rtol), "%s epoch %d: loss %d is %.9g on 2 ranks, %.9g in 1 process", method,
+              a->epoch, k, lb[k], la[k]);
+}
+
 static void compare_epoch(const char *method, const EpochRecord *a, const EpochRecord *b) {
     const double acc_tol = 100.0 * 2 / TINY_IMAGES + 1e-9;
-    const double la[3] = {a->train_loss, a->arch_loss, a->valid_loss}, lb[3] = {b->train_loss, b->arch_loss, b->valid_loss};
     const double aa[3] = {a->train_acc, a->arch_acc, a->valid_acc}, ab[3] = {b->train_acc, b->arch_acc, b->valid_acc};
-    for (int k = 0; k < 3; k++) {
-        CHECK(both_nan_or_close(la[k], lb[k], 0, LOSS_RTOL), "%s epoch %d: loss %d is %.9g on 2 ranks, %.9g in 1 process",
-              method, a->epoch, k, lb[k], la[k]);
+    compare_losses(method, a, b, LOSS_RTOL);
+    for (int k = 0; k < 3; k++)
         CHECK(both_nan_or_close(aa[k], ab[k], acc_tol, 0), "%s epoch %d: accuracy %d is %.4f on 2 ranks, %.4f in 1 process",
               method, a->epoch, k, ab[k], aa[k]);
-    }
     Arch ca = arch_from_code(a->code), cb = arch_from_code(b->code);
     for (int e = 0; e < ARCH_N_EDGES; e++)
         CHECK(ca.op[e] == cb.op[e] || tie_on_edge(a, b, e, ca.op[e], cb.op[e]),
@@ -112,6 +121,48 @@ static void check_method(const char *method) {
     CHECK(one.n == 2 && two.n == 2, "%s: %d and %d records", method, one.n, two.n);
     for (int i = 0; i < one.n && i < two.n; i++) compare_epoch(method, &one.rec[i], &two.rec[i]);
     run_epochs_free(&one), run_epochs_free(&two);
+}
+
+/* One weight step (16 images, 1 epoch) on 2 ranks and in 1 process: every loss of the record within
+ * STEP_RTOL. The arch loss and the valid pass come after the step, so they carry its gradients: the
+ * weights' (all four), α's (DARTS-V1, V2: the valid pass with the new α), the unrolled pass (V2). */
+static void check_one_step(const char *method) {
+    static char out[1 << 16];
+    char args[2048], run[2][256];
+    RunEpochs log[2];
+    for (int ranks = 1; ranks <= 2; ranks++) {
+        snprintf(run[ranks - 1], sizeof run[0], "%s-step%d", method, ranks);
+        snprintf(args, sizeof args, "--method %s %s --set train_images=16 --set epochs=1 --logs %s --run %s --quiet",
+                 method, TINY, logs, run[ranks - 1]);
+        CHECK(search(ranks, args, out, sizeof out) == 0, "%s one step, %d rank(s): %s", method, ranks, out);
+    }
+    if (read_run(run[0], &log[0])) return;
+    if (read_run(run[1], &log[1]) == 0) {
+        compare_losses(run[1], &log[0].rec[0], &log[1].rec[0], STEP_RTOL);
+        run_epochs_free(&log[1]);
+    }
+    run_epochs_free(&log[0]);
+}
+
+/* sync_bn = 0: each rank normalises with its own share; the run still ends with identical ranks
+ * (the running statistics are rank 0's after every epoch) and its first step differs from the
+ * 1-process step (the statistics of 8 images instead of 16). */
+static void check_unsynced_bn(const char *method) {
+    static char out[1 << 16];
+    char args[2048], run[256];
+    snprintf(run, sizeof run, "%s-unsynced", method);
+    snprintf(args, sizeof args, "--method %s %s --set sync_bn=0 --logs %s --run %s --quiet", method, TINY, logs, run);
+    CHECK(search(2, args, out, sizeof out) == 0, "%s, sync_bn = 0: %s", method, out);
+    CHECK(strstr(out, "2 MPI ranks: every checkpoint identical on all ranks") != NULL, "%s, sync_bn = 0: %s", method, out);
+    RunEpochs one, two;
+    snprintf(args, sizeof args, "%s-1p", method);
+    if (read_run(args, &one)) return;
+    if (read_run(run, &two) == 0) {
+        CHECK(fabs(one.rec[0].arch_loss - two.rec[0].arch_loss) > 1e-4, "%s, sync_bn = 0: the same arch loss %.9g as one "
+              "process", method, two.rec[0].arch_loss);
+        run_epochs_free(&two);
+    }
+    run_epochs_free(&one);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -247,6 +298,9 @@ int main(void) {
     make_temp_dir(logs, sizeof logs, "mpi_search");
     for (int i = 0; i < N_METHODS; i++)
         if (METHODS[i].kind == METHOD_WEIGHT_SHARING) check_method(METHODS[i].name);
+    const char *const one_step[] = {"darts-v1", "darts-v2", "gdas", "rsps"}; /* DARTS, unrolled, GDAS, discrete paths */
+    for (int i = 0; i < 4; i++) check_one_step(one_step[i]);
+    check_unsynced_bn("darts-v1");
     check_kill_resume("gdas", 1);
     check_kill_resume("rsps", 2);
     check_usage_errors();
