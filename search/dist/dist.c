@@ -48,6 +48,7 @@ void dist_finalize(void) {
     if (g.joined) MPI_Finalize();
     g.joined = 0;
     sn_free(g.staging);
+    g.staging = NULL, g.staging_cap = 0;
 }
 
 const char *dist_library(void) {
