@@ -8,6 +8,7 @@
  *   - sync_bn = 0: the ranks stay identical, and the step differs from one process's;
  *   - SIGKILL of one rank (GDAS: mpirun must end the job, no hang) or of both (RSPS) after the first
  *     checkpoint, then --resume under 2 ranks: the records of the uninterrupted 2-rank run exactly;
+ *   - `bench --mode gdas --profile` under 2 ranks runs and reports its allreduces;
  *   - a batch the ranks cannot split and a resume under another number of ranks: exit 2, one line.
  *
  *   - one weight step, 2 ranks against 1 process, on the DARTS, unrolled DARTS-V2, GDAS and discrete
@@ -294,6 +295,17 @@ static void check_usage_errors(void) {
           "status %d, output:\n%s", rc, out);
 }
 
+/* bench's network modes under 2 ranks: the data-parallel steps run and report their allreduces. */
+static void check_bench(void) {
+    static char out[1 << 16];
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s '%s' bench --mode gdas --batch 8 --steps 1 --threads 1 --profile 2>&1", mpirun(),
+             supernet_bin());
+    int rc = run_command(cmd, out, sizeof out);
+    CHECK(rc == 0 && strstr(out, "1 threads x 2 rank(s)") && strstr(out, "allreduce, gradients"), "bench under 2 ranks: "
+          "status %d:\n%s", rc, out);
+}
+
 int main(void) {
     make_temp_dir(logs, sizeof logs, "mpi_search");
     for (int i = 0; i < N_METHODS; i++)
@@ -304,6 +316,7 @@ int main(void) {
     check_kill_resume("gdas", 1);
     check_kill_resume("rsps", 2);
     check_usage_errors();
+    check_bench();
     if (test_failures == 0) remove_tree(logs);
     TEST_EXIT();
 }
