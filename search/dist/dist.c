@@ -23,6 +23,8 @@ int dist_rank(void) { return g.rank; }
 int dist_size(void) { return g.size; }
 int dist_is_root(void) { return g.rank == 0; }
 
+static int launched_by_mpi(void) { return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK"); }
+
 #ifdef SUPERNET_MPI
 
 /* Long enough for rank 0 to print a shared error and mpirun to end the job. */
@@ -32,7 +34,6 @@ static void wait_for_root_to_report(void) {
     if (g.rank != 0) sleep(DIST_DIE_GRACE_S);
 }
 
-static int launched_by_mpi(void) { return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK"); }
 
 void dist_init(int *argc, char ***argv) {
     if (!launched_by_mpi()) return;
@@ -89,7 +90,13 @@ void dist_barrier(void) {
 
 #else
 
-void dist_init(int *argc, char ***argv) {}
+/* K copies of a singleton would each run the whole search into the same run folder. */
+void dist_init(int *argc, char ***argv) {
+    const char *size = getenv("OMPI_COMM_WORLD_SIZE") ? getenv("OMPI_COMM_WORLD_SIZE") : getenv("PMI_SIZE");
+    if (launched_by_mpi() && size && atoi(size) > 1)
+        sn_die(SN_EXIT_USAGE, "started as %s processes by mpirun/srun, but this build has no MPI (supernet version: "
+                              "MPI off); run one process, or rebuild with libopenmpi-dev", size);
+}
 void dist_finalize(void) {}
 const char *dist_library(void) { return "off"; }
 void dist_sum_f32(float *values, size_t n) {}

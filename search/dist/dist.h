@@ -3,7 +3,8 @@
  *
  * A process started by mpirun or srun (recognised by the launcher's environment: OMPI_COMM_WORLD_SIZE,
  * PMI_SIZE or PMIX_RANK) joins MPI_COMM_WORLD in dist_init; any other process, and every process of a
- * build without MPI, is a singleton: rank 0 of 1, every call below returns at once, nothing is printed.
+ * build without MPI, is a singleton: rank 0 of 1, every call below returns at once, nothing is printed
+ * (a build without MPI started as several processes stops in dist_init with a usage error).
  *
  * Failure: a rank that dies (sn_die, an assertion, a signal) exits without MPI_Finalize, and mpirun then
  * takes the whole job down. A user error every rank meets is printed once, by rank 0 (the other ranks
