@@ -117,6 +117,7 @@ static void stat_group(double *parts, const float *in, Shape4 s, int cb, int n0,
 }
 
 void bn_batch_sums(BnPlan *p, double *sum, double *sq, const float *in) {
+    double t0 = profile_start();
     Shape4 s = p->s;
     int groups = stat_groups(s), cblocks = shape_cblocks(s);
 #pragma omp parallel for schedule(static) if (shape_padded_size(s) >= SN_PARALLEL_MIN)
@@ -132,6 +133,7 @@ void bn_batch_sums(BnPlan *p, double *sum, double *sq, const float *in) {
             sum[c] += parts[l], sq[c] += parts[SN_CBLOCK + l];
         }
     }
+    profile_stop(PROF_BN_STATS, t0);
 }
 
 void bn_stats_from_sums(float *mean, float *var, const double *sum, const double *sq, int c, double count) {
@@ -142,16 +144,15 @@ void bn_stats_from_sums(float *mean, float *var, const double *sum, const double
 }
 
 void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
-    double t0 = profile_start();
     Shape4 s = p->s;
     bn_batch_sums(p, p->sums, p->sums + s.c, in);
     bn_stats_from_sums(mean, var, p->sums, p->sums + s.c, s.c, (double)s.n * s.h * s.w);
-    profile_stop(PROF_BN_STATS, t0);
 }
 
 void bn_backward_data_sums(BnPlan *p, float *din, const float *dout, const float *in, const float *mean,
                            const float *var, const float *gamma, const double *sum_dout, const double *sum_dout_xhat,
                            double count) {
+    double t0 = profile_start();
     Shape4 s = p->s;
     int cblocks = shape_cblocks(s), lanes = cblocks * SN_CBLOCK;
     float *k_dout = p->coef, *k_in = p->coef + lanes, *k_one = p->coef + 2 * lanes;
@@ -171,6 +172,7 @@ void bn_backward_data_sums(BnPlan *p, float *din, const float *dout, const float
                 din[at + i + l] = k_dout[c] * dout[at + i + l] + k_in[c] * in[at + i + l] + k_one[c];
             }
     }
+    profile_stop(PROF_BN_BACKWARD, t0);
 }
 
 void bn_update_running(float *running_mean, float *running_var, const float *mean, const float *var, int c,
