@@ -12,7 +12,8 @@
  *   - a batch the ranks cannot split and a resume under another number of ranks: exit 2, one line.
  *
  *   - one weight step, 2 ranks against 1 process, on the DARTS, unrolled DARTS-V2, GDAS and discrete
- *     paths: every loss of the record within STEP_RTOL (measured: about 1e-7);
+ *     paths: every loss of the record within STEP_RTOL (measured: about 1e-7), every weight, weight
+ *     gradient and dalpha within GRAD_SCALE_TOL of its tensor's scale;
  * Why tolerances: one step agrees with the 1-process step to float rounding (about 1e-7), but the
  * tiny runs are short and noisy (batch 16, lr 0.025): over the 6 steps of 2 epochs the rounding grows
  * to about 1e-3 in the losses (measured; RSPS valid loss 1.3e-3 at most).
@@ -30,12 +31,16 @@
 #include <unistd.h>
 
 #include "methods.h"
+#include "run/checkpoint.h"
 #include "run/epochs_csv.h"
 #include "test_util.h"
 #include "testlib.h"
 
 #define LOSS_RTOL 3e-3
 #define STEP_RTOL 1e-6
+#define GRAD_SCALE_TOL 1e-5
+#define GROUP_TOL 1e-6
+#define ALPHA_TOL 1e-2
 #define P_TIE 1e-4
 #define TINY_IMAGES 48
 
@@ -124,9 +129,76 @@ static void check_method(const char *method) {
     run_epochs_free(&one), run_epochs_free(&two);
 }
 
+static double max_abs(const float *a, size_t n) {
+    double m = 0;
+    for (size_t i = 0; i < n; i++) m = fabs(a[i]) > m ? fabs(a[i]) : m;
+    return m;
+}
+
+/* max |a - b| over a tensor's n floats within GRAD_SCALE_TOL of its scale (max |a|) plus GROUP_TOL of
+ * its group's (every weight, or every weight gradient): a tensor whose true value is 0 (the gradient of
+ * a BN shift that the next BN cancels) holds rounding noise alone. */
+static void compare_tensor(const char *what, const char *name, const float *a, const float *b, size_t n, double group) {
+    double diff = 0, scale = max_abs(a, n);
+    for (size_t i = 0; i < n; i++) diff = fabs(a[i] - b[i]) > diff ? fabs(a[i] - b[i]) : diff;
+    CHECK(diff <= GRAD_SCALE_TOL * scale + GROUP_TOL * group, "%s %s: max difference %.3g against a scale of %.3g (group %.3g)",
+          what, name, diff, scale, group);
+}
+
+/* Every weight tensor's entry "<prefix>.<name>" of both checkpoints against each other. */
+static void compare_weight_entries(const char *method, Checkpoint *const ck[2], Supernet *net, const char *prefix) {
+    size_t total = supernet_weights_floats(net), at = 0;
+    float *v[2] = {sn_alloc(total * sizeof(float)), sn_alloc(total * sizeof(float))};
+    char name[160];
+    for (int i = 0; i < supernet_num_tensors(net); i++) {
+        const TensorInfo *t = supernet_tensor(net, i);
+        if (t->kind != TENSOR_WEIGHT) continue;
+        snprintf(name, sizeof name, "%s.%s", prefix, t->name);
+        for (int k = 0; k < 2; k++) ckpt_get_f32(ck[k], name, t->ndims, t->dims, v[k] + at);
+        at += t->count;
+    }
+    double group = max_abs(v[0], at);
+    at = 0;
+    for (int i = 0; i < supernet_num_tensors(net); i++) {
+        const TensorInfo *t = supernet_tensor(net, i);
+        if (t->kind != TENSOR_WEIGHT) continue;
+        snprintf(name, sizeof name, "%s.%s", prefix, t->name);
+        compare_tensor(method, name, v[0] + at, v[1] + at, t->count, group);
+        at += t->count;
+    }
+    sn_free(v[0]), sn_free(v[1]);
+}
+
+/* The two runs' checkpoints after their one step: the weights, and the gradients through the first
+ * step's optimizer state (SGD's momentum = g + decay w, Adam's first moment = (1 - beta1)(dalpha + decay
+ * alpha), both from the same starting values). dalpha gets ALPHA_TOL: it is a difference of large,
+ * nearly equal sums (softmax's, GDAS's straight-through), so float rounding alone moves it by 1e-3
+ * of its scale (the engine against float64 PyTorch: 4.4e-3, search/strategies/README.md). */
+static void compare_step_checkpoints(const char *method, const char *run1, const char *run2) {
+    char path[1024];
+    Checkpoint *ck[2];
+    const char *runs[2] = {run1, run2};
+    for (int k = 0; k < 2; k++) snprintf(path, sizeof path, "%s/%s/checkpoint.bin", logs, runs[k]), ck[k] = ckpt_read(path);
+    SupernetConfig nc = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = 32, .max_batch = 1,
+                         .max_eval_batch = 1, .seed = 1};
+    Supernet *net = supernet_create(&nc); /* the quick profiles' network with cells = 1: its tensor names */
+    compare_weight_entries(method, ck, net, "net");
+    compare_weight_entries(method, ck, net, "sgd_momentum");
+    if (ckpt_has(ck[0], "arch.adam_m")) {
+        const int dims[2] = {ARCH_N_EDGES, ARCH_N_OPS};
+        float m[2][ARCH_N_EDGES * ARCH_N_OPS];
+        for (int k = 0; k < 2; k++) ckpt_get_f32(ck[k], "arch.adam_m", 2, dims, m[k]);
+        double scale = max_abs(m[0], ARCH_N_EDGES * ARCH_N_OPS);
+        compare_tensor(method, "arch.adam_m (dalpha)", m[0], m[1], ARCH_N_EDGES * ARCH_N_OPS, ALPHA_TOL / GROUP_TOL * scale);
+    }
+    supernet_free(net);
+    ckpt_free(ck[0]), ckpt_free(ck[1]);
+}
+
 /* One weight step (16 images, 1 epoch) on 2 ranks and in 1 process: every loss of the record within
- * STEP_RTOL. The arch loss and the valid pass come after the step, so they carry its gradients: the
- * weights' (all four), α's (DARTS-V1, V2: the valid pass with the new α), the unrolled pass (V2). */
+ * STEP_RTOL, every weight, weight gradient and dalpha within GRAD_SCALE_TOL of its tensor's scale (the
+ * ranks' own agreement is the checkpoint digest). The arch loss and the valid pass come after the step,
+ * so they carry its gradients too. */
 static void check_one_step(const char *method) {
     static char out[1 << 16];
     char args[2048], run[2][256];
@@ -140,6 +212,7 @@ static void check_one_step(const char *method) {
     if (read_run(run[0], &log[0])) return;
     if (read_run(run[1], &log[1]) == 0) {
         compare_losses(run[1], &log[0].rec[0], &log[1].rec[0], STEP_RTOL);
+        compare_step_checkpoints(method, run[0], run[1]);
         run_epochs_free(&log[1]);
     }
     run_epochs_free(&log[0]);
