@@ -188,10 +188,13 @@ static void default_run_name(const Run *r, char *out, size_t n) {
 
 static void announce(const Run *r, const char *what) {
     if (r->quiet) return;
-    printf("%s %s\n  data: %s (%s)\n  %s\n  search-train %d images, search-valid %d images\n  run directory: %s\n"
-           "configuration (%s):\n",
+    printf("%s %s\n  data: %s (%s)\n  %s\n  search-train %d images, search-valid %d images\n  run directory: %s\n",
            what, r->method->name, r->dataset_name, r->data->source, r->data->split_note, r->train_items.n,
-           r->valid_items.n, r->dir, "'# default': not set by the file or --set");
+           r->valid_items.n, r->dir);
+    if (dist_size() > 1)
+        printf("  data-parallel on %d MPI ranks: 1/%d of every batch each, batch norm %s\n", dist_size(), dist_size(),
+               r->config.c.sync_bn ? "over the whole batch (sync_bn = 1)" : "over each rank's share (sync_bn = 0)");
+    printf("configuration ('# default': not set by the file or --set):\n");
     config_write(&r->config, stdout, 1);
     fflush(stdout);
 }
