@@ -66,7 +66,7 @@ typedef struct {
     int32_t *labels;
     float alpha[N_ALPHA], w[N_ALPHA], dw[N_ALPHA], dalpha[N_ALPHA], gumbel[N_ALPHA];
     Rng rng;
-    int batch, share, step; /* share: this rank's images of the batch */
+    int share, step; /* share: this rank's images of the batch (all of it in one process) */
     Arch eval_arch;
 } Bench;
 
@@ -139,7 +139,7 @@ static void setup(Bench *b, const BenchArgs *args) {
     }
     b->net = supernet_create(&cfg);
     if (ranks > 1) supernet_set_bn_sum(b->net, timed_bn_sum), supernet_set_global_batch(b->net, args->batch);
-    b->batch = args->batch, b->share = share;
+    b->share = share;
     rng_seed(&b->rng, BENCH_SEED, BENCH_RNG_STREAM);
     size_t image = (size_t)IMAGE_CHANNELS * IMAGE_SIZE * IMAGE_SIZE, pixels = (size_t)args->batch * image;
     b->images = sn_alloc(pixels * sizeof(float));
