@@ -66,11 +66,12 @@ static void fill_sample(const Loader *L, Batch *b, int i, int epoch, int pos) {
 static void fill_batch(Loader *L, Batch *out, int epoch, int step) {
     SN_ASSERT(epoch >= 0 && epoch < (1 << 30) && step >= 0 && step < L->steps, "batch (%d, %d) out of range", epoch, step);
     if (L->order_epoch != epoch) make_order(L, epoch);
-    int start = step * L->cfg.batch, n = L->cfg.items->n - start;
-    if (n > L->cfg.batch) n = L->cfg.batch;
+    int start = step * L->cfg.batch, whole = L->cfg.items->n - start;
+    if (whole > L->cfg.batch) whole = L->cfg.batch;
+    int from = start + whole * L->cfg.share / L->cfg.shares, n = start + whole * (L->cfg.share + 1) / L->cfg.shares - from;
 #pragma omp parallel for num_threads(L->cfg.threads) if (L->cfg.threads > 1) schedule(static)
-    for (int i = 0; i < n; i++) fill_sample(L, out, i, epoch, start + i);
-    out->n = n, out->epoch = epoch, out->step = step;
+    for (int i = 0; i < n; i++) fill_sample(L, out, i, epoch, from + i);
+    out->n = n, out->whole_n = whole, out->epoch = epoch, out->step = step;
 }
 
 static void *filler_main(void *arg) {
@@ -130,6 +131,8 @@ Loader *loader_create(const Dataset *d, const LoaderConfig *cfg) {
     SN_ASSERT(cfg->mode != LOADER_SEARCH_PAIRS || (cfg->partners && cfg->partners->n > 0), "pairs need partners");
     Loader *L = sn_alloc(sizeof *L);
     L->cfg = *cfg;
+    if (cfg->shares == 0) L->cfg.shares = 1;
+    SN_ASSERT(L->cfg.share >= 0 && L->cfg.share < L->cfg.shares, "share %d of %d", L->cfg.share, L->cfg.shares);
     L->d = d;
     L->steps = (cfg->items->n + cfg->batch - 1) / cfg->batch;
     L->image_floats = (size_t)d->spec->channels * d->spec->height * d->spec->width;

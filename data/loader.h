@@ -46,10 +46,14 @@ typedef struct {
     uint64_t seed;
     int threads;  /* OpenMP threads filling one batch */
     int prefetch; /* fill the next batch on a background thread */
+    /* Data-parallel runs: this process's contiguous share `share` of `shares` of every batch
+     * (0 of 1, the default when both are 0: whole batches); the steps and orders stay the whole loader's. */
+    int share, shares;
 } LoaderConfig;
 
 typedef struct {
     int n;                 /* images in this batch (the last of an epoch may be partial) */
+    int whole_n;           /* images of the whole batch, of which this is a share (= n without shares) */
     int epoch, step;       /* where in the iteration it was drawn */
     float *x;              /* (n, C, H, W) */
     int32_t *y;            /* (n) */

@@ -1,6 +1,7 @@
 /* bn.c: batch-normalization plans on oneDNN (see bn.h). */
 #include "bn.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,8 @@ struct BnPlan {
     int affine;
     DnnlPrim fwd_train, fwd_eval, bwd;
     double *stat_parts; /* per (channel block, group): 16 lane sums, then 16 lane sums of squares */
+    double *sums;       /* bn_batch_stats: C sums, then C sums of squares */
+    float *coef;        /* bn_backward_data_sums: per channel the factors of dout and in, then the constant */
 };
 
 static unsigned affine_flags(int affine) { return affine ? (unsigned)(dnnl_use_scale | dnnl_use_shift) : 0u; }
@@ -63,6 +66,8 @@ BnPlan *bn_plan_create(Shape4 s, int affine) {
                    "forward (running statistics)");
     create_backward(p);
     p->stat_parts = sn_alloc(sizeof(double) * 2 * SN_CBLOCK * STAT_GROUPS * (size_t)shape_cblocks(s));
+    p->sums = sn_alloc(sizeof(double) * 2 * (size_t)s.c);
+    p->coef = sn_alloc(sizeof(float) * 3 * SN_CBLOCK * (size_t)shape_cblocks(s)); /* padding lanes stay 0 */
     return p;
 }
 
@@ -71,7 +76,7 @@ void bn_plan_free(BnPlan *p) {
     dnnl_prim_free(&p->fwd_train);
     dnnl_prim_free(&p->fwd_eval);
     dnnl_prim_free(&p->bwd);
-    sn_free(p->stat_parts);
+    sn_free(p->stat_parts), sn_free(p->sums), sn_free(p->coef);
     sn_free(p);
 }
 
@@ -111,11 +116,10 @@ static void stat_group(double *parts, const float *in, Shape4 s, int cb, int n0,
     memcpy(parts + SN_CBLOCK, sq, sizeof sq);
 }
 
-void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
+void bn_batch_sums(BnPlan *p, double *sum, double *sq, const float *in) {
     double t0 = profile_start();
     Shape4 s = p->s;
     int groups = stat_groups(s), cblocks = shape_cblocks(s);
-    double count = (double)s.n * s.h * s.w;
 #pragma omp parallel for schedule(static) if (shape_padded_size(s) >= SN_PARALLEL_MIN)
     for (int task = 0; task < cblocks * groups; task++) {
         int cb = task / groups, g = task % groups;
@@ -123,15 +127,52 @@ void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
     }
     for (int c = 0; c < s.c; c++) {
         int cb = c / SN_CBLOCK, l = c % SN_CBLOCK;
-        double sum = 0.0, sq = 0.0;
+        sum[c] = 0.0, sq[c] = 0.0;
         for (int g = 0; g < groups; g++) {
             const double *parts = p->stat_parts + ((size_t)cb * groups + (size_t)g) * 2 * SN_CBLOCK;
-            sum += parts[l], sq += parts[SN_CBLOCK + l];
+            sum[c] += parts[l], sq[c] += parts[SN_CBLOCK + l];
         }
-        double m = sum / count, v = sq / count - m * m;
-        mean[c] = (float)m, var[c] = (float)(v > 0.0 ? v : 0.0);
     }
     profile_stop(PROF_BN_STATS, t0);
+}
+
+void bn_stats_from_sums(float *mean, float *var, const double *sum, const double *sq, int c, double count) {
+    for (int i = 0; i < c; i++) {
+        double m = sum[i] / count, v = sq[i] / count - m * m;
+        mean[i] = (float)m, var[i] = (float)(v > 0.0 ? v : 0.0);
+    }
+}
+
+void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in) {
+    Shape4 s = p->s;
+    bn_batch_sums(p, p->sums, p->sums + s.c, in);
+    bn_stats_from_sums(mean, var, p->sums, p->sums + s.c, s.c, (double)s.n * s.h * s.w);
+}
+
+void bn_backward_data_sums(BnPlan *p, float *din, const float *dout, const float *in, const float *mean,
+                           const float *var, const float *gamma, const double *sum_dout, const double *sum_dout_xhat,
+                           double count) {
+    double t0 = profile_start();
+    Shape4 s = p->s;
+    int cblocks = shape_cblocks(s), lanes = cblocks * SN_CBLOCK;
+    float *k_dout = p->coef, *k_in = p->coef + lanes, *k_one = p->coef + 2 * lanes;
+    for (int c = 0; c < s.c; c++) { /* din = k_dout dout + k_in in + k_one */
+        double rstd = 1.0 / sqrt((double)var[c] + SN_BN_EPS), g = (gamma ? gamma[c] : 1.0) * rstd;
+        double kx = -g * rstd * sum_dout_xhat[c] / count;
+        k_dout[c] = (float)g, k_in[c] = (float)kx, k_one[c] = (float)(-g * sum_dout[c] / count - kx * mean[c]);
+    }
+    size_t plane = (size_t)s.h * s.w * SN_CBLOCK;
+#pragma omp parallel for schedule(static) if (shape_padded_size(s) >= SN_PARALLEL_MIN)
+    for (int task = 0; task < s.n * cblocks; task++) {
+        int cb = task % cblocks;
+        size_t at = (size_t)task * plane;
+        for (size_t i = 0; i < plane; i += SN_CBLOCK)
+            for (int l = 0; l < SN_CBLOCK; l++) {
+                int c = cb * SN_CBLOCK + l;
+                din[at + i + l] = k_dout[c] * dout[at + i + l] + k_in[c] * in[at + i + l] + k_one[c];
+            }
+    }
+    profile_stop(PROF_BN_BACKWARD, t0);
 }
 
 void bn_update_running(float *running_mean, float *running_var, const float *mean, const float *var, int c,

@@ -30,6 +30,17 @@ void bn_forward_eval(BnPlan *p, float *out, const float *in, const float *mean, 
  * in double in a fixed order, so the same for any number of threads. For the search cells, whose BN
  * output is formed inside the node sums (node_pass.h). */
 void bn_batch_stats(BnPlan *p, float *mean, float *var, const float *in);
+/* The two halves of bn_batch_stats, for a batch shared by several processes: the per-channel sums and
+ * sums of squares of in (C doubles each), and mean and biased variance from sums over count values. */
+void bn_batch_sums(BnPlan *p, double *sum, double *sq, const float *in);
+void bn_stats_from_sums(float *mean, float *var, const double *sum, const double *sq, int c, double count);
+/* The input gradient of a BN whose statistics and backward reductions cover a larger batch than this
+ * plan's (the whole batch that in is a share of): din = gamma rstd (dout - S1 / count - xhat S2 / count),
+ * xhat = (in - mean) rstd, with S1 = sum of dout and S2 = sum of dout xhat over the whole batch
+ * (bn_backward's dbeta and dgamma, summed over the shares). gamma may be NULL (1). */
+void bn_backward_data_sums(BnPlan *p, float *din, const float *dout, const float *in, const float *mean,
+                           const float *var, const float *gamma, const double *sum_dout, const double *sum_dout_xhat,
+                           double count);
 void bn_backward(BnPlan *p, float *din, float *dgamma, float *dbeta, const float *dout, const float *in,
                  const float *mean, const float *var, const float *gamma, const float *beta);
 

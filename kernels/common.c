@@ -9,9 +9,18 @@
 #include <string.h>
 #include <time.h>
 
+static void (*die_hook)(void);
+
+void sn_set_die_hook(void (*hook)(void)) { die_hook = hook; }
+
+void sn_die_begin(void) {
+    fflush(stdout);
+    if (die_hook) die_hook();
+}
+
 void sn_die(int status, const char *fmt, ...) {
     va_list ap;
-    fflush(stdout);
+    sn_die_begin();
     fputs("supernet: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -22,7 +31,7 @@ void sn_die(int status, const char *fmt, ...) {
 
 void sn_fatal(const char *file, int line, const char *fmt, ...) {
     va_list ap;
-    fflush(stdout);
+    sn_die_begin();
     fprintf(stderr, "supernet: internal error at %s:%d: ", file, line);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

@@ -61,13 +61,10 @@ static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *
         terms_add_normalized(&to->plain, out, w, bp->mean, bp->var);
         return;
     }
-    bn_batch_stats(r->ps->stage[r->stage].bn, a->mean[e][slot], a->var[e][slot], out);
+    Shape4 s = stage_shape(r->net, r->stage, r->batch);
+    size_t count = bn_layer_stats(r->net, r->ps->stage[r->stage].bn, a->mean[e][slot], a->var[e][slot], out, s);
     terms_add_normalized(&to->plain, out, w, a->mean[e][slot], a->var[e][slot]);
-    if (r->train && bp->mean) {
-        int hw = r->net->stage_size[r->stage];
-        bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], r->net->stage_channels[r->stage],
-                          (size_t)r->batch * hw * hw, 0.1f);
-    }
+    if (r->train && bp->mean) bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], s.c, count, 0.1f);
 }
 
 /* Adds op's term of edge e (from node j) with weight w, running the op if it is a convolution. */
@@ -173,8 +170,9 @@ static void conv_op_backward(CellRun *r, const Selection *sel, int e, int j, int
     ConvPlan *conv = r->ps->stage[r->stage].conv[slot];
     float *dconv = net->grad.dconv[r->stage], *dweight = grad_of(net, r->cp->conv[e][slot]);
     /* BN backward is linear in dy, so w scales its results instead of a copy of dy */
-    bn_backward(r->ps->stage[r->stage].bn, dconv, net->bn_dgamma, net->bn_dbeta, dy, a->conv[e][slot], a->mean[e][slot],
-                a->var[e][slot], net->bn_gamma, net->bn_beta);
+    bn_layer_backward(net, r->ps->stage[r->stage].bn, dconv, net->bn_dgamma, net->bn_dbeta, dy, a->conv[e][slot],
+                      a->mean[e][slot], a->var[e][slot], net->bn_gamma, net->bn_beta,
+                      stage_shape(net, r->stage, r->batch));
     if (sel->has_w) {
         double sum = 0;
         for (int c = 0; c < net->stage_channels[r->stage]; c++) sum += net->bn_dgamma[c];

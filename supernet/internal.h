@@ -139,6 +139,9 @@ struct Supernet {
     GradStore grad;
     float *zero[N_STAGES]; /* an all-zero tensor per stage: the value of a node whose edges are all `none` */
     float *bn_gamma, *bn_beta, *bn_dgamma, *bn_dbeta; /* the cell BNs' constant 1 and 0, and their gradients */
+    int global_batch;     /* supernet_set_global_batch, 0: batches are not shared */
+    SupernetSumFn bn_sum; /* supernet_set_bn_sum, or NULL */
+    double *bn_sums;      /* with bn_sum: 2 x widest C + 1, the reductions one BN sums */
 
     /* the last training forward, for backward */
     Selection train_sel;
@@ -157,6 +160,12 @@ static inline float *grad_of(Supernet *net, const float *w) { return net->grads 
  * eval_bn_batch_stats (as NATS-Bench does during search: running statistics gathered over many
  * sampled cells fit none of them, AutoDL-Projects#115). */
 static inline int bn_uses_batch_stats(const Supernet *net, int train) { return train || net->eval_batch_stats; }
+
+/* bn_layer.c: the BN steps every layer shares, over this process's batch or the whole shared one */
+size_t bn_layer_stats(const Supernet *net, BnPlan *plan, float *mean, float *var, const float *in, Shape4 s);
+void bn_layer_backward(const Supernet *net, BnPlan *plan, float *din, float *dgamma, float *dbeta,
+                       const float *dout, const float *in, const float *mean, const float *var,
+                       const float *gamma, const float *beta, Shape4 s);
 
 /* plans.c */
 const PlanSet *plans_for_batch(Supernet *net, int batch);

@@ -39,7 +39,7 @@ void supernet_free(Supernet *net) {
     if (!net) return;
     plans_free(net);
     sn_free(net->weights), sn_free(net->grads), sn_free(net->stats), sn_free(net->cells), sn_free(net->tensors);
-    sn_free(net->train.cells), sn_free(net->eval.cells), sn_free(net->memory);
+    sn_free(net->train.cells), sn_free(net->eval.cells), sn_free(net->memory), sn_free(net->bn_sums);
     sn_free(net);
 }
 
@@ -65,8 +65,13 @@ static void bn_layer_forward(const Supernet *net, BnPlan *plan, float *out, floa
         bn_forward_eval(plan, out, in, p->mean, p->var, p->gamma, p->beta);
         return;
     }
-    bn_forward_train(plan, out, mean, var, in, p->gamma, p->beta);
-    if (train) bn_update_running(p->mean, p->var, mean, var, s.c, (size_t)s.n * s.h * s.w, BN_MOMENTUM);
+    size_t count = (size_t)s.n * s.h * s.w;
+    if (net->bn_sum) { /* the whole shared batch's statistics, applied as given ones */
+        count = bn_layer_stats(net, plan, mean, var, in, s);
+        bn_forward_eval(plan, out, in, mean, var, p->gamma, p->beta);
+    } else
+        bn_forward_train(plan, out, mean, var, in, p->gamma, p->beta);
+    if (train) bn_update_running(p->mean, p->var, mean, var, s.c, count, BN_MOMENTUM);
 }
 
 static const float *stem_forward(Supernet *net, const PlanSet *ps, StemActs *a, const float *images, int batch, int train) {
@@ -108,6 +113,8 @@ static double head_forward(Supernet *net, const PlanSet *ps, HeadActs *a, const 
     }
     int hits = 0;
     double loss = xent_forward_backward(dlogits, &hits, a->logits, (const int *)labels, batch, net->cfg.classes);
+    if (train && net->global_batch && net->global_batch != batch)
+        vec_scale(dlogits, (float)batch / (float)net->global_batch, (size_t)batch * net->cfg.classes);
     if (correct) *correct = hits;
     return loss;
 }
@@ -190,8 +197,9 @@ static float *head_backward(Supernet *net, const PlanSet *ps, int batch) {
     vec_fill(g->dhead_relu, 0.0f, shape_padded_size(s));
     gap_backward(g->dhead_relu, g->dpooled, s);
     relu_gradient(g->dhead_bn, NULL, a->bn, g->dhead_relu, s);
-    bn_backward(ps->head_bn, dx, grad_of(net, net->head_bn.gamma), grad_of(net, net->head_bn.beta), g->dhead_bn,
-                net->stage_out[N_STAGES - 1], a->mean, a->var, net->head_bn.gamma, net->head_bn.beta);
+    bn_layer_backward(net, ps->head_bn, dx, grad_of(net, net->head_bn.gamma), grad_of(net, net->head_bn.beta),
+                      g->dhead_bn, net->stage_out[N_STAGES - 1], a->mean, a->var, net->head_bn.gamma,
+                      net->head_bn.beta, s);
     return dx;
 }
 
@@ -208,13 +216,14 @@ static float *reduce_backward(Supernet *net, const PlanSet *ps, int r, const flo
     conv_backward_data(ps->reduce[r].shortcut, t0, dy, p->shortcut);
     pool_backward(ps->reduce[r].pool, dx_pool, t0);
     /* main branch: ReLU -> conv_a -> BN -> ReLU -> conv_b -> BN */
-    bn_backward(ps->reduce[r].bn, t1, grad_of(net, p->bn_b.gamma), grad_of(net, p->bn_b.beta), dy, a->b, a->mean_b,
-                a->var_b, p->bn_b.gamma, p->bn_b.beta);
+    Shape4 out = stage_shape(net, r + 1, batch);
+    bn_layer_backward(net, ps->reduce[r].bn, t1, grad_of(net, p->bn_b.gamma), grad_of(net, p->bn_b.beta), dy, a->b,
+                      a->mean_b, a->var_b, p->bn_b.gamma, p->bn_b.beta, out);
     conv_backward_weights(ps->reduce[r].conv_b, grad_of(net, p->conv_b), a->relu_a, t1);
     conv_backward_data(ps->reduce[r].conv_b, t2, t1, p->conv_b);
-    relu_gradient(t1, NULL, a->a_bn, t2, stage_shape(net, r + 1, batch));
-    bn_backward(ps->reduce[r].bn, t2, grad_of(net, p->bn_a.gamma), grad_of(net, p->bn_a.beta), t1, a->a, a->mean_a,
-                a->var_a, p->bn_a.gamma, p->bn_a.beta);
+    relu_gradient(t1, NULL, a->a_bn, t2, out);
+    bn_layer_backward(net, ps->reduce[r].bn, t2, grad_of(net, p->bn_a.gamma), grad_of(net, p->bn_a.beta), t1, a->a,
+                      a->mean_a, a->var_a, p->bn_a.gamma, p->bn_a.beta, out);
     conv_backward_weights(ps->reduce[r].conv_a, grad_of(net, p->conv_a), a->relu_in, t2);
     conv_backward_data(ps->reduce[r].conv_a, drelu_in, t2, p->conv_a);
     relu_gradient(dx, dx_pool, x, drelu_in, stage_shape(net, r, batch));
@@ -224,8 +233,9 @@ static float *reduce_backward(Supernet *net, const PlanSet *ps, int r, const flo
 static void stem_backward(Supernet *net, const PlanSet *ps, const float *dy) {
     StemActs *a = &net->train.stem;
     float *dconv = net->grad.dconv[0];
-    bn_backward(ps->stem_bn, dconv, grad_of(net, net->stem_bn.gamma), grad_of(net, net->stem_bn.beta), dy, a->conv,
-                a->mean, a->var, net->stem_bn.gamma, net->stem_bn.beta);
+    bn_layer_backward(net, ps->stem_bn, dconv, grad_of(net, net->stem_bn.gamma), grad_of(net, net->stem_bn.beta), dy,
+                      a->conv, a->mean, a->var, net->stem_bn.gamma, net->stem_bn.beta,
+                      stage_shape(net, 0, net->train_batch));
     conv_backward_weights(ps->stem, grad_of(net, net->stem_conv), net->train_images, dconv);
 }
 

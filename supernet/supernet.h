@@ -78,6 +78,22 @@ double supernet_forward(Supernet *net, const float *images, const int32_t *label
  * the pass did not use get 0), and d_edge_weights (6 x 5, may be NULL) to dL/dW for DARTS and GDAS. */
 void supernet_backward(Supernet *net, float *d_edge_weights);
 
+/* ---------------------------------------------------------------------------------------------
+ * Data-parallel use: several processes each hold a share of every batch. */
+
+/* The batches of the training passes are shares of batches of global_batch images (0, the default:
+ * not shared). backward then gives the gradient of the share's summed loss / global_batch, so the
+ * shares' gradients add up to the gradient of the whole batch's mean loss. */
+void supernet_set_global_batch(Supernet *net, int global_batch);
+
+/* Sums n doubles in place over the processes that share each batch. */
+typedef void (*SupernetSumFn)(double *values, size_t n);
+/* Synchronised batch norm: every BN that normalises with batch statistics (training, and evaluation
+ * where it does) sums its per-channel reductions with `sum` (forward: the sums and sums of squares;
+ * backward: the sums of dL/dy and dL/dy * xhat), so the processes compute the function of the whole
+ * batch. NULL (the default): each process normalises with its own share's statistics. */
+void supernet_set_bn_sum(Supernet *net, SupernetSumFn sum);
+
 /* on = 1: evaluation normalises every BN with the batch's statistics, as training does (default 0:
  * the stem, reduction and head BNs, and tracked cell BNs, use their running statistics). */
 void supernet_set_eval_batch_stats(Supernet *net, int on);

@@ -1,6 +1,6 @@
 /* test_bn.c: oneDNN batch norm (training with batch statistics, eval with given statistics,
  * backward, optional affine) and bn_batch_stats (also: the same for any thread count) against naive
- * loops, the backward against central finite differences, and the running-statistics update against
+ * loops, a batch held in two shares (statistics and input gradient from summed reductions), the backward against central finite differences, and the running-statistics update against
  * hand-computed values.
  * Tolerances: kernels vs naive |d| <= 1e-4 + 1e-4|ref|; finite differences (eps 1e-3 on a
  * nonlinear op in float) within 2e-3 + 1e-2 relative. */
@@ -75,6 +75,42 @@ static void check_batch_stats(Fixture *f, const float *wmean, const float *wvar)
     sn_free(mean), sn_free(var);
 }
 
+/* A batch held in two shares, as two processes hold it: the sums of the shares' bn_batch_sums give the
+ * whole batch's statistics, and bn_backward_data_sums from the summed backward reductions (dbeta, dgamma
+ * of bn_backward on each share) the whole batch's input gradient, want_din. */
+static void check_two_shares(Fixture *f, const float *dout_blk, const float *want_din) {
+    Shape4 s = f->s, h = s;
+    h.n = s.n / 2;
+    int c = s.c;
+    size_t share = shape_padded_size(h);
+    BnPlan *half = bn_plan_create(h, 1);
+    double *sums = sn_alloc(4 * c * sizeof(double)), *part = sums + 2 * c, count = (double)s.n * s.h * s.w;
+    float *mean = sn_alloc(c * sizeof(float)), *var = sn_alloc(c * sizeof(float)), *ones = sn_alloc(2 * c * sizeof(float));
+    float *dg = sn_alloc(c * sizeof(float)), *db = sn_alloc(c * sizeof(float));
+    float *din_blk = sn_alloc(shape_padded_size(s) * sizeof(float)), *din = sn_alloc(plain_size(s) * sizeof(float));
+    for (int i = 0; i < c; i++) ones[i] = 1.0f;
+    for (int k = 0; k < 2; k++) {
+        bn_batch_sums(half, part, part + c, f->in_blk + k * share);
+        for (int i = 0; i < 2 * c; i++) sums[i] += part[i];
+    }
+    bn_stats_from_sums(mean, var, sums, sums + c, c, count);
+    expect_match(mean, f->mean, c, "mean from two shares' sums", s);
+    expect_match(var, f->var, c, "variance from two shares' sums", s);
+    memset(sums, 0, 2 * c * sizeof(double));
+    const float *gamma = f->gamma ? f->gamma : ones, *beta = f->beta ? f->beta : ones + c;
+    for (int k = 0; k < 2; k++) {
+        bn_backward(half, din_blk, dg, db, dout_blk + k * share, f->in_blk + k * share, mean, var, gamma, beta);
+        for (int i = 0; i < c; i++) sums[i] += db[i], sums[c + i] += dg[i];
+    }
+    for (int k = 0; k < 2; k++)
+        bn_backward_data_sums(half, din_blk + k * share, dout_blk + k * share, f->in_blk + k * share, mean, var, f->gamma,
+                              sums, sums + c, count);
+    tensor_to_plain(din, din_blk, s);
+    expect_match(din, want_din, plain_size(s), "d input from two shares' sums", s);
+    sn_free(sums), sn_free(mean), sn_free(var), sn_free(ones), sn_free(dg), sn_free(db), sn_free(din_blk), sn_free(din);
+    bn_plan_free(half);
+}
+
 static void run_case(Shape4 s, int affine, Rng *rng) {
     size_t n = plain_size(s);
     Fixture f = {.plan = bn_plan_create(s, affine), .s = s, .affine = affine, .in = random_array(n, rng, -2, 3),
@@ -101,6 +137,7 @@ static void run_case(Shape4 s, int affine, Rng *rng) {
     tensor_to_plain(din, din_blk, s);
     naive_bn_backward(want, wdg, wdb, f.r, f.in, f.gamma, s.n, s.c, s.h, s.w, SN_BN_EPS);
     expect_match(din, want, n, "backward d input", s);
+    if (s.n % 2 == 0) check_two_shares(&f, dout_blk, want);
     check_fd(&f, f.in, want, n, rng, "d loss / d input");
     if (affine) {
         expect_match(dg, wdg, s.c, "backward d gamma", s);

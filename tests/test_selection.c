@@ -8,7 +8,8 @@
  *   supernet_evaluate on loader_fill of that position) and returns the first best, with its accuracy;
  * - stream_evaluate is the mean over one fresh full pass;
  * - selection_draws: by default the strategy's own Rng and stream; with select_common every selection
- *   draws the same candidates and batches (two selections in a row agree) and leaves the own ones alone.
+ *   draws the same candidates and scores every one on the same batch (two selections in a row agree)
+ *   and leaves the own ones alone.
  */
 #include <string.h>
 
@@ -30,10 +31,13 @@ static void check_selection_draws(Loader *L) {
     for (int k = 0; k < 2; k++) {
         selection_draws(&d, 1, 3, &own, &own_stream);
         CHECK(d.rng != &own && d.stream != &own_stream, "select_common = 1: fresh draws");
-        for (int i = 0; i < 3; i++) draws[k][i] = rng_u64(d.rng), epochs[k][i] = batch_stream_next(d.stream)->epoch;
+        for (int i = 0; i < 3; i++) {
+            const Batch *b = batch_stream_next(d.stream);
+            draws[k][i] = rng_u64(d.rng), epochs[k][i] = b->step == 0 ? b->epoch : -1;
+        }
     }
     CHECK(memcmp(draws[0], draws[1], sizeof draws[0]) == 0, "select_common: two selections draw different candidates");
-    for (int i = 0; i < 3; i++) CHECK(epochs[0][i] == SELECTION_COMMON_EPOCH && epochs[1][i] == SELECTION_COMMON_EPOCH, "select_common: batch %d from epoch %d, %d", i, epochs[0][i], epochs[1][i]);
+    for (int i = 0; i < 3; i++) CHECK(epochs[0][i] == SELECTION_COMMON_EPOCH && epochs[1][i] == SELECTION_COMMON_EPOCH, "select_common: batch %d is not the first of epoch %d (%d, %d)", i, SELECTION_COMMON_EPOCH, epochs[0][i], epochs[1][i]);
     selection_draws(&d, 1, 3, NULL, &own_stream);
     CHECK(d.rng == NULL, "select_common without own draws: no Rng");
     CHECK(own_stream.next_epoch == 100, "the own stream moved: %d", own_stream.next_epoch);

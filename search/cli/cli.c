@@ -12,7 +12,7 @@
 
 void cli_usage_error(const CliSpec *spec, const char *fmt, ...) {
     va_list ap;
-    fflush(stdout);
+    sn_die_begin();
     fprintf(stderr, "supernet %s: ", spec->command);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "common.h"
+#include "dist/dist.h"
 
 typedef struct {
     const char *name;
@@ -45,6 +46,8 @@ int cmd_bench(int argc, char **argv) {
     int m = 0; /* cli_parse accepted a --mode of the choice list only, and every choice has its row */
     while (m < N_BENCH_MODES && strcmp(a.mode, BENCH_MODES[m].name) != 0) m++;
     SN_ASSERT(m < N_BENCH_MODES, "bench mode %s has no row in BENCH_MODES", a.mode);
+    if (dist_size() > 1 && BENCH_MODES[m].run != bench_net)
+        cli_usage_error(&spec, "--mode %s runs in one process; under mpirun only the network modes are data-parallel", a.mode);
     BENCH_MODES[m].run(&a);
     return 0;
 }

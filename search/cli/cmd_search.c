@@ -17,6 +17,7 @@
 #include "atomic_file.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "dist/dist.h"
 #include "methods.h"
 #include "run/driver.h"
 #include "table_only/multitrial.h"
@@ -199,6 +200,7 @@ int cmd_search(int argc, char **argv) {
     const Method *m = a.method ? method_find(a.method) : NULL;
     if (a.method && !m) cli_usage_error(&spec, "--method %s is not available", a.method);
     if (m && m->kind == METHOD_TABLE_ONLY) {
+        if (dist_size() > 1) cli_usage_error(&spec, "--method %s searches the table in one process; run it without mpirun", a.method);
         if (a.seed < 0) a.seed = 1;
         omp_set_num_threads(a.threads);
         sn_free(sets);

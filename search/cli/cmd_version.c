@@ -1,4 +1,4 @@
-/* cmd_version.c: `supernet version`, the versions behind a result (worth pasting into bug reports). */
+/* cmd_version.c: `supernet version`, the versions behind a result (and whether MPI is built in) (worth pasting into bug reports). */
 #include <blis.h>
 #include <oneapi/dnnl/dnnl.h>
 #include <png.h>
@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "dist/dist.h"
 
 #define SUPERNET_VERSION "0.1.0"
 
@@ -19,5 +20,6 @@ int cmd_version(int argc, char **argv) {
     printf("oneDNN   %d.%d.%d (%s)\n", v->major, v->minor, v->patch, v->hash);
     printf("BLIS     %s\n", bli_info_get_version_str());
     printf("libpng   %s\n", png_get_libpng_ver(NULL));
+    printf("MPI      %s\n", dist_library());
     return 0;
 }

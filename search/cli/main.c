@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "common.h"
+#include "dist/dist.h"
 #include "methods.h"
 
 typedef struct {
@@ -31,16 +32,29 @@ static void print_help(void) {
     printf("\n'supernet <command> --help' lists a command's flags and their defaults.\n");
 }
 
+/* Under mpirun only a search (and its benchmark) is data-parallel; every other command would run K
+ * times over the same files. */
+static int run_command(const Command *c, int argc, char **argv) {
+    if (dist_size() > 1 && strcmp(c->name, "search") != 0 && strcmp(c->name, "bench") != 0)
+        sn_die(SN_EXIT_USAGE, "supernet %s runs in one process; under mpirun only 'search' and 'bench' are data-parallel",
+               c->name);
+    int status = c->run(argc - 2, argv + 2);
+    if (status == 0) dist_finalize(); /* a failing rank leaves without it, and mpirun ends the job */
+    return status;
+}
+
 int main(int argc, char **argv) {
+    dist_init(&argc, &argv);
     if (argc < 2) {
         print_help();
         return SN_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         print_help();
+        dist_finalize();
         return 0;
     }
     for (int i = 0; i < N_COMMANDS; i++)
-        if (strcmp(argv[1], COMMANDS[i].name) == 0) return COMMANDS[i].run(argc - 2, argv + 2);
+        if (strcmp(argv[1], COMMANDS[i].name) == 0) return run_command(&COMMANDS[i], argc, argv);
     sn_die(SN_EXIT_USAGE, "unknown command '%s' (see 'supernet --help')", argv[1]);
 }

@@ -107,6 +107,12 @@ void ckpt_writer_commit(CkptWriter *w, const char *path) {
     uint64_t sum = fnv1a64(w->buf, w->len);
     append(w, &sum, 8);
     atomic_write_file(path, w->buf, w->len);
+    ckpt_writer_discard(w);
+}
+
+uint64_t ckpt_writer_digest(const CkptWriter *w) { return fnv1a64(w->buf + HEADER_BYTES, w->len - HEADER_BYTES); }
+
+void ckpt_writer_discard(CkptWriter *w) {
     sn_free(w->buf);
     sn_free(w);
 }
@@ -190,6 +196,8 @@ static const CkptEntry *find(const Checkpoint *ck, const char *name) {
         if (strcmp(ck->entries[i].name, name) == 0) return &ck->entries[i];
     return NULL;
 }
+
+int ckpt_has(const Checkpoint *ck, const char *name) { return find(ck, name) != NULL; }
 
 static const CkptEntry *need(const Checkpoint *ck, const char *name, CkptType type) {
     static const char *type_names[] = {"", "float32", "float64", "uint64", "text"};

@@ -27,6 +27,9 @@ void ckpt_put_u64(CkptWriter *w, const char *name, size_t n, const uint64_t *dat
 void ckpt_put_text(CkptWriter *w, const char *name, const char *text);
 /* Writes the file atomically and frees the writer. */
 void ckpt_writer_commit(CkptWriter *w, const char *path);
+/* FNV-1a-64 of the entries put so far (equal digests: equal checkpoints), and freeing without writing. */
+uint64_t ckpt_writer_digest(const CkptWriter *w);
+void ckpt_writer_discard(CkptWriter *w);
 
 Checkpoint *ckpt_read(const char *path);
 void ckpt_free(Checkpoint *ck);
@@ -34,6 +37,7 @@ void ckpt_get_f32(const Checkpoint *ck, const char *name, int ndims, const int *
 void ckpt_get_f64(const Checkpoint *ck, const char *name, size_t n, double *out);
 void ckpt_get_u64(const Checkpoint *ck, const char *name, size_t n, uint64_t *out);
 const char *ckpt_get_text(const Checkpoint *ck, const char *name); /* owned by ck */
+int ckpt_has(const Checkpoint *ck, const char *name);
 
 /* Every tensor of the network (weights and running statistics) as "<prefix>.<tensor name>", in
  * PyTorch's layout; with `flat` (an array laid out like the weights, e.g. SGD momentum), the weight

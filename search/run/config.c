@@ -55,6 +55,7 @@ static const ConfigKey CONFIG_KEYS[] = {
     {"direct_conv", KEY_INT, F(direct_conv), "0", 0, 1, "1: direct convolutions only; 0: Winograd for 3x3s of >= 32 channels"},
     {"valid_pass", KEY_INT, F(valid_pass), "1", 0, 1, "evaluate on the valid loader after each epoch"},
     {"loader_threads", KEY_INT, F(loader_threads), "1", 1, 64, "threads filling a batch (no effect on results)"},
+    {"sync_bn", KEY_INT, F(sync_bn), "1", 0, 1, "under mpirun: 1 every BN uses the whole global batch's statistics; 0 each rank's own share's"},
     {"select_num", KEY_INT, F(select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after each epoch, one valid batch each"},
     {"select_common", KEY_INT, F(select_common), "0", 0, 1, "RSPS/SETN/ENAS: 1: every selection draws the same candidates and batches (not the reference)"},
     {"final_select_num", KEY_INT, F(final_select_num), "100", 1, 15625, "RSPS/SETN/ENAS: candidates scored after the last epoch"},

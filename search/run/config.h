@@ -38,6 +38,7 @@ typedef struct {
     int direct_conv;         /* no Winograd convolutions */
     int valid_pass;         /* evaluate on the valid loader after each epoch (methods that have one) */
     int loader_threads;     /* threads that fill one batch (results do not depend on it) */
+    int sync_bn;            /* under mpirun: BN statistics of the whole global batch (ignored in one process) */
     int select_num;         /* RSPS, SETN, ENAS: candidates scored after each epoch */
     int final_select_num;   /* the same after the last epoch (ENAS: 100 against 10) */
     int select_common;      /* 1: every selection uses the same random numbers (selection.h) */

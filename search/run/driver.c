@@ -19,12 +19,14 @@
 
 #include "atomic_file.h"
 #include "common.h"
+#include "dist/dist.h"
 #include "methods.h"
 #include "run/decision.h"
 #include "run/epochs_csv.h"
 #include "optim.h"
 #include "plot/plot.h"
 #include "run/run_log.h"
+#include "strategies/darts.h" /* supernet_running_stats_* */
 #include "strategies/strategy.h"
 #include "run/locate.h"
 #include "run/run_dir.h"
@@ -46,6 +48,7 @@ typedef struct {
     int start_epoch;
     double seconds;
     int quiet, progress;
+    int root; /* rank 0: the one rank that writes the run folder and prints (dist.h) */
 } Run;
 
 /* ---------------------------------------------------------------------------------------------
@@ -93,26 +96,34 @@ static void open_data(Run *r) {
     if (c->valid_images && c->valid_images < r->valid_items.n) r->valid_items.n = c->valid_images;
 }
 
+/* Before anything is written: every batch must split into equal shares over the ranks. */
+static void check_shares(const Run *r) {
+    search_check_shares("batch_size", r->config.c.batch_size, r->train_items.n);
+    if (r->method->strategy->needs_valid_loader) search_check_shares("valid_batch", r->config.c.valid_batch, r->valid_items.n);
+}
+
 static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
     const StrategyIface *iface = r->method->strategy;
     const DatasetSpec *spec = r->data->spec;
+    int ranks = dist_size();
     SupernetConfig nc = {.channels = c->channels, .cells = c->cells, .classes = spec->n_classes,
-                         .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size,
-                         .max_eval_batch = iface->needs_valid_loader ? c->valid_batch : 1,
+                         .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size / ranks,
+                         .max_eval_batch = iface->needs_valid_loader ? c->valid_batch / ranks : 1,
                          .darts = iface->needs_darts, .track_running_stats = c->track_running_stats,
                          .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv};
     r->net = supernet_create(&nc);
     supernet_set_eval_batch_stats(r->net, c->eval_bn_batch_stats);
+    if (ranks > 1 && c->sync_bn) supernet_set_bn_sum(r->net, dist_sum_f64);
     LoaderConfig lc = {.mode = iface->loader, .items = &r->train_items, .partners = &r->valid_items,
                        .batch = c->batch_size, .shuffle = 1,
                        .seed = rng_stream_seed((uint64_t)c->seed, STREAM_SEARCH_LOADER), .threads = c->loader_threads,
-                       .prefetch = 1};
+                       .prefetch = 1, .share = dist_rank(), .shares = ranks};
     r->search = loader_create(r->data, &lc);
     if (iface->needs_valid_loader) {
         LoaderConfig vc = {.mode = LOADER_EVAL, .items = &r->valid_items, .batch = c->valid_batch, .shuffle = 1,
                            .seed = rng_stream_seed((uint64_t)c->seed, STREAM_VALID_LOADER), .threads = c->loader_threads,
-                           .prefetch = 1};
+                           .prefetch = 1, .share = dist_rank(), .shares = ranks};
         r->valid = loader_create(r->data, &vc);
     }
     r->ctx = (SearchContext){.cfg = c, .net = r->net, .data = r->data, .valid = r->valid};
@@ -123,26 +134,37 @@ static void build_engine(Run *r) {
 /* ---------------------------------------------------------------------------------------------
  * Checkpoints */
 
+/* Every rank builds the checkpoint; identical bytes on all ranks are the proof that no rank has
+ * diverged (weights, optimizer moments, architecture state, RNG streams), and rank 0 writes it. */
 static void save_checkpoint(Run *r, int epochs_done) {
     CkptWriter *w = ckpt_writer_new();
     char *config = config_text(&r->config), path[4200];
     int le, ls;
     loader_tell(r->search, &le, &ls);
     const uint64_t progress[4] = {(uint64_t)epochs_done, (uint64_t)le, (uint64_t)ls, r->ctx.sgd_steps};
+    const uint64_t ranks = (uint64_t)dist_size();
     ckpt_put_text(w, "format", CKPT_FORMAT);
     ckpt_put_text(w, "config", config);
     ckpt_put_u64(w, "progress", 4, progress);
+    ckpt_put_u64(w, "ranks", 1, &ranks);
     ckpt_put_f64(w, "seconds", 1, &r->seconds);
     ckpt_put_supernet(w, r->net, "net", NULL);
     ckpt_put_supernet(w, r->net, "sgd_momentum", r->ctx.momentum);
     r->strategy.iface->save(r->strategy.state, w);
+    SN_ASSERT(dist_size() == 1 || dist_agree(ckpt_writer_digest(w)), "the MPI ranks' states differ after epoch %d",
+              epochs_done - 1);
     file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
-    ckpt_writer_commit(w, path);
+    if (r->root) ckpt_writer_commit(w, path);
+    else ckpt_writer_discard(w);
     free(config);
 }
 
 static void load_checkpoint(Run *r, const Checkpoint *ck) {
-    uint64_t progress[4];
+    uint64_t progress[4], ranks = 1; /* a checkpoint without the entry comes from one process */
+    if (ckpt_has(ck, "ranks")) ckpt_get_u64(ck, "ranks", 1, &ranks);
+    if (ranks != (uint64_t)dist_size())
+        sn_die(SN_EXIT_USAGE, "%s: the run was made by %llu MPI rank(s); resume it with the same number, not %d", r->dir,
+               (unsigned long long)ranks, dist_size());
     ckpt_get_u64(ck, "progress", 4, progress);
     ckpt_get_f64(ck, "seconds", 1, &r->seconds);
     ckpt_get_supernet(ck, r->net, "net", NULL);
@@ -167,10 +189,13 @@ static void default_run_name(const Run *r, char *out, size_t n) {
 
 static void announce(const Run *r, const char *what) {
     if (r->quiet) return;
-    printf("%s %s\n  data: %s (%s)\n  %s\n  search-train %d images, search-valid %d images\n  run directory: %s\n"
-           "configuration (%s):\n",
+    printf("%s %s\n  data: %s (%s)\n  %s\n  search-train %d images, search-valid %d images\n  run directory: %s\n",
            what, r->method->name, r->dataset_name, r->data->source, r->data->split_note, r->train_items.n,
-           r->valid_items.n, r->dir, "'# default': not set by the file or --set");
+           r->valid_items.n, r->dir);
+    if (dist_size() > 1)
+        printf("  data-parallel on %d MPI ranks: 1/%d of every batch each, batch norm %s\n", dist_size(), dist_size(),
+               r->config.c.sync_bn ? "over the whole batch (sync_bn = 1)" : "over each rank's share (sync_bn = 0)");
+    printf("configuration ('# default': not set by the file or --set):\n");
     config_write(&r->config, stdout, 1);
     fflush(stdout);
 }
@@ -186,18 +211,23 @@ static void start_run(Run *r, const DriverArgs *a) {
     resolve_config(a, &r->config);
     find_method(r, "supernet search");
     open_data(r);
+    check_shares(r);
     char name[512];
     if (a->run_name) snprintf(name, sizeof name, "%s", a->run_name);
     else default_run_name(r, name, sizeof name);
+    dist_broadcast(name, sizeof name); /* rank 0's clock names the run */
     snprintf(r->dir, sizeof r->dir, "%s/%s", a->logs_dir, name);
     char path[4200];
     file_in_run(path, sizeof path, r, RUN_EPOCHS_CSV);
     if (file_exists(path)) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
-    make_directories(r->dir);
-    char *text = config_text(&r->config);
-    file_in_run(path, sizeof path, r, RUN_CONFIG_FILE), atomic_write_file(path, text, strlen(text));
-    free(text);
-    run_log_create(r->dir);
+    dist_barrier(); /* every rank has looked before rank 0 creates it */
+    if (r->root) {
+        make_directories(r->dir);
+        char *text = config_text(&r->config);
+        file_in_run(path, sizeof path, r, RUN_CONFIG_FILE), atomic_write_file(path, text, strlen(text));
+        free(text);
+        run_log_create(r->dir);
+    }
     announce(r, "search");
     build_engine(r);
 }
@@ -216,11 +246,12 @@ static void resume_run(Run *r, const DriverArgs *a) {
     config_validate(&r->config);
     find_method(r, path);
     open_data(r);
+    check_shares(r);
     announce(r, "resuming");
     build_engine(r);
     load_checkpoint(r, ck);
     ckpt_free(ck);
-    run_log_truncate(r->dir, r->start_epoch);
+    if (r->root) run_log_truncate(r->dir, r->start_epoch);
     if (!r->quiet) printf("continuing at epoch %d of %d\n", r->start_epoch, r->config.c.epochs);
 }
 
@@ -236,6 +267,24 @@ static void progress_line(const Run *r, int step, int steps, const StepStats *st
             100.0 * st->train_correct / st->train_images, rate, (int)(eta / 60), (int)fmod(eta, 60));
 }
 
+/* After an epoch's training under MPI: the step statistics of the whole batches, and with sync_bn = 0
+ * rank 0's running statistics on every rank (each rank's own drifted apart; PyTorch DDP broadcasts
+ * its buffers the same way), so that evaluation and the checkpoint are the same on every rank. */
+static void agree_after_training(Run *r, StepStats *st) {
+    double sums[6] = {st->train_loss_sum, st->train_correct, st->train_images,
+                      st->arch_loss_sum, st->arch_correct, st->arch_images};
+    dist_sum_f64(sums, 6);
+    *st = (StepStats){.train_loss_sum = sums[0], .train_correct = (int)sums[1], .train_images = (int)sums[2],
+                      .arch_loss_sum = sums[3], .arch_correct = (int)sums[4], .arch_images = (int)sums[5]};
+    if (r->config.c.sync_bn) return;
+    size_t n = supernet_running_stats_count(r->net);
+    float *stats = sn_alloc((n ? n : 1) * sizeof(float));
+    supernet_running_stats_get(r->net, stats);
+    dist_broadcast(stats, n * sizeof(float));
+    supernet_running_stats_set(r->net, stats);
+    sn_free(stats);
+}
+
 static void train_epoch(Run *r, StepStats *st, EpochReport *rep) {
     const SearchConfig *c = &r->config.c;
     r->ctx.lr = cosine_lr(c->lr, c->eta_min, r->ctx.epoch, c->epochs, c->t_max ? c->t_max : c->epochs);
@@ -245,6 +294,7 @@ static void train_epoch(Run *r, StepStats *st, EpochReport *rep) {
     if (r->strategy.iface->epoch_begin) r->strategy.iface->epoch_begin(r->strategy.state, &r->ctx, rep);
     for (int s = 0, steps = loader_steps(r->search); s < steps; s++) {
         const Batch *b = loader_next(r->search);
+        supernet_set_global_batch(r->net, b->whole_n);
         r->strategy.iface->step(r->strategy.state, &r->ctx, b, st);
         if (r->progress && (sn_now() - last_print > 0.5 || s + 1 == steps)) {
             progress_line(r, s + 1, steps, st, t0, (double)st->train_images + st->arch_images);
@@ -252,8 +302,10 @@ static void train_epoch(Run *r, StepStats *st, EpochReport *rep) {
         }
     }
     if (r->progress) fprintf(stderr, "\r\033[K");
+    if (dist_size() > 1) agree_after_training(r, st);
     if (r->strategy.iface->epoch_end) r->strategy.iface->epoch_end(r->strategy.state, &r->ctx, rep);
     r->seconds += sn_now() - t0;
+    dist_broadcast(&r->seconds, sizeof r->seconds); /* rank 0's clock, so that every rank's checkpoint is the same */
 }
 
 static double mean_or_nan(double sum, int n) { return n ? sum / n : NAN; }
@@ -323,6 +375,7 @@ static void print_summary(const Run *r, const EpochRecord *last, const Decision 
     printf("\n");
     print_decision(d);
     printf("records: %s/" RUN_EPOCHS_CSV ", %s/" RUN_EPOCHS_JSONL "\n", r->dir, r->dir);
+    if (dist_size() > 1) printf("%d MPI ranks: every checkpoint identical on all ranks\n", dist_size());
 }
 
 static void write_summary(const Run *r, const EpochRecord *last, const Decision *d) {
@@ -370,7 +423,7 @@ static void finish_completed_run(Run *r, EpochRecord *rec) {
     RunEpochs log;
     file_in_run(path, sizeof path, r, RUN_SUMMARY_FILE);
     if (access(path, F_OK) == 0) {
-        printf("%s: the run has already finished all %d epochs; nothing to do\n", r->dir, r->config.c.epochs);
+        if (r->root) printf("%s: the run has already finished all %d epochs; nothing to do\n", r->dir, r->config.c.epochs);
         free_run(r);
         return;
     }
@@ -380,8 +433,7 @@ static void finish_completed_run(Run *r, EpochRecord *rec) {
     rec->index = table_index_of_code(r->table, rec->code);
     Decision d = decision_of(log.rec, log.n);
     run_epochs_free(&log);
-    write_summary(r, rec, &d);
-    print_summary(r, rec, &d);
+    if (r->root) write_summary(r, rec, &d), print_summary(r, rec, &d);
     free_run(r);
 }
 
@@ -390,7 +442,8 @@ int search_weight_sharing(const DriverArgs *a) {
     memset(&r, 0, sizeof r);
     omp_set_num_threads(a->threads);
     bli_thread_set_num_threads(a->threads);
-    r.quiet = a->quiet;
+    r.root = dist_is_root();
+    r.quiet = a->quiet || !r.root;
     r.table = table_open(a->table);
     if (a->resume) resume_run(&r, a);
     else start_run(&r, a);
@@ -408,14 +461,16 @@ int search_weight_sharing(const DriverArgs *a) {
         r.ctx.epoch = e;
         train_epoch(&r, &st, &rep);
         fill_record(&r, &st, &rep, &rec);
-        run_log_append(r.dir, &rec);
+        if (r.root) run_log_append(r.dir, &rec);
         save_checkpoint(&r, e + 1);
-        plot_run_refresh(r.dir); /* derivation.png, alpha.png, ops.png of the epochs so far */
+        if (r.root) plot_run_refresh(r.dir); /* derivation.png, alpha.png, ops.png of the epochs so far */
         print_epoch(&r, &rec, r.seconds - before, cpu_seconds() - cpu_before);
     }
-    Decision d = run_decision(&r);
-    write_summary(&r, &rec, &d);
-    print_summary(&r, &rec, &d);
+    if (r.root) {
+        Decision d = run_decision(&r);
+        write_summary(&r, &rec, &d);
+        print_summary(&r, &rec, &d);
+    }
     free_run(&r);
     return 0;
 }

@@ -57,37 +57,39 @@ void darts_scratch_free(DartsScratch *s) {
     memset(s, 0, sizeof *s);
 }
 
-/* Train-mode forward + backward of (x, y) with edge weights W; adds dL/dalpha into dalpha. */
+/* Train-mode forward + backward of (x, y) with edge weights W; adds dL/dalpha into dalpha (unless NULL).
+ * The gradients summed over the ranks: dL/dW for dalpha, and the weights' when with_weights is set. */
 static double loss_and_alpha_grad(Supernet *net, const float *x, const int32_t *y, int n, const float *W,
-                                  float *dalpha, int *correct) {
+                                  float *dalpha, int with_weights, int *correct) {
     float dW[ARCH_N_EDGES * ARCH_N_OPS];
     NetSelection sel = {NULL, W};
     double loss = supernet_forward(net, x, y, n, sel, correct);
-    supernet_backward(net, dW);
-    softmax_backward(dalpha, dW, W, ARCH_N_EDGES, ARCH_N_OPS);
+    supernet_backward(net, dalpha ? dW : NULL);
+    search_sum_grads(net, with_weights, dalpha ? dW : NULL, ARCH_N_EDGES * ARCH_N_OPS);
+    if (dalpha) softmax_backward(dalpha, dW, W, ARCH_N_EDGES, ARCH_N_OPS);
     return loss;
 }
 
 double darts_v2_arch_grad(Supernet *net, const float *alpha, const Batch *b, double lr, double mu, double wd,
                           const float *momentum, double r, DartsScratch *s, float *dalpha, int *correct) {
     enum { NA = ARCH_N_EDGES * ARCH_N_OPS };
-    float W[NA], gplus[NA] = {0}, gminus[NA] = {0}, scratch[NA] = {0};
+    float W[NA], gplus[NA] = {0}, gminus[NA] = {0};
     size_t n = supernet_weights_floats(net);
     float *w = supernet_weights(net), *g = supernet_grads(net);
     int hits;
     softmax_forward(W, alpha, ARCH_N_EDGES, ARCH_N_OPS);
-    loss_and_alpha_grad(net, b->x, b->y, b->n, W, scratch, &hits); /* g_w */
+    loss_and_alpha_grad(net, b->x, b->y, b->n, W, NULL, 1, &hits); /* g_w */
     memcpy(s->saved_w, w, n * sizeof(float));
     for (size_t i = 0; i < n; i++) w[i] -= (float)(lr * ((momentum ? mu * momentum[i] : 0.0) + g[i] + wd * w[i]));
     supernet_running_stats_get(net, s->stats); /* the w' forward belongs to a throw-away copy */
     memset(dalpha, 0, NA * sizeof(float));
-    double val_loss = loss_and_alpha_grad(net, b->xa, b->ya, b->n, W, dalpha, correct);
+    double val_loss = loss_and_alpha_grad(net, b->xa, b->ya, b->n, W, dalpha, 1, correct); /* dalpha and v */
     supernet_running_stats_set(net, s->stats);
     memcpy(s->v, g, n * sizeof(float));
     double R = r / sqrt(vec_dot(s->v, s->v, n));
     for (int sign = 1; sign >= -1; sign -= 2) {
         for (size_t i = 0; i < n; i++) w[i] = s->saved_w[i] + (float)(sign * R) * s->v[i];
-        loss_and_alpha_grad(net, b->x, b->y, b->n, W, sign > 0 ? gplus : gminus, &hits);
+        loss_and_alpha_grad(net, b->x, b->y, b->n, W, sign > 0 ? gplus : gminus, 0, &hits);
     }
     memcpy(w, s->saved_w, n * sizeof(float));
     for (int k = 0; k < NA; k++) dalpha[k] -= (float)(lr * ((double)gplus[k] - gminus[k]) / (2 * R));
@@ -124,7 +126,7 @@ static void first_order_arch_step(Darts *d, SearchContext *ctx, const Batch *b, 
     int hits;
     softmax_forward(W, d->arch.alpha, ARCH_N_EDGES, ARCH_N_OPS);
     memset(d->arch.grad, 0, sizeof d->arch.grad);
-    st->arch_loss_sum += loss_and_alpha_grad(ctx->net, b->xa, b->ya, b->n, W, d->arch.grad, &hits) * b->n;
+    st->arch_loss_sum += loss_and_alpha_grad(ctx->net, b->xa, b->ya, b->n, W, d->arch.grad, 0, &hits) * b->n;
     arch_params_step(&d->arch, ctx->cfg);
     st->arch_correct += hits, st->arch_images += b->n;
 }

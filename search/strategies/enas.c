@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "dist/dist.h"
 #include "strategies/enas_controller.h"
 #include "strategies/selection.h"
 #include "strategies/strategy.h"
@@ -53,7 +54,8 @@ static void *enas_create(const SearchConfig *cfg, SearchContext *ctx) {
     if (cfg->valid_images && cfg->valid_images < s->valid_items.n) s->valid_items.n = cfg->valid_images;
     LoaderConfig lc = {.mode = LOADER_TRAIN, .items = &s->valid_items, .batch = cfg->batch_size, .shuffle = 1,
                        .seed = rng_stream_seed((uint64_t)cfg->seed, STREAM_ENAS_LOADER), .threads = cfg->loader_threads,
-                       .prefetch = 1};
+                       .prefetch = 1, .share = dist_rank(), .shares = dist_size()};
+    search_check_shares("batch_size", cfg->batch_size, s->valid_items.n);
     s->loader = loader_create(ctx->data, &lc);
     s->stream = batch_stream(s->loader, 0);
     return s;
@@ -77,12 +79,8 @@ static void train_controller(Enas *s, SearchContext *ctx) {
     EnasSample smp;
     batch_stream_restart(&s->stream);
     for (int i = 0; i < c->controller_train_steps * c->controller_num_aggregate; i++) {
-        const Batch *b = batch_stream_next(&s->stream);
         enas_controller_sample(s->ctl, &s->sample, &smp);
-        NetSelection sel = {&smp.arch, NULL};
-        int hits = 0;
-        supernet_evaluate(ctx->net, b->x, b->y, b->n, sel, &hits, NULL);
-        enas_controller_feedback(s->ctl, &smp, (double)hits / b->n);
+        enas_controller_feedback(s->ctl, &smp, stream_batch_hit_rate(ctx->net, &s->stream, &smp.arch));
     }
     enas_controller_end_epoch(s->ctl);
 }

@@ -44,6 +44,7 @@ static double sampled_pass(Gdas *g, SearchContext *ctx, const float *x, const in
     NetSelection sel = {&a, hard};
     double loss = supernet_forward(ctx->net, x, y, n, sel, hits);
     supernet_backward(ctx->net, dW);
+    if (dW) search_sum_grads(ctx->net, 0, dW, NA);
     return loss;
 }
 

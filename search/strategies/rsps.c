@@ -47,19 +47,17 @@ static void rsps_step(void *state, SearchContext *ctx, const Batch *b, StepStats
 
 /* The valid loader's epoch-e pass with a fresh uniform cell for every batch. */
 static void random_cell_pass(Rsps *r, SearchContext *ctx, double *loss, double *acc) {
-    double loss_sum = 0.0;
-    long correct = 0, images = 0;
+    PassTotals t = {0};
     loader_seek(ctx->valid, ctx->epoch, 0);
     for (int s = 0, steps = loader_steps(ctx->valid); s < steps; s++) {
         const Batch *b = loader_next(ctx->valid);
         Arch a = arch_uniform(&r->select_arch);
         NetSelection sel = {&a, NULL};
         int hits = 0;
-        loss_sum += supernet_evaluate(ctx->net, b->x, b->y, b->n, sel, &hits, NULL) * b->n;
-        correct += hits, images += b->n;
+        double mean_loss = supernet_evaluate(ctx->net, b->x, b->y, b->n, sel, &hits, NULL);
+        pass_totals_add(&t, mean_loss, hits, b->n);
     }
-    *loss = loss_sum / (double)images;
-    *acc = 100.0 * (double)correct / (double)images;
+    pass_totals_mean(&t, loss, acc);
 }
 
 static void rsps_epoch_end(void *state, SearchContext *ctx, EpochReport *rep) {

@@ -1,5 +1,7 @@
 /* selection.c: batch streams and one-batch-per-candidate cell selection (see selection.h). */
 #include "strategies/selection.h"
+
+#include "dist/dist.h"
 #include "strategies/strategy.h"
 
 BatchStream batch_stream(Loader *loader, int first_epoch) { return (BatchStream){loader, first_epoch, 0}; }
@@ -7,6 +9,10 @@ BatchStream batch_stream(Loader *loader, int first_epoch) { return (BatchStream)
 void batch_stream_restart(BatchStream *s) { s->left = 0; }
 
 const Batch *batch_stream_next(BatchStream *s) {
+    if (s->same_batch) {
+        loader_seek(s->loader, s->next_epoch, 0);
+        return loader_next(s->loader);
+    }
     if (s->left == 0) {
         loader_seek(s->loader, s->next_epoch++, 0);
         s->left = loader_steps(s->loader);
@@ -31,7 +37,18 @@ void selection_draws(SelectionDraws *d, int select_common, uint64_t seed, Rng *o
     if (!select_common) return;
     rng_seed(&d->common_rng, seed, STREAM_SELECT_COMMON);
     d->common_stream = batch_stream(own_stream->loader, SELECTION_COMMON_EPOCH);
+    d->common_stream.same_batch = 1;
     d->rng = own_rng ? &d->common_rng : NULL, d->stream = &d->common_stream;
+}
+
+double stream_batch_hit_rate(Supernet *net, BatchStream *s, const Arch *arch) {
+    const Batch *b = batch_stream_next(s);
+    int hits = 0;
+    NetSelection sel = {arch, NULL};
+    supernet_evaluate(net, b->x, b->y, b->n, sel, &hits, NULL);
+    double summed = hits;
+    dist_sum_f64(&summed, 1);
+    return summed / b->whole_n;
 }
 
 int select_best_cell(Supernet *net, BatchStream *s, const Arch *cands, int k, double *best_acc) {
@@ -39,11 +56,7 @@ int select_best_cell(Supernet *net, BatchStream *s, const Arch *cands, int k, do
     double top = -1.0;
     batch_stream_restart(s);
     for (int i = 0; i < k; i++) {
-        const Batch *b = batch_stream_next(s);
-        int hits = 0;
-        NetSelection sel = {&cands[i], NULL};
-        supernet_evaluate(net, b->x, b->y, b->n, sel, &hits, NULL);
-        double acc = 100.0 * hits / b->n;
+        double acc = 100.0 * stream_batch_hit_rate(net, s, &cands[i]);
         if (acc > top) top = acc, best = i; /* strict: the first of equal scores wins (np.argmax) */
     }
     if (best_acc) *best_acc = top;
@@ -51,16 +64,14 @@ int select_best_cell(Supernet *net, BatchStream *s, const Arch *cands, int k, do
 }
 
 void stream_evaluate(Supernet *net, BatchStream *s, const Arch *arch, double *loss, double *acc) {
-    double loss_sum = 0.0;
-    long correct = 0, images = 0;
+    PassTotals t = {0};
     batch_stream_restart(s);
     for (int i = 0, steps = loader_steps(s->loader); i < steps; i++) {
         const Batch *b = batch_stream_next(s);
         int hits = 0;
         NetSelection sel = {arch, NULL};
-        loss_sum += supernet_evaluate(net, b->x, b->y, b->n, sel, &hits, NULL) * b->n;
-        correct += hits, images += b->n;
+        double mean_loss = supernet_evaluate(net, b->x, b->y, b->n, sel, &hits, NULL);
+        pass_totals_add(&t, mean_loss, hits, b->n);
     }
-    *loss = loss_sum / (double)images;
-    *acc = 100.0 * (double)correct / (double)images;
+    pass_totals_mean(&t, loss, acc);
 }

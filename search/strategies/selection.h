@@ -29,6 +29,7 @@ typedef struct {
     Loader *loader;
     int next_epoch; /* loader epoch of the next fresh pass (checkpointed) */
     int left;       /* batches left in the current pass */
+    int same_batch; /* every batch is the first of the pass (select_common) */
 } BatchStream;
 
 /* A stream whose first pass will be loader epoch first_epoch. */
@@ -41,13 +42,18 @@ const Batch *batch_stream_next(BatchStream *s);
 void batch_stream_save(const BatchStream *s, CkptWriter *w, const char *name);
 void batch_stream_load(BatchStream *s, const Checkpoint *ck, const char *name);
 
+/* The fraction of the stream's next batch that arch classifies right (evaluation mode, discrete path),
+ * over the whole batch when the ranks share it. */
+double stream_batch_hit_rate(Supernet *net, BatchStream *s, const Arch *arch);
+
 /*
  * What one epoch's selection draws its candidates and batches from. By default (the reference) the
  * strategy's own Rng and stream, which move on from selection to selection. With select_common = 1
- * (a deviation the quick profiles use) every selection starts from the same point: candidates from
- * an Rng seeded anew (cfg seed, STREAM_SELECT_COMMON) and batches from a fresh stream at loader
- * epoch SELECTION_COMMON_EPOCH. Common random numbers: the epoch's cell then changes only when the
- * supernet (or ENAS's policy) does, not with the draw. Nothing of it needs checkpointing.
+ * (a deviation the quick profiles use) every selection draws the same: candidates from an Rng
+ * seeded anew (cfg seed, STREAM_SELECT_COMMON), and every candidate is scored on one and the same
+ * batch (the first of loader epoch SELECTION_COMMON_EPOCH). Common random numbers: the epoch's cell
+ * then changes only when the supernet (or ENAS's policy) does, not with the draw or the batch.
+ * Nothing of it needs checkpointing.
  */
 typedef struct {
     Rng *rng;            /* the candidates' draws (NULL when the strategy has none) */

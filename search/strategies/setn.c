@@ -51,6 +51,7 @@ static void setn_step(void *state, SearchContext *ctx, const Batch *b, StepStats
     NetSelection joint = {NULL, W};
     st->arch_loss_sum += supernet_forward(ctx->net, b->xa, b->ya, b->n, joint, &hits) * b->n;
     supernet_backward(ctx->net, dW);
+    search_sum_grads(ctx->net, 0, dW, NA);
     memset(s->arch.grad, 0, sizeof s->arch.grad);
     softmax_backward(s->arch.grad, dW, W, ARCH_N_EDGES, ARCH_N_OPS);
     arch_params_step(&s->arch, ctx->cfg);

@@ -4,11 +4,32 @@
 #include <math.h>
 #include <string.h>
 
+#include "dist/dist.h"
 #include "optim.h"
 #include "softmax.h"
 
+void search_check_shares(const char *key, int batch, int items) {
+    int ranks = dist_size(), last = items % batch;
+    if (batch % ranks)
+        sn_die(SN_EXIT_USAGE, "%s = %d is not divisible by the %d MPI ranks: each rank takes an equal share of every batch",
+               key, batch, ranks);
+    if (last && last < ranks)
+        sn_die(SN_EXIT_USAGE, "%s = %d leaves a last batch of %d of the %d images, fewer than the %d MPI ranks", key, batch,
+               last, items, ranks);
+}
+
+void search_sum_grads(Supernet *net, int weights, float *extra, size_t n) {
+    float *parts[2];
+    size_t counts[2];
+    int k = 0;
+    if (weights) parts[k] = supernet_grads(net), counts[k++] = supernet_weights_floats(net);
+    if (extra) parts[k] = extra, counts[k++] = n;
+    if (k) dist_sum_f32_parts(parts, counts, k);
+}
+
 void search_weight_update(SearchContext *ctx) {
     const SearchConfig *c = ctx->cfg;
+    search_sum_grads(ctx->net, 1, NULL, 0);
     float *grads = supernet_grads(ctx->net);
     size_t n = supernet_weights_floats(ctx->net);
     if (c->grad_clip > 0) clip_grad_norm(&grads, &n, 1, c->grad_clip);
@@ -17,19 +38,28 @@ void search_weight_update(SearchContext *ctx) {
     sgd_step(supernet_weights(ctx->net), ctx->momentum, grads, n, sgd, (int)ctx->sgd_steps);
 }
 
+void pass_totals_add(PassTotals *t, double mean_loss, int hits, int images) {
+    t->loss_sum += mean_loss * images, t->correct += hits, t->images += images;
+}
+
+void pass_totals_mean(const PassTotals *t, double *loss, double *acc) {
+    double sums[3] = {t->loss_sum, t->correct, t->images};
+    dist_sum_f64(sums, 3);
+    *loss = sums[0] / sums[2];
+    *acc = 100.0 * sums[1] / sums[2];
+}
+
 void search_evaluate(SearchContext *ctx, NetSelection sel, double *loss, double *acc) {
     SN_ASSERT(ctx->valid, "search_evaluate without a valid loader");
-    double loss_sum = 0;
-    long correct = 0, images = 0;
+    PassTotals t = {0};
     loader_seek(ctx->valid, ctx->epoch, 0);
     for (int s = 0, steps = loader_steps(ctx->valid); s < steps; s++) {
         const Batch *b = loader_next(ctx->valid);
         int hits = 0;
-        loss_sum += supernet_evaluate(ctx->net, b->x, b->y, b->n, sel, &hits, NULL) * b->n;
-        correct += hits, images += b->n;
+        double mean_loss = supernet_evaluate(ctx->net, b->x, b->y, b->n, sel, &hits, NULL);
+        pass_totals_add(&t, mean_loss, hits, b->n);
     }
-    *loss = loss_sum / (double)images;
-    *acc = 100.0 * (double)correct / (double)images;
+    pass_totals_mean(&t, loss, acc);
 }
 
 void arch_params_init(ArchParams *a, uint64_t seed) {

@@ -94,10 +94,32 @@ extern const StrategyIface STRATEGY_DARTS_V1, STRATEGY_DARTS_V2, STRATEGY_GDAS, 
 /* ---------------------------------------------------------------------------------------------
  * Helpers every strategy may use. */
 
-/* The weight step after a backward: clip supernet_grads() to cfg->grad_clip over the weights only
- * (REFERENCE 12.6), then SGD (momentum, Nesterov, coupled decay) on every weight, including those
- * the pass did not use, whose gradient is 0 (REFERENCE 12.7). */
+/* Data-parallel runs (search/dist/): every rank holds a share of every batch and draws the same random
+ * decisions from the same streams. After a backward, the gradients the step needs are summed over the
+ * ranks in one allreduce (search_sum_grads; the weights' inside search_weight_update), so every rank
+ * takes the same step; evaluation totals are summed the same way (PassTotals). In a singleton both
+ * are no-ops. */
+
+/* Under K ranks every batch is split into K contiguous shares: a batch size K does not divide, or a
+ * last partial batch of `items` that leaves a rank without images, is a usage error naming key. */
+void search_check_shares(const char *key, int batch, int items);
+
+/* Sums the last backward's gradients over the ranks in ONE allreduce: every weight's (supernet_grads)
+ * when weights is set, and the n floats of extra (dL/dW or an architecture gradient; may be NULL). */
+void search_sum_grads(Supernet *net, int weights, float *extra, size_t n);
+
+/* The weight step after a backward: the weight gradient summed over the ranks, clipped to
+ * cfg->grad_clip over the weights only (REFERENCE 12.6), then SGD (momentum, Nesterov, coupled decay)
+ * on every weight, including those the pass did not use, whose gradient is 0 (REFERENCE 12.7). */
 void search_weight_update(SearchContext *ctx);
+
+/* The running totals of an evaluation pass; pass_totals_mean sums them over the ranks first. */
+typedef struct {
+    double loss_sum, correct, images;
+} PassTotals;
+void pass_totals_add(PassTotals *t, double mean_loss, int hits, int images);
+/* Mean loss and top-1 accuracy in percent. */
+void pass_totals_mean(const PassTotals *t, double *loss, double *acc);
 
 /* Mean loss and top-1 accuracy (percent) of a whole evaluation pass over ctx->valid with the given
  * selection (the valid loader's epoch-e order: seek(e, 0) first, so no state carries over). */
