@@ -4,7 +4,7 @@
 #include "dist/dist.h"
 #include "strategies/strategy.h"
 
-BatchStream batch_stream(Loader *loader, int first_epoch) { return (BatchStream){loader, first_epoch, 0}; }
+BatchStream batch_stream(Loader *loader, int first_epoch) { return (BatchStream){.loader = loader, .next_epoch = first_epoch}; }
 
 void batch_stream_restart(BatchStream *s) { s->left = 0; }
 
