@@ -53,6 +53,12 @@ void arch_canonical(const Arch *a, int with_none, char out[ARCH_CANON_MAX]);
  * the number of classes: 12,751 without none folding, 6,466 with. */
 int arch_iso_classes(int with_none, int32_t class_of_code[ARCH_N_CELLS]);
 
+/* live[e] = 1 when the cell's output depends on edge e's op: its source node is reachable from the
+ * input and its target node reaches the output through edges other than none, i.e. it lies on an
+ * input-to-output path whose other edges are not none. A dead edge's op changes nothing the cell
+ * computes. */
+void arch_live_edges(const Arch *a, int live[ARCH_N_EDGES]);
+
 /* Cost of the whole NAS-Bench-201 network (stem, 3 x 5 cells at C = 16/32/64, two residual
  * reduction blocks, BN, global pool, linear classifier) for square inputs of `image_size` pixels. */
 typedef struct {

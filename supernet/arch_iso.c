@@ -80,3 +80,12 @@ int arch_iso_classes(int with_none, int32_t class_of_code[ARCH_N_CELLS]) {
     sn_free(renumber);
     return classes;
 }
+
+void arch_live_edges(const Arch *a, int live[ARCH_N_EDGES]) {
+    int from_input[ARCH_N_NODES] = {1, 0, 0, 0}, to_output[ARCH_N_NODES] = {0, 0, 0, 1};
+    for (int e = 0; e < ARCH_N_EDGES; e++) /* edges are in order of their target node */
+        if (a->op[e] != OP_NONE && from_input[arch_edge_from(e)]) from_input[arch_edge_to(e)] = 1;
+    for (int e = ARCH_N_EDGES - 1; e >= 0; e--)
+        if (a->op[e] != OP_NONE && to_output[arch_edge_to(e)]) to_output[arch_edge_from(e)] = 1;
+    for (int e = 0; e < ARCH_N_EDGES; e++) live[e] = from_input[arch_edge_from(e)] && to_output[arch_edge_to(e)];
+}

@@ -89,6 +89,27 @@ static void test_iso_counts(void) {
     free(cls);
 }
 
+/* arch_live_edges against the cell's four input-to-output paths, over all 15,625 cells: an edge is
+ * live exactly when it lies on a path whose other edges are all ops other than none. */
+static void test_live_edges(void) {
+    static const int PATHS[4][4] = {{3, -1}, {0, 4, -1}, {1, 5, -1}, {0, 2, 5, -1}}; /* edge lists, -1 ends */
+    int wrong = 0;
+    for (int code = 0; code < ARCH_N_CELLS; code++) {
+        Arch a = arch_from_code(code);
+        int live[ARCH_N_EDGES], want[ARCH_N_EDGES] = {0};
+        arch_live_edges(&a, live);
+        for (int p = 0; p < 4; p++)
+            for (int k = 0; PATHS[p][k] >= 0; k++) {
+                int others_open = 1;
+                for (int m = 0; PATHS[p][m] >= 0; m++) others_open &= m == k || a.op[PATHS[p][m]] != OP_NONE;
+                want[PATHS[p][k]] |= others_open;
+            }
+        for (int e = 0; e < ARCH_N_EDGES; e++)
+            if (live[e] != want[e] && wrong++ < 3) fprintf(stderr, "code %d edge %d: live %d, expected %d\n", code, e, live[e], want[e]);
+    }
+    CHECK(wrong == 0, "%d (cell, edge) pairs where arch_live_edges is wrong", wrong);
+}
+
 /* The benchmark's own canonical strings (column UniqueString of raw/vtao_nats_bench.csv, kept in
  * tests/fixtures/nb201_unique_strings.csv.gz with its arch strings), reproduced string for string. */
 static void test_unique_strings(void) {
@@ -121,6 +142,7 @@ int main(void) {
     test_malformed();
     test_round_trips();
     test_iso_counts();
+    test_live_edges();
     test_unique_strings();
     TEST_EXIT();
 }

@@ -352,7 +352,9 @@ static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_secon
 
 static void print_decision(const Decision *d) {
     printf("decided: %s (", d->decided ? "yes" : "no");
-    if (d->has_probs) printf("top-op probability %.3f on the least decided edge, criterion >= %.1f; ", d->min_top_p, DECISION_MIN_TOP_P);
+    if (d->has_probs)
+        printf("top-op probability %.3f on the least decided live edge (%.3f over all edges), criterion >= %.1f; ",
+               d->min_top_p, d->min_top_p_all, DECISION_MIN_TOP_P);
     printf("the same cell for the last %d epoch(s), criterion >= %d)\n", d->stable_epochs, DECISION_STABLE_EPOCHS);
 }
 
@@ -388,8 +390,8 @@ static void write_summary(const Run *r, const EpochRecord *last, const Decision 
             r->method->name, r->dataset_name, r->config.c.seed, r->config.c.epochs, r->seconds, arch, last->index);
     for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, ", \"%s\": %.6g", TABLE_COLUMNS[k].key, last->acc[k]);
     fprintf(f, ", \"decided\": %s, \"stable_epochs\": %d, \"min_top_p\": ", d->decided ? "true" : "false", d->stable_epochs);
-    if (d->has_probs) fprintf(f, "%.6g}\n", d->min_top_p);
-    else fprintf(f, "null}\n");
+    if (d->has_probs) fprintf(f, "%.6g, \"min_top_p_all\": %.6g}\n", d->min_top_p, d->min_top_p_all);
+    else fprintf(f, "null, \"min_top_p_all\": null}\n");
     fclose(f);
     file_in_run(path, sizeof path, r, RUN_SUMMARY_FILE), atomic_write_file(path, text, len);
     free(text);
