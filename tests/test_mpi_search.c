@@ -46,7 +46,11 @@
 
 static const char *TINY = "--set cells=1 --set train_images=48 --set valid_images=48 --set epochs=2 "
                           "--set batch_size=16 --set valid_batch=16 --seed 7 --threads 1 --set select_num=5 "
-                          "--set final_select_num=7 --set controller_train_steps=3 --set controller_num_aggregate=4";
+                          "--set final_select_num=7 --set controller_train_steps=3 --set controller_num_aggregate=4 "
+                          /* the reference's rates and modes, not the quick profiles' (whose large rates
+                           * turn float rounding into different cells) */
+                          "--set arch_lr=0.0003 --set tau_max=10 --set controller_lr=0.001 --set valid_pass=1 "
+                          "--set select_common=0 --set eval_bn_batch_stats=0";
 
 static char logs[512];
 
