@@ -6,12 +6,12 @@
 
 BatchStream batch_stream(Loader *loader, int first_epoch) { return (BatchStream){.loader = loader, .next_epoch = first_epoch}; }
 
-void batch_stream_restart(BatchStream *s) { s->left = 0; }
+void batch_stream_restart(BatchStream *s) { s->left = 0, s->held = NULL; }
 
 const Batch *batch_stream_next(BatchStream *s) {
     if (s->same_batch) {
-        loader_seek(s->loader, s->next_epoch, 0);
-        return loader_next(s->loader);
+        if (!s->held) loader_seek(s->loader, s->next_epoch, 0), s->held = loader_next(s->loader);
+        return s->held;
     }
     if (s->left == 0) {
         loader_seek(s->loader, s->next_epoch++, 0);

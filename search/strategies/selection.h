@@ -30,6 +30,7 @@ typedef struct {
     int next_epoch; /* loader epoch of the next fresh pass (checkpointed) */
     int left;       /* batches left in the current pass */
     int same_batch; /* every batch is the first of the pass (select_common) */
+    const Batch *held; /* same_batch: that batch, loaded once per pass (nothing else reads the loader meanwhile) */
 } BatchStream;
 
 /* A stream whose first pass will be loader epoch first_epoch. */
