@@ -9,9 +9,13 @@
 #include <string.h>
 #include <time.h>
 
-static void (*die_hook)(void);
+static SnDieHook die_hook;
 
-void sn_set_die_hook(void (*hook)(void)) { die_hook = hook; }
+SnDieHook sn_set_die_hook(SnDieHook hook) {
+    SnDieHook previous = die_hook;
+    die_hook = hook;
+    return previous;
+}
 
 void sn_die_begin(void) {
     fflush(stdout);

@@ -22,8 +22,9 @@
 noreturn void sn_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 noreturn void sn_fatal(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Called by every error exit before it prints (sn_die_begin): a data-parallel run installs one so that
- * an error every process meets is printed once (search/dist/dist.h). NULL: none (the default). */
-void sn_set_die_hook(void (*hook)(void));
+ * an error every process meets is printed once (search/dist/dist.h). NULL: none (the default). Returns the hook it replaces. */
+typedef void (*SnDieHook)(void);
+SnDieHook sn_set_die_hook(SnDieHook hook);
 /* Flushes stdout and runs the die hook: the start of every error exit, also outside this file. */
 void sn_die_begin(void);
 

@@ -41,6 +41,8 @@ typedef struct {
     const char *summary; /* one line for the help texts */
     const StrategyIface *strategy; /* weight-sharing: its update rules; else NULL */
     MtRunFn run_on_table;          /* table-only: one simulated search; else NULL */
+    double epoch_cost;             /* weight-sharing: time of an epoch per training image, GDAS = 1
+                                    * (measured, methods.c); orders ablation runs, longest first */
     PaperRow paper[PAPER_N_ROWS];
 } Method;
 

@@ -23,27 +23,6 @@ static const char *const METHODS[2] = {"darts-v1", "gdas"};
 static const char *const KEYS[7] = {"search_seconds", "cifar10_valid", "cifar10_test", "cifar100_valid",
                                     "cifar100_test", "imagenet16_valid", "imagenet16_test"};
 
-static void write_text(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
-
-/* The tiny profile: the shipped quick config of each method, copied as <root>/configs/<m>-tiny.cfg. */
-static void write_configs(void) {
-    const char *src_root = getenv("SUPERNET_ROOT");
-    char path[256];
-    snprintf(path, sizeof path, "%s/configs", root);
-    mkdir(path, 0755);
-    snprintf(path, sizeof path, "%s/configs/ablations", root);
-    mkdir(path, 0755);
-    for (int m = 0; m < 2; m++) {
-        snprintf(path, sizeof path, "%s/configs/%s-quick.cfg", src_root ? src_root : "..", METHODS[m]);
-        const char *text = read_text_file(path);
-        CHECK(text[0] != '\0', "cannot read %s", path);
-        snprintf(path, sizeof path, "%s/configs/%s-tiny.cfg", root, METHODS[m]);
-        write_text(path, text);
-    }
-    snprintf(path, sizeof path, "%s/configs/ablations/tiny.cfg", root);
-    write_text(path, "methods = darts-v1, gdas\nseeds = 1, 2\nprofile = tiny\nset = epochs=2\nset = train_images=64\n"
-                     "set = valid_images=64\nset = batch_size=32\nset = cells=1\nset = valid_pass=0\njobs = 1\n");
-}
 
 static void run_path(char *out_path, size_t len, const char *run, const char *file) {
     snprintf(out_path, len, "%s/out/runs/%s/%s", root, run, file);
@@ -94,7 +73,9 @@ static void check_summary_row(const char *csv, int m) {
 
 int main(void) {
     make_temp_dir(root, sizeof root, "test_ablsearch");
-    write_configs();
+    CHECK(write_tiny_ablation(root, METHODS, 2, "methods = darts-v1, gdas\nseeds = 1, 2\nprofile = tiny\nset = epochs=2\n"
+                                                "set = train_images=64\nset = valid_images=64\nset = batch_size=32\n"
+                                                "set = cells=1\nset = valid_pass=0\njobs = 1\n") == 0, "cannot write the configs");
     char cmd[2048], path[256], log[256];
     snprintf(log, sizeof log, "%s/first.log", root);
     snprintf(cmd, sizeof cmd, "exec '%s' ablate %s/configs/ablations/tiny.cfg --out %s/out --threads 1 > %s 2>&1", supernet_bin(), root, root, log);

@@ -19,7 +19,6 @@
  * to about 1e-3 in the losses (measured; RSPS valid loss 1.3e-3 at most).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include <unistd.h>
 
 #include "methods.h"
+#include "mpi_job.h"
 #include "run/checkpoint.h"
 #include "run/epochs_csv.h"
 #include "test_util.h"
@@ -54,18 +54,10 @@ static const char *TINY = "--set cells=1 --set train_images=48 --set valid_image
 
 static char logs[512];
 
-/* mpirun with 2 ranks, quiet (no banner of its own when a rank fails). */
-static const char *mpirun(void) {
-    static char cmd[1024];
-    const char *exe = getenv("SUPERNET_MPIEXEC");
-    snprintf(cmd, sizeof cmd, "'%s' -q --oversubscribe --allow-run-as-root -np 2", exe ? exe : "mpirun");
-    return cmd;
-}
-
 /* Runs `[mpirun] supernet search ARGS`, its stdout and stderr into out; returns the exit status. */
 static int search(int ranks, const char *args, char *out, size_t cap) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s '%s' search %s 2>&1", ranks > 1 ? mpirun() : "", supernet_bin(), args);
+    snprintf(cmd, sizeof cmd, "%s '%s' search %s 2>&1", ranks > 1 ? mpirun_2_ranks() : "", supernet_bin(), args);
     return run_command(cmd, out, cap);
 }
 
@@ -269,31 +261,8 @@ static void records_without_seconds(const char *run, char *out, size_t cap) {
 
 static pid_t spawn_job(const char *args) {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "exec %s '%s' search %s > /dev/null 2>&1", mpirun(), supernet_bin(), args);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-/* The ranks: mpirun's children (found through /proc/<pid>/stat's parent field). */
-static int children_of(pid_t parent, pid_t *out, int cap) {
-    int n = 0;
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    while (d && (e = readdir(d)) && n < cap) {
-        char path[300], comm[256];
-        int pid, ppid;
-        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        if (fscanf(f, "%d %255s %*c %d", &pid, comm, &ppid) == 3 && ppid == parent) out[n++] = pid;
-        fclose(f);
-    }
-    if (d) closedir(d);
-    return n;
+    snprintf(cmd, sizeof cmd, "exec %s '%s' search %s > /dev/null 2>&1", mpirun_2_ranks(), supernet_bin(), args);
+    return spawn_shell(cmd);
 }
 
 /* Whether pid still runs 5 s from now (a zombie waiting for its new parent does not count). */
@@ -376,7 +345,7 @@ static void check_usage_errors(void) {
 static void check_bench(void) {
     static char out[1 << 16];
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "%s '%s' bench --mode gdas --batch 8 --steps 1 --threads 1 --profile 2>&1", mpirun(),
+    snprintf(cmd, sizeof cmd, "%s '%s' bench --mode gdas --batch 8 --steps 1 --threads 1 --profile 2>&1", mpirun_2_ranks(),
              supernet_bin());
     int rc = run_command(cmd, out, sizeof out);
     CHECK(rc == 0 && strstr(out, "1 threads x 2 rank(s)") && strstr(out, "allreduce, gradients"), "bench under 2 ranks: "

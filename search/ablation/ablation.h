@@ -79,13 +79,39 @@ typedef struct {
     const char *out_dir;    /* runs go to <out_dir>/runs/ */
     int jobs;               /* child processes at the same time */
     int threads;            /* --threads passed to each run; 0: not passed */
+    int ranks_per_run;      /* under mpirun: the ranks of one data-parallel run */
+    int (*search_in_process)(int argc, char **argv); /* under mpirun: `supernet search` (argv after "search") */
 } AblationRunOptions;
+
+/* The argument vector of one run, `<search_cmd> search ...` (argv[argc] = NULL). */
+enum { ABL_MAX_ARGS = 16 + 2 * (ABL_MAX_SETS + ABL_MAX_SWITCHES), ABL_ARG = ABL_PATH + 300 };
+typedef struct {
+    char text[ABL_MAX_ARGS][ABL_ARG];
+    char *argv[ABL_MAX_ARGS + 1];
+    int argc;
+} AblationArgs;
+
+/* Readies the run's folder `dir` (one killed before its first checkpoint is removed, to start
+ * afresh) and fills args: --resume when a checkpoint exists, else the run's method, config, sets,
+ * seed, data and name. Returns 1 for a resume. */
+int ablation_prepare_run(const AblationSpec *spec, const AblationRunOptions *opt, const AblationRun *run, const char *dir,
+                         AblationArgs *args);
+/* Keeps every other `supernet ablate` off out_dir until this process exits (exit 2 if one is on it). */
+int ablation_lock_folder(const char *out_dir);
 
 /* Runs every unfinished run of the spec in order, at most opt->jobs at a time. Returns the number
  * of runs that failed (exited non-zero or without writing summary.json). On SIGINT/SIGTERM the
  * running children are stopped and the process exits (130); children also stop if this process is
  * killed, so a rerun never races a leftover child. */
 int ablation_run(const AblationSpec *spec, const AblationRunOptions *opt);
+
+/* Under mpirun (ablation_mpi.c): the job's ranks in groups of opt->ranks_per_run, each group running
+ * one search at a time in this process, data-parallel over its ranks (opt->search_in_process), the
+ * next unfinished run going to the next free group, longest first (Method.epoch_cost x epochs x
+ * training images). Every guarantee of ablation_run holds (a shared filesystem assumed) but one: a
+ * run that fails with an error exit ends the whole job (its error printed, the rest of its output in
+ * its log); a rerun goes on from there. Returns the job's number of failed runs, on every rank. */
+int ablation_run_mpi(const AblationSpec *spec, const AblationRunOptions *opt);
 
 /* Reads the finished runs' summary.json files and writes <out_dir>/summary.md, summary.csv (mean
  * and sample std over seeds per cell of the search time and the six benchmark columns, as the

@@ -25,7 +25,6 @@
 #include "whole_file.h"
 
 enum { RUN_PENDING, RUN_RUNNING, RUN_DONE, RUN_FAILED };
-enum { MAX_ARGS = 16 + 2 * (ABL_MAX_SETS + ABL_MAX_SWITCHES) };
 enum { PID_FILE_MAX_BYTES = 64, CMDLINE_MAX_BYTES = 1 << 20 }; /* a pid file; a child's /proc/<pid>/cmdline */
 
 typedef struct {
@@ -77,46 +76,51 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
-/* The argument vector of one run: --resume when a checkpoint exists, else a fresh start. */
-static void run_argv(const AblationSpec *s, const AblationRunOptions *opt, const Run *r, char **argv, char store[][ABL_PATH + 300]) {
-    const AblationCell *cell = &s->cells[r->run->cell];
-    int n = 0, k = 0;
-#define ARG(...) (snprintf(store[k], sizeof store[k], __VA_ARGS__), argv[n++] = store[k++])
-    ARG("%s", opt->search_cmd);
+int ablation_prepare_run(const AblationSpec *s, const AblationRunOptions *opt, const AblationRun *run, const char *dir,
+                         AblationArgs *args) {
+    const AblationCell *cell = &s->cells[run->cell];
+    int resume = exists(dir, RUN_CHECKPOINT_FILE), k = 0;
+    struct stat st;
+    /* A directory without checkpoint is a run killed before its first epoch ended: start afresh. */
+    if (!resume && stat(dir, &st) == 0 && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        sn_die(SN_EXIT_USAGE, "%s: cannot remove the unfinished run: %s", dir, strerror(errno));
+#define ARG(...) (snprintf(args->text[k], sizeof args->text[k], __VA_ARGS__), args->argv[k] = args->text[k], k++)
+    ARG("%s", opt->search_cmd ? opt->search_cmd : "supernet");
     ARG("search");
-    if (exists(r->dir, RUN_CHECKPOINT_FILE)) {
+    if (resume) {
         ARG("--resume");
-        ARG("%s", r->dir);
+        ARG("%s", dir);
     } else {
         ARG("--method");
         ARG("%s", cell->method);
-        if (s->profile[0]) ARG("--config"), ablation_config_path(s, cell->method, store[k], sizeof store[k]), argv[n++] = store[k++];
+        if (s->profile[0]) {
+            ARG("--config");
+            ablation_config_path(s, cell->method, args->text[k], sizeof args->text[k]);
+            args->argv[k] = args->text[k], k++;
+        }
         for (int i = 0; i < s->n_sets; i++) ARG("--set"), ARG("%s", s->sets[i]);
         for (int i = 0; i < s->n_keys; i++)
             if (cell->values[i][0]) ARG("--set"), ARG("%s=%s", s->keys[i], cell->values[i]);
         ARG("--seed");
-        ARG("%d", r->run->seed);
+        ARG("%d", run->seed);
         if (s->data[0]) ARG("--data"), ARG("%s", s->data);
         ARG("--logs");
         ARG("%s/runs", opt->out_dir);
         ARG("--run");
-        ARG("%s", r->run->name);
+        ARG("%s", run->name);
     }
     if (opt->threads > 0) ARG("--threads"), ARG("%d", opt->threads);
     ARG("--quiet");
 #undef ARG
-    argv[n] = NULL;
+    args->argv[k] = NULL;
+    args->argc = k;
+    return resume;
 }
 
 static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run *r, int index, int total) {
-    static char store[MAX_ARGS][ABL_PATH + 300];
-    char *argv[MAX_ARGS + 1], log[ABL_PATH + 400];
-    int resume = exists(r->dir, RUN_CHECKPOINT_FILE);
-    struct stat st;
-    /* A directory without checkpoint is a run killed before its first epoch ended: start afresh. */
-    if (!resume && stat(r->dir, &st) == 0 && nftw(r->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        sn_die(SN_EXIT_USAGE, "%s: cannot remove the unfinished run: %s", r->dir, strerror(errno));
-    run_argv(s, opt, r, argv, store);
+    static AblationArgs args;
+    char log[ABL_PATH + 400];
+    int resume = ablation_prepare_run(s, opt, r->run, r->dir, &args);
     snprintf(log, sizeof log, "%s.log", r->dir);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", log, strerror(errno));
@@ -131,8 +135,8 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
         close(fd);
         /* Runs side by side on shared cores: spinning OpenMP threads would slow them all down. */
         if (opt->jobs > 1) setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
-        execv(argv[0], argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        execv(args.argv[0], args.argv);
+        fprintf(stderr, "cannot run %s: %s\n", args.argv[0], strerror(errno));
         _exit(127);
     }
     close(fd);
@@ -175,7 +179,7 @@ static noreturn void stop_all(Run *runs, int n) {
     exit(128 + stop_signal);
 }
 
-static int lock_folder(const char *out_dir) {
+int ablation_lock_folder(const char *out_dir) {
     char path[ABL_PATH + 32];
     snprintf(path, sizeof path, "%s/ablate.lock", out_dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644); /* children must not inherit the lock */
@@ -196,7 +200,7 @@ int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
     char runs_dir[ABL_PATH + 8];
     snprintf(runs_dir, sizeof runs_dir, "%s/runs", opt->out_dir);
     make_directories(runs_dir);
-    lock_folder(opt->out_dir);
+    ablation_lock_folder(opt->out_dir);
     catch_signals();
     int total = s->n_runs, running = 0, failed = 0, next = 0;
     Run *runs = sn_alloc(sizeof *runs * (size_t)total);

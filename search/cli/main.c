@@ -32,11 +32,11 @@ static void print_help(void) {
     printf("\n'supernet <command> --help' lists a command's flags and their defaults.\n");
 }
 
-/* Under mpirun only a search (and its benchmark) is data-parallel; every other command would run K
- * times over the same files. */
+/* Under mpirun a search (and its benchmark) is data-parallel and an ablation spreads its runs over
+ * the ranks; every other command would run K times over the same files. */
 static int run_command(const Command *c, int argc, char **argv) {
-    if (dist_size() > 1 && strcmp(c->name, "search") != 0 && strcmp(c->name, "bench") != 0)
-        sn_die(SN_EXIT_USAGE, "supernet %s runs in one process; under mpirun only 'search' and 'bench' are data-parallel",
+    if (dist_size() > 1 && strcmp(c->name, "search") != 0 && strcmp(c->name, "bench") != 0 && strcmp(c->name, "ablate") != 0)
+        sn_die(SN_EXIT_USAGE, "supernet %s runs in one process; under mpirun only 'search', 'bench' and 'ablate' run on the ranks",
                c->name);
     int status = c->run(argc - 2, argv + 2);
     if (status == 0) dist_finalize(); /* a failing rank leaves without it, and mpirun ends the job */

@@ -14,14 +14,19 @@
 #endif
 
 static struct {
-    int rank, size, joined;
+    int rank, size, world_rank, world_size, joined;
     float *staging;
     size_t staging_cap;
-} g = {0, 1, 0, NULL, 0};
+#ifdef SUPERNET_MPI
+    MPI_Comm comm; /* the caller's group: MPI_COMM_WORLD until dist_split */
+#endif
+} g = {.size = 1, .world_size = 1};
 
 int dist_rank(void) { return g.rank; }
 int dist_size(void) { return g.size; }
 int dist_is_root(void) { return g.rank == 0; }
+int dist_world_rank(void) { return g.world_rank; }
+int dist_world_size(void) { return g.world_size; }
 
 static int launched_by_mpi(void) { return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK"); }
 
@@ -40,12 +45,27 @@ void dist_init(int *argc, char ***argv) {
     int provided;
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
     g.joined = 1;
+    g.comm = MPI_COMM_WORLD;
     MPI_Comm_rank(MPI_COMM_WORLD, &g.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &g.size);
+    g.world_rank = g.rank, g.world_size = g.size;
     if (g.size > 1) sn_set_die_hook(wait_for_root_to_report);
 }
 
+int dist_split(int group_size) {
+    SN_ASSERT(group_size > 0 && g.world_size % group_size == 0, "groups of %d ranks out of %d", group_size, g.world_size);
+    int group = g.world_rank / group_size;
+    if (g.world_size == 1) return 0;
+    if (g.comm != MPI_COMM_WORLD) MPI_Comm_free(&g.comm);
+    g.comm = MPI_COMM_WORLD;
+    if (group_size < g.world_size) MPI_Comm_split(MPI_COMM_WORLD, group, g.world_rank, &g.comm);
+    MPI_Comm_rank(g.comm, &g.rank);
+    MPI_Comm_size(g.comm, &g.size);
+    return group;
+}
+
 void dist_finalize(void) {
+    if (g.joined && g.comm != MPI_COMM_WORLD) MPI_Comm_free(&g.comm);
     if (g.joined) MPI_Finalize();
     g.joined = 0;
     sn_free(g.staging);
@@ -66,26 +86,30 @@ static int count_of(size_t n) {
 }
 
 void dist_sum_f32(float *values, size_t n) {
-    if (g.size > 1) MPI_Allreduce(MPI_IN_PLACE, values, count_of(n), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+    if (g.size > 1) MPI_Allreduce(MPI_IN_PLACE, values, count_of(n), MPI_FLOAT, MPI_SUM, g.comm);
 }
 
 void dist_sum_f64(double *values, size_t n) {
-    if (g.size > 1) MPI_Allreduce(MPI_IN_PLACE, values, count_of(n), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+    if (g.size > 1) MPI_Allreduce(MPI_IN_PLACE, values, count_of(n), MPI_DOUBLE, MPI_SUM, g.comm);
 }
 
 void dist_broadcast(void *data, size_t bytes) {
-    if (g.size > 1) MPI_Bcast(data, count_of(bytes), MPI_BYTE, 0, MPI_COMM_WORLD);
+    if (g.size > 1) MPI_Bcast(data, count_of(bytes), MPI_BYTE, 0, g.comm);
 }
 
 int dist_agree(uint64_t value) {
     if (g.size == 1) return 1;
     uint64_t v[2] = {value, ~value}; /* max(~x) = ~min(x): both extremes in one call */
-    MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, v, 2, MPI_UINT64_T, MPI_MAX, g.comm);
     return v[0] == ~v[1];
 }
 
 void dist_barrier(void) {
-    if (g.size > 1) MPI_Barrier(MPI_COMM_WORLD);
+    if (g.size > 1) MPI_Barrier(g.comm);
+}
+
+void dist_world_barrier(void) {
+    if (g.world_size > 1) MPI_Barrier(MPI_COMM_WORLD);
 }
 
 #else
@@ -104,6 +128,11 @@ void dist_sum_f64(double *values, size_t n) {}
 void dist_broadcast(void *data, size_t bytes) {}
 int dist_agree(uint64_t value) { return 1; }
 void dist_barrier(void) {}
+void dist_world_barrier(void) {}
+int dist_split(int group_size) {
+    SN_ASSERT(group_size == 1, "groups of %d ranks in a build without MPI", group_size);
+    return 0;
+}
 
 #endif
 

@@ -20,9 +20,17 @@ void dist_init(int *argc, char ***argv);
 /* Leaves MPI after a successful command; a failing one exits without it (see above). */
 void dist_finalize(void);
 
+/* The caller's rank and the number of ranks of its group: the whole job until dist_split. */
 int dist_rank(void);
 int dist_size(void);
 int dist_is_root(void);
+/* The same over the whole job, whatever the groups. */
+int dist_world_rank(void);
+int dist_world_size(void);
+/* Splits the job into groups of group_size consecutive ranks (group_size divides the job's size):
+ * from then on rank, size and every collective below refer to the caller's group. Returns the
+ * group's index. */
+int dist_split(int group_size);
 /* "off" (a build without MPI), else the MPI library's version line. */
 const char *dist_library(void);
 
@@ -36,5 +44,7 @@ void dist_broadcast(void *data, size_t bytes);
 /* 1 when value is the same on every rank. */
 int dist_agree(uint64_t value);
 void dist_barrier(void);
+/* A barrier over the whole job. */
+void dist_world_barrier(void);
 
 #endif

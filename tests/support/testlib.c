@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,4 +143,23 @@ const char *read_text_file(const char *path) {
     if (text) memcpy(buf, text, len + 1);
     free(text);
     return buf;
+}
+
+int write_tiny_ablation(const char *root, const char *const *methods, int n_methods, const char *ablation) {
+    const char *src_root = getenv("SUPERNET_ROOT");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/configs", root);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/configs/ablations", root);
+    mkdir(path, 0755);
+    for (int m = 0; m < n_methods; m++) {
+        snprintf(path, sizeof path, "%s/configs/%s-quick.cfg", src_root ? src_root : "..", methods[m]);
+        const char *text = read_text_file(path);
+        if (text[0] == '\0') return fprintf(stderr, "cannot read %s\n", path), -1;
+        snprintf(path, sizeof path, "%s/configs/%s-tiny.cfg", root, methods[m]);
+        if (write_text_file(path, text) != 0) return fprintf(stderr, "cannot write %s\n", path), -1;
+    }
+    snprintf(path, sizeof path, "%s/configs/ablations/tiny.cfg", root);
+    if (write_text_file(path, ablation) != 0) return fprintf(stderr, "cannot write %s\n", path), -1;
+    return 0;
 }

@@ -50,4 +50,8 @@ int write_text_file(const char *path, const char *text);
 /* The file's text in a static buffer ("" if it cannot be read or is 64 KiB or more). */
 const char *read_text_file(const char *path);
 
+/* A tiny ablation in root: <root>/configs/<m>-tiny.cfg, a copy of the shipped quick profile of each
+ * method, and <root>/configs/ablations/tiny.cfg holding `ablation`. 0, or -1 with a message on stderr. */
+int write_tiny_ablation(const char *root, const char *const *methods, int n_methods, const char *ablation);
+
 #endif
