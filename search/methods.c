@@ -10,6 +10,8 @@
 /* DARTS-V1/V2 (and ENAS in the v1.1 summary) all end at the all-skip cell, whose row this is. */
 #define ALL_SKIP_ROW ROW(39.77, 0, 54.30, 0, 15.03, 0, 15.61, 0, 16.43, 0, 16.32, 0)
 
+const char *const PAPER_ROW_LABELS[PAPER_N_ROWS] = {"paper Table 5 (v1.0, BN=1)", "paper, v1.1 summary (BN=0)"};
+
 const Method METHODS[] = {
     {.name = "darts-v1", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 5, .strategy = &STRATEGY_DARTS_V1,
      .summary = "DARTS, first order: weight step then arch step on softmax(alpha) (REFERENCE 6.1)",

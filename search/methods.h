@@ -34,6 +34,8 @@ typedef struct {
  * cell BNs, BN = 1) and the authors' v1.1 summary (the weight-sharing rows with batch statistics,
  * BN = 0). Both searched on CIFAR-10 (cifar10-valid); the table-only rows with a 12000 s budget. */
 enum { PAPER_TABLE5_V1_0, PAPER_V1_1_SUMMARY, PAPER_N_ROWS };
+/* How the printed tables name those rows. */
+extern const char *const PAPER_ROW_LABELS[PAPER_N_ROWS];
 
 typedef struct {
     const char *name;    /* the --method word */

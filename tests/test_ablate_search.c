@@ -124,6 +124,9 @@ int main(void) {
     for (int m = 0; m < 2; m++) check_summary_row(copy, m);
     snprintf(path, sizeof path, "%s/out/summary.md", root);
     CHECK(strstr(read_text_file(path), "| darts-v1 | 2/2 |") && strstr(read_text_file(path), "| gdas | 2/2 |"), "markdown: %s", read_text_file(path));
+    /* The paper's GDAS row (Table 5, v1.0: C10 valid 89.89 ± 0.08, C10 test 93.61 ± 0.09) under the table. */
+    CHECK(strstr(read_text_file(path), "| gdas | paper Table 5 (v1.0, BN=1) | 89.89±0.08 | 93.61±0.09 |"), "no paper row: %s",
+          read_text_file(path));
     if (test_failures == 0) remove_tree(root);
     TEST_EXIT();
 }

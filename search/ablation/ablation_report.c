@@ -15,6 +15,7 @@
 #include "ablation/ablation.h"
 #include "atomic_file.h"
 #include "common.h"
+#include "methods.h"
 #include "run/run_dir.h"
 #include "plot/plot.h"
 #include "table.h"
@@ -85,6 +86,26 @@ static int any_key_unset(const AblationSpec *s) {
     return 0;
 }
 
+/* The paper's rows of every method in the grid, once each, under the table: its layout without the
+ * search time (the paper's search times are GPU hours, not comparable). */
+static void write_paper_rows(const AblationSpec *s, FILE *f) {
+    fprintf(f, "\nThe paper's rows (mean ± std; REFERENCE 9):\n\n| method | row |");
+    for (int k = VALUE_COL0; k < N_VALUES; k++) fprintf(f, " %s |", value_label(k));
+    fprintf(f, "\n|---|---|");
+    for (int k = VALUE_COL0; k < N_VALUES; k++) fprintf(f, "---|");
+    fprintf(f, "\n");
+    for (int c = 0; c < s->n_cells; c++) {
+        int first = 1;
+        for (int before = 0; before < c; before++) first &= strcmp(s->cells[before].method, s->cells[c].method) != 0;
+        const Method *m = method_find(s->cells[c].method);
+        for (int v = 0; first && m && v < PAPER_N_ROWS; v++) {
+            fprintf(f, "| %s | %s |", m->name, PAPER_ROW_LABELS[v]);
+            for (int k = 0; k < TABLE_N_COLS; k++) fprintf(f, " %.2f±%.2f |", m->paper[v].mean[k], m->paper[v].std[k]);
+            fprintf(f, "\n");
+        }
+    }
+}
+
 static void write_markdown(const AblationSpec *s, const CellStats *cells, const char *path) {
     char *buf;
     size_t len;
@@ -114,6 +135,7 @@ static void write_markdown(const AblationSpec *s, const CellStats *cells, const 
         }
         fprintf(f, "\n");
     }
+    write_paper_rows(s, f);
     fclose(f);
     atomic_write_file(path, buf, len);
     free(buf);

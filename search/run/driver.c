@@ -370,7 +370,7 @@ static void print_summary(const Run *r, const EpochRecord *last, const Decision 
     printf("\n");
     for (int v = 0; v < PAPER_N_ROWS; v++) {
         const PaperRow *p = &r->method->paper[v];
-        printf("%-30s", v == PAPER_V1_1_SUMMARY ? "paper, v1.1 summary (BN=0)" : "paper Table 5 (v1.0, BN=1)");
+        printf("%-30s", PAPER_ROW_LABELS[v]);
         for (int k = 0; k < TABLE_N_COLS; k++) printf("  %6.2f+-%4.2f", p->mean[k], p->std[k]);
         printf("\n");
     }
