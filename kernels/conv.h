@@ -22,11 +22,16 @@ typedef struct {
     int plain_input;          /* input is the plain NCHW image batch */
     int direct_only;          /* 0: Winograd where oneDNN has it and it is faster (3x3, stride 1, >= 32
                                  channels); 1: direct convolution only */
+    int bf16;                 /* the three passes on oneDNN's bf16 kernels: input, weights and output
+                                 gradient rounded to bf16 at each call, results and weights fp32
+                                 (not for a plain_input plan; direct only) */
 } ConvShape;
 
 typedef struct ConvPlan ConvPlan;
 
 ConvPlan *conv_plan_create(ConvShape s);
+/* 1 when this CPU runs oneDNN's bf16 convolutions natively (AVX-512 BF16 or AMX). */
+int conv_bf16_supported(void);
 void conv_plan_free(ConvPlan *p);
 
 Shape4 conv_in_shape(const ConvPlan *p);

@@ -132,10 +132,14 @@ void dnnl_prim_free(DnnlPrim *p) {
     memset(p, 0, sizeof *p);
 }
 
-dnnl_memory_desc_t dnnl_md_tag(int ndims, const dnnl_dims_t dims, dnnl_format_tag_t tag) {
+dnnl_memory_desc_t dnnl_md_typed(int ndims, const dnnl_dims_t dims, dnnl_data_type_t type, dnnl_format_tag_t tag) {
     dnnl_memory_desc_t md;
-    DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md, ndims, dims, dnnl_f32, tag));
+    DNNL_CHECK(dnnl_memory_desc_init_by_tag(&md, ndims, dims, type, tag));
     return md;
+}
+
+dnnl_memory_desc_t dnnl_md_tag(int ndims, const dnnl_dims_t dims, dnnl_format_tag_t tag) {
+    return dnnl_md_typed(ndims, dims, dnnl_f32, tag);
 }
 
 dnnl_memory_desc_t dnnl_md_blocked(Shape4 s) {

@@ -54,6 +54,7 @@ void dnnl_prim_free(DnnlPrim *p);
 
 /* Plain memory descriptors for the engine's layouts. */
 dnnl_memory_desc_t dnnl_md_blocked(Shape4 s); /* nChw16c activations */
-dnnl_memory_desc_t dnnl_md_tag(int ndims, const dnnl_dims_t dims, dnnl_format_tag_t tag);
+dnnl_memory_desc_t dnnl_md_tag(int ndims, const dnnl_dims_t dims, dnnl_format_tag_t tag); /* f32 */
+dnnl_memory_desc_t dnnl_md_typed(int ndims, const dnnl_dims_t dims, dnnl_data_type_t type, dnnl_format_tag_t tag);
 
 #endif
