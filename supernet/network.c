@@ -24,6 +24,16 @@ static void check_config(const SupernetConfig *c) {
         sn_die(SN_EXIT_USAGE, "batch sizes must be at least 1, got %d and %d", c->max_batch, c->max_eval_batch);
 }
 
+int supernet_precision_is_bf16(const char *precision) {
+    return strcmp(precision, "bf16") == 0 ? 1 : strcmp(precision, "fp32") == 0 ? 0 : -1;
+}
+
+const char *supernet_precision_unavailable(const char *precision) {
+    if (supernet_precision_is_bf16(precision) == 1 && !conv_bf16_supported())
+        return "precision = bf16 needs a CPU with AVX-512 BF16 or AMX for oneDNN's bf16 convolutions, and this one has neither";
+    return NULL;
+}
+
 Supernet *supernet_create(const SupernetConfig *cfg) {
     check_config(cfg);
     Supernet *net = sn_alloc(sizeof *net);

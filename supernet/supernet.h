@@ -51,7 +51,16 @@ typedef struct {
     int track_running_stats; /* the cell BNs keep running statistics and use them in evaluation */
     uint64_t seed;           /* weight initialisation (PyTorch's default init, REFERENCE 1.6) */
     int direct_conv;         /* 1: direct convolutions only; 0: Winograd for the 3x3s of >= 32 channels */
+    int bf16;                /* convolutions in bf16 (kernels/conv.h), all but the stem's; weights, optimizer,
+                              * BN and every other op stay fp32 */
 } SupernetConfig;
+
+/* The network's precisions, as the `precision` config key and `bench --precision` spell them. */
+#define SUPERNET_PRECISIONS "fp32|bf16"
+/* 1 for "bf16", 0 for "fp32", -1 for anything else. */
+int supernet_precision_is_bf16(const char *precision);
+/* NULL when this CPU runs the precision natively, else why not (one line). */
+const char *supernet_precision_unavailable(const char *precision);
 
 typedef struct {
     const Arch *arch;           /* op per edge, or NULL for the DARTS path */

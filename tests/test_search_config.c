@@ -63,6 +63,7 @@ static void test_errors(void) {
     expect_file_error("method = gdas\n\nepochs 3\n", line, "expected 'key = value'");
     expect_file_error("method = gdas\n\n[schedule\n", line, "section");
     expect_file_error("method = gdas\ntau_min = 20\n", "tau_min", "tau_max");
+    expect_file_error("method = gdas\nprecision = fp16\n", "precision = 'fp16'", "fp32|bf16");
     expect_file_error("method = nas\n", "method", "nas");
     expect_set_error("epochz=3", "unknown key 'epochz'");
     expect_set_error("epochs=0", "out of range");

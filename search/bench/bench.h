@@ -17,6 +17,7 @@ typedef struct {
     const char *data; /* dataset folder for modes that read data; NULL = embedded default */
     int profile;      /* network modes: time per oneDNN primitive kind */
     int direct_conv;  /* network modes: no Winograd convolutions */
+    const char *precision; /* network modes: fp32 | bf16 (supernet.h) */
     const char *arch; /* eval mode: the cell evaluated (NAS-Bench-201 string or 6-digit code) */
 } BenchArgs;
 

@@ -129,7 +129,8 @@ static void setup(Bench *b, const BenchArgs *args) {
     SupernetConfig cfg = {.channels = NET_CHANNELS, .cells = NET_CELLS, .classes = NET_CLASSES,
                           .in_channels = IMAGE_CHANNELS, .image_size = IMAGE_SIZE, .max_batch = eval ? 1 : share,
                           .max_eval_batch = share, .darts = darts, .track_running_stats = 0, .seed = BENCH_SEED,
-                          .direct_conv = args->direct_conv};
+                          .direct_conv = args->direct_conv,
+                          .bf16 = supernet_precision_is_bf16(args->precision) == 1};
     char err[160];
     memset(b, 0, sizeof *b);
     if (arch_parse(args->arch, &b->eval_arch, err, sizeof err) != 0) {
@@ -184,14 +185,14 @@ static void report(const BenchArgs *args, Bench *b, double seconds, double macs)
     double passes = strcmp(args->mode, "eval") ? TRAIN_PASSES : 1;
     double gflops = FLOPS_PER_MAC * passes * macs * args->batch / seconds * 1e-9;
     if (args->json)
-        printf("{\"mode\":\"%s\",\"batch\":%d,\"steps\":%d,\"threads\":%d,\"ranks\":%d,\"images_per_s\":%.2f,"
+        printf("{\"mode\":\"%s\",\"precision\":\"%s\",\"batch\":%d,\"steps\":%d,\"threads\":%d,\"ranks\":%d,\"images_per_s\":%.2f,"
                "\"ms_per_step\":%.2f,\"weights\":%zu,\"peak_rss_mb\":%.1f,\"gflops\":%.1f}\n",
-               args->mode, args->batch, args->steps, args->threads, dist_size(), images_per_s, 1e3 * seconds / args->steps,
+               args->mode, args->precision, args->batch, args->steps, args->threads, dist_size(), images_per_s, 1e3 * seconds / args->steps,
                supernet_num_weights(b->net), peak_mb, gflops);
     else
-        printf("supernet %s: batch %d, %d threads x %d rank(s): %.1f images/s, %.1f ms/step, %zu weights, peak RSS %.0f MB, "
+        printf("supernet %s (%s): batch %d, %d threads x %d rank(s): %.1f images/s, %.1f ms/step, %zu weights, peak RSS %.0f MB, "
                "%.1f GFLOP/s effective\n",
-               args->mode, args->batch, args->threads, dist_size(), images_per_s, 1e3 * seconds / args->steps,
+               args->mode, args->precision, args->batch, args->threads, dist_size(), images_per_s, 1e3 * seconds / args->steps,
                supernet_num_weights(b->net), peak_mb, gflops);
     if (args->profile && !args->json) print_profile(args, seconds);
 }

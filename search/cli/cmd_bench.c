@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "common.h"
+#include "supernet.h"
 #include "dist/dist.h"
 
 typedef struct {
@@ -26,7 +27,7 @@ static const BenchMode BENCH_MODES[] = {
 
 int cmd_bench(int argc, char **argv) {
     BenchArgs a = {.mode = "darts", .batch = 64, .steps = 20, .threads = omp_get_max_threads(), .json = 0, .data = NULL,
-                   .profile = 0, .arch = "333333", .direct_conv = 0};
+                   .profile = 0, .arch = "333333", .direct_conv = 0, .precision = "fp32"};
     const CliOption options[] = {
         {"--mode", CLI_CHOICE, &a.mode, "what to time", "darts|gdas|discrete|eval|kernels|data", 0, 0},
         {"--batch", CLI_INT, &a.batch, "images per step", NULL, 1, 65536},
@@ -37,6 +38,7 @@ int cmd_bench(int argc, char **argv) {
         {"--profile", CLI_FLAG, &a.profile, "network modes: time per kind of kernel", NULL, 0, 0},
         {"--arch", CLI_STRING, &a.arch, "eval mode: the cell (string or 6-digit code)", NULL, 0, 0},
         {"--direct-conv", CLI_FLAG, &a.direct_conv, "network modes: direct convolutions only (no Winograd)", NULL, 0, 0},
+        {"--precision", CLI_CHOICE, &a.precision, "network modes: bf16 convolutions, or all fp32", SUPERNET_PRECISIONS, 0, 0},
     };
     const CliSpec spec = {.command = "bench", .summary = "Time the engine's building blocks and report throughput.",
                           .synopsis = "[options]", .options = options, .n_options = CLI_COUNT(options)};
@@ -46,6 +48,8 @@ int cmd_bench(int argc, char **argv) {
     int m = 0; /* cli_parse accepted a --mode of the choice list only, and every choice has its row */
     while (m < N_BENCH_MODES && strcmp(a.mode, BENCH_MODES[m].name) != 0) m++;
     SN_ASSERT(m < N_BENCH_MODES, "bench mode %s has no row in BENCH_MODES", a.mode);
+    const char *why = supernet_precision_unavailable(a.precision);
+    if (why) cli_usage_error(&spec, "%s", why);
     if (dist_size() > 1 && BENCH_MODES[m].run != bench_net)
         cli_usage_error(&spec, "--mode %s runs in one process; under mpirun only the network modes are data-parallel", a.mode);
     BENCH_MODES[m].run(&a);

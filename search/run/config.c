@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "supernet.h"
 #include "run/kv_file.h"
 
 typedef enum { KEY_INT, KEY_FLOAT, KEY_STRING } KeyType;
@@ -53,6 +54,7 @@ static const ConfigKey CONFIG_KEYS[] = {
     {"track_running_stats", KEY_INT, F(track_running_stats), "0", 0, 1, "cell BNs keep running statistics"},
     {"eval_bn_batch_stats", KEY_INT, F(eval_bn_batch_stats), "0", 0, 1, "1: every BN uses batch statistics in evaluation during search (NATS-Bench)"},
     {"direct_conv", KEY_INT, F(direct_conv), "0", 0, 1, "1: direct convolutions only; 0: Winograd for 3x3s of >= 32 channels"},
+    {"precision", KEY_STRING, F(precision), "fp32", 0, 0, SUPERNET_PRECISIONS ": bf16 convolutions with fp32 weights, optimizer and BN (the reference: fp32)"},
     {"valid_pass", KEY_INT, F(valid_pass), "1", 0, 1, "evaluate on the valid loader after each epoch"},
     {"loader_threads", KEY_INT, F(loader_threads), "1", 1, 64, "threads filling a batch (no effect on results)"},
     {"sync_bn", KEY_INT, F(sync_bn), "1", 0, 1, "under mpirun: 1 every BN uses the whole global batch's statistics; 0 each rank's own share's"},
@@ -173,6 +175,10 @@ void config_validate(const ConfigState *s) {
     if (c->tau_min > c->tau_max) sn_die(SN_EXIT_USAGE, "config: tau_min = %g is above tau_max = %g", c->tau_min, c->tau_max);
     if (c->eta_min > c->lr) sn_die(SN_EXIT_USAGE, "config: eta_min = %g is above lr = %g", c->eta_min, c->lr);
     if (c->nesterov && c->momentum <= 0) sn_die(SN_EXIT_USAGE, "config: nesterov = 1 needs momentum > 0");
+    if (supernet_precision_is_bf16(c->precision) < 0)
+        sn_die(SN_EXIT_USAGE, "config: precision = '%s': expected one of %s", c->precision, SUPERNET_PRECISIONS);
+    const char *why = supernet_precision_unavailable(c->precision);
+    if (why) sn_die(SN_EXIT_USAGE, "config: %s", why);
 }
 
 /* The shortest %g text that reads back as exactly v (resume reloads the saved text). */

@@ -36,6 +36,7 @@ typedef struct {
     int track_running_stats; /* cell BNs keep running statistics (REFERENCE 12.1: 0) */
     int eval_bn_batch_stats; /* every BN uses batch statistics in evaluation (NATS-Bench; reference: 0) */
     int direct_conv;         /* no Winograd convolutions */
+    char precision[8];       /* fp32 | bf16 (supernet.h: bf16 convolutions, fp32 everything else) */
     int valid_pass;         /* evaluate on the valid loader after each epoch (methods that have one) */
     int loader_threads;     /* threads that fill one batch (results do not depend on it) */
     int sync_bn;            /* under mpirun: BN statistics of the whole global batch (ignored in one process) */

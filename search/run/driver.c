@@ -111,7 +111,8 @@ static void build_engine(Run *r) {
                          .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size / ranks,
                          .max_eval_batch = iface->needs_valid_loader ? c->valid_batch / ranks : 1,
                          .darts = iface->needs_darts, .track_running_stats = c->track_running_stats,
-                         .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv};
+                         .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv,
+                         .bf16 = supernet_precision_is_bf16(c->precision) == 1};
     r->net = supernet_create(&nc);
     supernet_set_eval_batch_stats(r->net, c->eval_bn_batch_stats);
     if (ranks > 1 && c->sync_bn) supernet_set_bn_sum(r->net, dist_sum_f64);
