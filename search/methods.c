@@ -12,26 +12,30 @@
 
 const char *const PAPER_ROW_LABELS[PAPER_N_ROWS] = {"paper Table 5 (v1.0, BN=1)", "paper, v1.1 summary (BN=0)"};
 
+/* epoch_cost, per training image with GDAS = 1, measured with the paper-reduced settings on one core
+ * of an AMD EPYC beside a second run (GDAS 36 s, DARTS-V1 200 s, RSPS about 38 s per 5,000-image
+ * epoch); SETN, ENAS and DARTS-V2 from their 2-epoch c10-reduced runs relative to RSPS and DARTS-V1
+ * (search/strategies/README.md "Measured"). Only the order of ablation runs depends on it. */
 const Method METHODS[] = {
-    {.name = "darts-v1", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 5, .strategy = &STRATEGY_DARTS_V1,
+    {.name = "darts-v1", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 5.6, .strategy = &STRATEGY_DARTS_V1,
      .summary = "DARTS, first order: weight step then arch step on softmax(alpha) (REFERENCE 6.1)",
      .paper = {ALL_SKIP_ROW, ALL_SKIP_ROW}},
-    {.name = "darts-v2", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 12, .strategy = &STRATEGY_DARTS_V2,
+    {.name = "darts-v2", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 10.8, .strategy = &STRATEGY_DARTS_V2,
      .summary = "DARTS, second order: unrolled arch step (finite-difference Hessian), then weight step (REFERENCE 6.2)",
      .paper = {ALL_SKIP_ROW, ALL_SKIP_ROW}},
     {.name = "gdas", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 1, .strategy = &STRATEGY_GDAS,
      .summary = "GDAS: Gumbel-softmax sampled ops, one draw for the weight step and one for the arch step (REFERENCE 6.3)",
      .paper = {ROW(89.89, 0.08, 93.61, 0.09, 71.34, 0.04, 70.70, 0.30, 41.59, 1.33, 41.71, 0.98),
                ROW(90.00, 0.21, 93.51, 0.13, 71.14, 0.27, 70.61, 0.26, 41.70, 1.26, 41.84, 0.90)}},
-    {.name = "setn", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 1.5, .strategy = &STRATEGY_SETN,
+    {.name = "setn", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 3.0, .strategy = &STRATEGY_SETN,
      .summary = "SETN: uniform random cell for the weight step, DARTS joint arch step; best of the top cells by alpha (REFERENCE 6.4)",
      .paper = {ROW(84.04, 0.28, 87.64, 0.00, 58.86, 0.06, 59.05, 0.24, 33.06, 0.02, 32.52, 0.21),
                ROW(82.25, 5.17, 86.19, 4.63, 56.86, 7.59, 56.87, 7.77, 32.54, 3.63, 31.90, 4.07)}},
-    {.name = "rsps", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 0.7, .strategy = &STRATEGY_RSPS,
+    {.name = "rsps", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 1.1, .strategy = &STRATEGY_RSPS,
      .summary = "RSPS: a uniform random cell per weight step; best of random candidates on one valid batch each (REFERENCE 6.5)",
      .paper = {ROW(80.42, 3.58, 84.07, 3.61, 52.12, 5.55, 52.31, 5.77, 27.22, 3.24, 26.28, 3.09),
                ROW(84.16, 1.69, 87.66, 1.69, 59.00, 4.60, 58.33, 4.34, 31.56, 3.28, 31.14, 3.88)}},
-    {.name = "enas", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 1.3, .strategy = &STRATEGY_ENAS,
+    {.name = "enas", .kind = METHOD_WEIGHT_SHARING, .epoch_cost = 1.6, .strategy = &STRATEGY_ENAS,
      .summary = "ENAS: LSTM controller samples the cell of every weight step, trained by REINFORCE on valid batches (REFERENCE 6.6)",
      .paper = {ROW(37.51, 3.19, 53.89, 0.58, 13.37, 2.35, 13.96, 2.33, 15.06, 1.95, 14.84, 2.10), ALL_SKIP_ROW}},
     {.name = "rs", .kind = METHOD_TABLE_ONLY, .run_on_table = mt_run_rs,
