@@ -83,6 +83,13 @@ typedef struct {
     int (*search_in_process)(int argc, char **argv); /* under mpirun: `supernet search` (argv after "search") */
 } AblationRunOptions;
 
+/* A run's folder, <out_dir>/runs/<name>; whether it holds `file` (RUN_SUMMARY_FILE: the run is
+ * finished; RUN_CHECKPOINT_FILE: it resumes); its pid file <dir>.pid (the child's pid while it runs;
+ * under mpirun also the claim, held with flock). */
+void ablation_run_dir(const AblationRunOptions *opt, const AblationRun *run, char *out, size_t len);
+int ablation_run_has(const char *dir, const char *file);
+void ablation_pid_path(const char *dir, char *out, size_t len);
+
 /* The argument vector of one run, `<search_cmd> search ...` (argv[argc] = NULL). */
 enum { ABL_MAX_ARGS = 16 + 2 * (ABL_MAX_SETS + ABL_MAX_SWITCHES), ABL_ARG = ABL_PATH + 300 };
 typedef struct {
@@ -96,8 +103,9 @@ typedef struct {
  * seed, data and name. Returns 1 for a resume. */
 int ablation_prepare_run(const AblationSpec *spec, const AblationRunOptions *opt, const AblationRun *run, const char *dir,
                          AblationArgs *args);
-/* Keeps every other `supernet ablate` off out_dir until this process exits (exit 2 if one is on it). */
-int ablation_lock_folder(const char *out_dir);
+/* Creates <out_dir>/runs and keeps every other `supernet ablate` off out_dir until this process
+ * exits (exit 2 if one is on it). */
+void ablation_take_folder(const char *out_dir);
 
 /* Runs every unfinished run of the spec in order, at most opt->jobs at a time. Returns the number
  * of runs that failed (exited non-zero or without writing summary.json). On SIGINT/SIGTERM the

@@ -34,12 +34,7 @@ typedef struct {
     double cost; /* estimated work */
 } RunCost;
 
-static int is_finished(const char *dir) {
-    char path[ABL_PATH + 400];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, RUN_SUMMARY_FILE);
-    return stat(path, &st) == 0;
-}
+static int is_finished(const char *dir) { return ablation_run_has(dir, RUN_SUMMARY_FILE); }
 
 /* epochs x training images x the method's cost per image, from the run's own configuration. */
 static double estimated_cost(const AblationSpec *s, const AblationRun *run) {
@@ -67,14 +62,10 @@ static int longest_first(const void *a, const void *b) {
     return x->index - y->index; /* equal costs: file order */
 }
 
-static void run_dir(const AblationRunOptions *opt, const AblationRun *run, char *out, size_t len) {
-    snprintf(out, len, "%s/runs/%s", opt->out_dir, run->name);
-}
-
 /* The run's pid file, locked: the claim. Returns its descriptor, or -1 when another rank holds it. */
 static int try_claim(const char *dir) {
     char path[ABL_PATH + 320], text[64];
-    snprintf(path, sizeof path, "%s.pid", dir);
+    ablation_pid_path(dir, path, sizeof path);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -94,7 +85,7 @@ static int claim_next(const AblationRunOptions *opt, const AblationSpec *s, cons
     for (int i = 0; i < s->n_runs; i++) {
         int r = order[i].index;
         if (tried[r]) continue;
-        run_dir(opt, &s->runs[r], dir, sizeof dir);
+        ablation_run_dir(opt, &s->runs[r], dir, sizeof dir);
         if (is_finished(dir)) {
             tried[r] = 1;
             continue;
@@ -155,13 +146,10 @@ static void sort_runs(const AblationSpec *s, RunCost *order) {
 
 int ablation_run_mpi(const AblationSpec *s, const AblationRunOptions *opt) {
     int group_size = opt->ranks_per_run, world = dist_world_size(), failed = 0;
-    char runs_dir[ABL_PATH + 8], dir[ABL_PATH + 300];
+    char dir[ABL_PATH + 300], who[48];
     int group = dist_split(group_size), leader = dist_is_root();
-    if (dist_world_rank() == 0) {
-        snprintf(runs_dir, sizeof runs_dir, "%s/runs", opt->out_dir);
-        make_directories(runs_dir);
-        ablation_lock_folder(opt->out_dir);
-    }
+    snprintf(who, sizeof who, "[ranks %d-%d]", group * group_size, (group + 1) * group_size - 1);
+    if (dist_world_rank() == 0) ablation_take_folder(opt->out_dir);
     dist_world_barrier(); /* the folder exists and is ours before any group claims a run */
     RunCost *order = sn_alloc(sizeof *order * (size_t)s->n_runs);
     char *tried = sn_alloc((size_t)s->n_runs);
@@ -173,25 +161,22 @@ int ablation_run_mpi(const AblationSpec *s, const AblationRunOptions *opt) {
         dist_broadcast(&r, sizeof r);
         if (r < 0) break;
         static AblationArgs args;
-        run_dir(opt, &s->runs[r], dir, sizeof dir);
+        ablation_run_dir(opt, &s->runs[r], dir, sizeof dir);
         int resume = leader ? ablation_prepare_run(s, opt, &s->runs[r], dir, &args) : 0;
         dist_broadcast(&args, sizeof args);
         for (int i = 0; i < args.argc; i++) args.argv[i] = args.text[i]; /* the leader's pointers mean nothing here */
         double started = sn_now();
         if (leader)
-            printf("[ranks %d-%d] %s %s\n", group * group_size, (group + 1) * group_size - 1, resume ? "resume" : "start ",
-                   s->runs[r].name), fflush(stdout);
+            printf("%s %s %s\n", who, resume ? "resume" : "start ", s->runs[r].name), fflush(stdout);
         int status = run_here(opt, dir, &args);
         if (!leader) continue;
         int ok = status == 0 && is_finished(dir);
         failed += !ok;
-        if (ok) printf("[ranks %d-%d] done   %s (%.1f s)\n", group * group_size, (group + 1) * group_size - 1, s->runs[r].name,
-                       sn_now() - started);
-        else printf("[ranks %d-%d] FAILED %s: exit status %d, see %s.log\n", group * group_size, (group + 1) * group_size - 1,
-                    s->runs[r].name, status, dir);
+        if (ok) printf("%s done   %s (%.1f s)\n", who, s->runs[r].name, sn_now() - started);
+        else printf("%s FAILED %s: exit status %d, see %s.log\n", who, s->runs[r].name, status, dir);
         fflush(stdout);
         char pid_file[sizeof dir + 8];
-        snprintf(pid_file, sizeof pid_file, "%s.pid", dir);
+        ablation_pid_path(dir, pid_file, sizeof pid_file);
         if (ok) unlink(pid_file); /* still held, and the run finished: a later claim of it sees summary.json */
         close(claim);
     }

@@ -38,15 +38,18 @@ typedef struct {
 static volatile sig_atomic_t stop_signal = 0;
 static void on_signal(int sig) { stop_signal = sig; }
 
-static int exists(const char *dir, const char *file) {
+void ablation_run_dir(const AblationRunOptions *opt, const AblationRun *run, char *out, size_t len) {
+    snprintf(out, len, "%s/runs/%s", opt->out_dir, run->name);
+}
+
+int ablation_run_has(const char *dir, const char *file) {
     char path[ABL_PATH + 400];
     struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, file);
     return stat(path, &st) == 0;
 }
 
-/* <run dir>.pid holds the pid of the run's child while it runs. */
-static void pid_path(const Run *r, char *out, size_t len) { snprintf(out, len, "%s.pid", r->dir); }
+void ablation_pid_path(const char *dir, char *out, size_t len) { snprintf(out, len, "%s.pid", dir); }
 
 /* A child left by an interrupted ablate that still runs (it should have got SIGTERM with its
  * parent): starting the run again would make two processes write one run directory. The process
@@ -54,7 +57,7 @@ static void pid_path(const Run *r, char *out, size_t len) { snprintf(out, len, "
 static void check_no_leftover(const Run *r) {
     char path[ABL_PATH + 320], proc[64], why[256];
     size_t len;
-    pid_path(r, path, sizeof path);
+    ablation_pid_path(r->dir, path, sizeof path);
     char *text = read_whole_file(path, PID_FILE_MAX_BYTES, &len, why, sizeof why);
     if (!text) return;
     int pid = atoi(text);
@@ -79,7 +82,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 int ablation_prepare_run(const AblationSpec *s, const AblationRunOptions *opt, const AblationRun *run, const char *dir,
                          AblationArgs *args) {
     const AblationCell *cell = &s->cells[run->cell];
-    int resume = exists(dir, RUN_CHECKPOINT_FILE), k = 0;
+    int resume = ablation_run_has(dir, RUN_CHECKPOINT_FILE), k = 0;
     struct stat st;
     /* A directory without checkpoint is a run killed before its first epoch ended: start afresh. */
     if (!resume && stat(dir, &st) == 0 && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
@@ -142,19 +145,19 @@ static void start_run(const AblationSpec *s, const AblationRunOptions *opt, Run 
     close(fd);
     r->pid = pid, r->state = RUN_RUNNING, r->started = sn_now();
     char pid_file[ABL_PATH + 320], text[32];
-    pid_path(r, pid_file, sizeof pid_file);
+    ablation_pid_path(r->dir, pid_file, sizeof pid_file);
     atomic_write_file(pid_file, text, (size_t)snprintf(text, sizeof text, "%d\n", (int)pid));
 }
 
 static void remove_pid_file(const Run *r) {
     char pid_file[ABL_PATH + 320];
-    pid_path(r, pid_file, sizeof pid_file);
+    ablation_pid_path(r->dir, pid_file, sizeof pid_file);
     unlink(pid_file);
 }
 
 static void finish_run(Run *r, int status, int index, int total) {
     remove_pid_file(r);
-    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && exists(r->dir, RUN_SUMMARY_FILE);
+    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && ablation_run_has(r->dir, RUN_SUMMARY_FILE);
     r->state = ok ? RUN_DONE : RUN_FAILED;
     if (ok) printf("[%d/%d] done   %s (%.1f s)\n", index + 1, total, r->run->name, sn_now() - r->started);
     else if (WIFEXITED(status))
@@ -179,13 +182,16 @@ static noreturn void stop_all(Run *runs, int n) {
     exit(128 + stop_signal);
 }
 
-int ablation_lock_folder(const char *out_dir) {
+void ablation_take_folder(const char *out_dir) {
+    char runs_dir[ABL_PATH + 8];
+    snprintf(runs_dir, sizeof runs_dir, "%s/runs", out_dir);
+    make_directories(runs_dir);
     char path[ABL_PATH + 32];
     snprintf(path, sizeof path, "%s/ablate.lock", out_dir);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644); /* children must not inherit the lock */
     if (fd < 0) sn_die(SN_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
+    /* fd stays open, and the lock held, until this process exits */
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) sn_die(SN_EXIT_USAGE, "%s: another 'supernet ablate' is running on this folder", path);
-    return fd; /* held until exit */
 }
 
 static void catch_signals(void) {
@@ -197,18 +203,15 @@ static void catch_signals(void) {
 }
 
 int ablation_run(const AblationSpec *s, const AblationRunOptions *opt) {
-    char runs_dir[ABL_PATH + 8];
-    snprintf(runs_dir, sizeof runs_dir, "%s/runs", opt->out_dir);
-    make_directories(runs_dir);
-    ablation_lock_folder(opt->out_dir);
+    ablation_take_folder(opt->out_dir);
     catch_signals();
     int total = s->n_runs, running = 0, failed = 0, next = 0;
     Run *runs = sn_alloc(sizeof *runs * (size_t)total);
     for (int i = 0; i < total; i++) {
         Run *r = &runs[i];
         r->run = &s->runs[i];
-        snprintf(r->dir, sizeof r->dir, "%s/%s", runs_dir, r->run->name);
-        r->state = exists(r->dir, RUN_SUMMARY_FILE) ? RUN_DONE : RUN_PENDING;
+        ablation_run_dir(opt, r->run, r->dir, sizeof r->dir);
+        r->state = ablation_run_has(r->dir, RUN_SUMMARY_FILE) ? RUN_DONE : RUN_PENDING;
         if (r->state == RUN_DONE) printf("[%d/%d] skip   %s (finished)\n", i + 1, total, r->run->name);
         else check_no_leftover(r);
     }
