@@ -243,17 +243,7 @@ static void test_lock_and_errors(void) {
 }
 
 /* 1 while the process exists and is not a zombie (an orphan may wait for a reaper). */
-static int alive(pid_t pid) {
-    char path[64], stat_line[256];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return 0;
-    size_t n = fread(stat_line, 1, sizeof stat_line - 1, f);
-    fclose(f);
-    stat_line[n] = '\0';
-    const char *paren = strrchr(stat_line, ')');
-    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
-}
+static int alive(pid_t pid) { return !process_ends_within((int)pid, 0); }
 
 /* Polls for up to 20 s (not a timing assertion: only a bound on waiting for an event). */
 static int wait_until(int (*cond)(const char *, pid_t), const char *path, pid_t pid) {

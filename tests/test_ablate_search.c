@@ -92,13 +92,7 @@ int main(void) {
     /* Its child gets SIGTERM with its parent; wait until the process of its pid file has exited
      * (gone, or a zombie: an orphan may wait for a reaper). */
     snprintf(path, sizeof path, "%s/out/runs/darts-v1-s2.pid", root);
-    char proc[64];
-    snprintf(proc, sizeof proc, "/proc/%d/stat", atoi(read_text_file(path)));
-    for (int i = 0; i < 12000; i++) {
-        const char *paren = strrchr(read_text_file(proc), ')');
-        if (!paren || paren[2] == 'Z' || paren[2] == 'X') break;
-        nanosleep(&(struct timespec){0, 10000000}, NULL);
-    }
+    process_ends_within(atoi(read_text_file(path)), 120000);
     run_path(path, sizeof path, "darts-v1-s2", "summary.json");
     CHECK(access(path, F_OK) != 0, "run 2 finished although ablate was killed: %s", read_text_file(log));
     struct stat first;

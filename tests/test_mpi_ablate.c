@@ -64,14 +64,7 @@ static void run_and_kill(void) {
     for (int i = 0; i < n; i++) kill(ranks[i], SIGKILL);
     kill(job, SIGKILL);
     waitpid(job, NULL, 0);
-    for (int i = 0; i < n; i++) /* gone, or a zombie waiting for its reaper */
-        for (int k = 0; k < 6000 && kill(ranks[i], 0) == 0; k++) {
-            char path[64];
-            snprintf(path, sizeof path, "/proc/%d/stat", (int)ranks[i]);
-            const char *paren = strrchr(read_text_file(path), ')');
-            if (!paren || paren[2] == 'Z') break;
-            nanosleep(&(struct timespec){0, 10000000}, NULL);
-        }
+    for (int i = 0; i < n; i++) CHECK(process_ends_within(ranks[i], 60000), "rank process %d outlived the job", (int)ranks[i]);
     snprintf(first_out, sizeof first_out, "%s", read_text_file(log));
 }
 

@@ -266,20 +266,6 @@ static pid_t spawn_job(const char *args) {
     return spawn_shell(cmd);
 }
 
-/* Whether pid still runs 5 s from now (a zombie waiting for its new parent does not count). */
-static int outlives(pid_t pid) {
-    struct timespec pause = {0, 10000000};
-    for (int i = 0; i < 500; i++, nanosleep(&pause, NULL)) {
-        char path[64], state = 'Z';
-        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-        FILE *f = fopen(path, "r");
-        if (f && fscanf(f, "%*d %*s %c", &state) != 1) state = 'Z';
-        if (f) fclose(f);
-        if (!f || state == 'Z') return 0;
-    }
-    return 1;
-}
-
 /* Waits up to 60 s for the job to end; returns 1 if it did (no hang). */
 static int job_ends(pid_t pid, int *status) {
     struct timespec pause = {0, 10000000};
@@ -308,7 +294,7 @@ static void check_kill_resume(const char *method, int victims) {
         kill(pid, SIGKILL), waitpid(pid, &status, 0);
     }
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) != 0, "%s: mpirun's status %d after a rank died", method, status);
-    for (int i = 0; i < n; i++) CHECK(!outlives(ranks[i]), "%s: rank process %d outlived the job", method, (int)ranks[i]);
+    for (int i = 0; i < n; i++) CHECK(process_ends_within(ranks[i], 5000), "%s: rank process %d outlived the job", method, (int)ranks[i]);
     snprintf(args, sizeof args, "--resume %s/%s --quiet --threads 1", logs, run);
     CHECK(search(2, args, out, sizeof out) == 0, "%s: resume under 2 ranks: %s", method, out);
     snprintf(args, sizeof args, "--method %s %s --set epochs=3 --logs %s --run %s-whole --quiet", method, TINY, logs, method);

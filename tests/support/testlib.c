@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "whole_file.h"
@@ -162,4 +163,15 @@ int write_tiny_ablation(const char *root, const char *const *methods, int n_meth
     snprintf(path, sizeof path, "%s/configs/ablations/tiny.cfg", root);
     if (write_text_file(path, ablation) != 0) return fprintf(stderr, "cannot write %s\n", path), -1;
     return 0;
+}
+
+int process_ends_within(int pid, int ms) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    for (int waited = 0;; waited += 10) {
+        const char *paren = strrchr(read_text_file(path), ')'); /* the state follows the command name */
+        if (!paren || paren[1] != ' ' || paren[2] == 'Z' || paren[2] == 'X') return 1;
+        if (waited >= ms) return 0;
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    }
 }

@@ -50,6 +50,10 @@ int write_text_file(const char *path, const char *text);
 /* The file's text in a static buffer ("" if it cannot be read or is 64 KiB or more). */
 const char *read_text_file(const char *path);
 
+/* 1 when process `pid` has ended (gone, or a zombie waiting for its reaper) within ms milliseconds,
+ * polled every 10 ms; 0 when it still runs then. */
+int process_ends_within(int pid, int ms);
+
 /* A tiny ablation in root: <root>/configs/<m>-tiny.cfg, a copy of the shipped quick profile of each
  * method, and <root>/configs/ablations/tiny.cfg holding `ablation`. 0, or -1 with a message on stderr. */
 int write_tiny_ablation(const char *root, const char *const *methods, int n_methods, const char *ablation);
