@@ -190,17 +190,41 @@ void conv_forward(ConvPlan *p, float *out, const float *in, const float *weight)
     dnnl_prim_exec(&p->fwd, data);
 }
 
-void conv_backward_data(ConvPlan *p, float *din, const float *dout, const float *weight) {
+/* The passes on operands in the types the plan computes in (fp32, or bf16 for bf16 plans). */
+static void run_backward_data(ConvPlan *p, float *din, const void *dout, const float *weight) {
     SN_ASSERT(!p->s.plain_input, "conv_backward_data on a plan whose input is the image batch");
     void *reorder[] = {(void *)weight, p->bwd_data_weights};
     dnnl_prim_exec(&p->weights_for_bwd_data, reorder);
-    void *data[] = {(void *)operand(&p->dout_to_bf16, p->dout_bf16, dout), p->bwd_data_weights, din};
+    void *data[] = {(void *)dout, p->bwd_data_weights, din};
     dnnl_prim_exec(&p->bwd_data, data);
 }
 
-void conv_backward_weights(ConvPlan *p, float *dweight, const float *in, const float *dout) {
-    void *data[] = {(void *)operand(&p->src_to_bf16, p->src_bf16, in), (void *)operand(&p->dout_to_bf16, p->dout_bf16, dout), dweight};
+static void run_backward_weights(ConvPlan *p, float *dweight, const void *in, const void *dout) {
+    void *data[] = {(void *)in, (void *)dout, dweight};
     dnnl_prim_exec(&p->bwd_weights, data);
+}
+
+void conv_backward_data(ConvPlan *p, float *din, const float *dout, const float *weight) {
+    run_backward_data(p, din, operand(&p->dout_to_bf16, p->dout_bf16, dout), weight);
+}
+
+void conv_backward_weights(ConvPlan *p, float *dweight, const float *in, const float *dout) {
+    run_backward_weights(p, dweight, operand(&p->src_to_bf16, p->src_bf16, in),
+                         operand(&p->dout_to_bf16, p->dout_bf16, dout));
+}
+
+void conv_forward_bf16(ConvPlan *p, float *out, const bfloat16 *in, const float *weight) {
+    SN_ASSERT(p->s.bf16, "conv_forward_bf16 on an fp32 plan");
+    void *data[] = {(void *)in, (void *)operand(&p->weights_to_bf16, p->weights_bf16, weight), out};
+    dnnl_prim_exec(&p->fwd, data);
+}
+
+void conv_backward_bf16(ConvPlan *p, float *din, float *dweight, const bfloat16 *in, const float *dout,
+                        const float *weight) {
+    SN_ASSERT(p->s.bf16, "conv_backward_bf16 on an fp32 plan");
+    const void *dout_bf16 = operand(&p->dout_to_bf16, p->dout_bf16, dout);
+    run_backward_weights(p, dweight, in, dout_bf16);
+    run_backward_data(p, din, dout_bf16, weight);
 }
 
 void conv_weight_import(ConvPlan *p, float *weight, const float *oihw) {

@@ -47,6 +47,14 @@ void conv_backward_data(ConvPlan *p, float *din, const float *dout, const float 
 /* dweight = correlation of in with dout */
 void conv_backward_weights(ConvPlan *p, float *dweight, const float *in, const float *dout);
 
+/* The bf16 plans' own entry points, for callers that hold the input in bf16 already (the cells: one
+ * ReLU per node, rounded once, feeds every convolution that reads the node). Forward as conv_forward;
+ * backward runs both passes of one layer, dweight = correlation of in with dout and din =
+ * conv_transpose(dout, weight), rounding dout to bf16 once for the two. */
+void conv_forward_bf16(ConvPlan *p, float *out, const bfloat16 *in, const float *weight);
+void conv_backward_bf16(ConvPlan *p, float *din, float *dweight, const bfloat16 *in, const float *dout,
+                        const float *weight);
+
 void conv_weight_import(ConvPlan *p, float *weight, const float *oihw);
 void conv_weight_export(ConvPlan *p, float *oihw, const float *weight);
 

@@ -40,6 +40,13 @@ void relu_forward(float *y, const float *x, size_t n) {
     profile_stop(PROF_RELU, t0);
 }
 
+void relu_forward_bf16(bfloat16 *y, const float *x, size_t n) {
+    double t0 = profile_start();
+#pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
+    for (size_t i = 0; i < n; i++) y[i] = bf16_from_float(x[i] > 0.0f ? x[i] : 0.0f);
+    profile_stop(PROF_RELU, t0);
+}
+
 void vec_fill(float *y, float value, size_t n) {
 #pragma omp parallel for simd schedule(static) if (n >= SN_PARALLEL_MIN)
     for (size_t i = 0; i < n; i++) y[i] = value;

@@ -15,8 +15,12 @@
 
 #include <stddef.h>
 
+#include "tensor.h"
+
 /* y = max(x, 0). y may alias x. x, y are (n). */
 void relu_forward(float *y, const float *x, size_t n);
+/* y = max(x, 0) rounded to bf16 (tensor.h), for the bf16 convolutions that read it. */
+void relu_forward_bf16(bfloat16 *y, const float *x, size_t n);
 
 void vec_fill(float *y, float value, size_t n);                     /* y = value */
 void vec_add(float *y, const float *a, const float *b, size_t n);   /* y = a + b; y may alias a or b */

@@ -15,8 +15,29 @@
 #define SN_TENSOR_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #define SN_CBLOCK 16
+
+/* A bfloat16 value: the upper 16 bits of a float32. bf16 activations (the bf16 convolutions' inputs,
+ * kernels/conv.h) use the same blocked layout as float ones, one bf16 per float. */
+typedef uint16_t bfloat16;
+
+/* Round to nearest, ties to even, as oneDNN's conversions (vcvtneps2bf16) do; NaN inputs are not
+ * preserved (the engine stops on a NaN loss long before one reaches a convolution). */
+static inline bfloat16 bf16_from_float(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return (bfloat16)((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
+}
+
+static inline float bf16_to_float(bfloat16 b) {
+    uint32_t u = (uint32_t)b << 16;
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
 
 typedef struct {
     int n, c, h, w;

@@ -38,9 +38,13 @@ typedef struct {
     size_t n; /* floats in one activation */
 } CellRun;
 
-static const float *node_relu(CellRun *r, int j) {
-    if (!r->a->have_relu[j]) relu_forward(r->a->relu[j], r->a->x[j], r->n), r->a->have_relu[j] = 1;
-    return r->a->relu[j];
+/* Computes node j's ReLU, once for every convolution that reads it: in bf16 for a bf16 network. */
+static void node_relu(CellRun *r, int j) {
+    CellActs *a = r->a;
+    if (a->have_relu[j]) return;
+    if (r->net->cfg.bf16) relu_forward_bf16(a->relu_bf16[j], a->x[j], r->n);
+    else relu_forward(a->relu[j], a->x[j], r->n);
+    a->have_relu[j] = 1;
 }
 
 /* The terms of a node's value: `plain` enter the sum as they are (or batch-normalised), `pooled` are
@@ -56,7 +60,10 @@ static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *
     CellActs *a = r->a;
     const BnParams *bp = &r->cp->bn[e][slot];
     float *out = a->conv[e][slot];
-    conv_forward(r->ps->stage[r->stage].conv[slot], out, node_relu(r, j), r->cp->conv[e][slot]);
+    ConvPlan *conv = r->ps->stage[r->stage].conv[slot];
+    node_relu(r, j);
+    if (r->net->cfg.bf16) conv_forward_bf16(conv, out, a->relu_bf16[j], r->cp->conv[e][slot]);
+    else conv_forward(conv, out, a->relu[j], r->cp->conv[e][slot]);
     if (bp->mean && !bn_uses_batch_stats(r->net, r->train)) {
         terms_add_normalized(&to->plain, out, w, bp->mean, bp->var);
         return;
@@ -178,9 +185,13 @@ static void conv_op_backward(CellRun *r, const Selection *sel, int e, int j, int
         for (int c = 0; c < net->stage_channels[r->stage]; c++) sum += net->bn_dgamma[c];
         net->d_edge[e][op] += sum;
     }
-    conv_backward_weights(conv, dweight, a->relu[j], dconv);
+    if (net->cfg.bf16) {
+        conv_backward_bf16(conv, drelu, dweight, a->relu_bf16[j], dconv, r->cp->conv[e][slot]);
+    } else {
+        conv_backward_weights(conv, dweight, a->relu[j], dconv);
+        conv_backward_data(conv, drelu, dconv, r->cp->conv[e][slot]);
+    }
     if (w != 1.0f) vec_scale(dweight, w, conv_weight_floats(conv));
-    conv_backward_data(conv, drelu, dconv, r->cp->conv[e][slot]);
 }
 
 static int uses_op(const Selection *sel, int e, int op) { return sel->darts || sel->ops[e] == op; }

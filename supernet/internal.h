@@ -73,7 +73,8 @@ typedef struct {
 /* A cell's activations. Training storage has one per cell; evaluation storage one per stage. */
 typedef struct {
     float *node[3];            /* buffers for nodes 1..3 */
-    float *relu[3];            /* of nodes 0..2 */
+    float *relu[3];            /* of nodes 0..2 (fp32 networks) */
+    bfloat16 *relu_bf16[3];      /* the same in bf16 (bf16 networks: what their convolutions read) */
     float *conv[ARCH_N_EDGES][2];                         /* conv output per edge and op (BN'd in the node sums) */
     float *mean[ARCH_N_EDGES][2], *var[ARCH_N_EDGES][2];  /* batch statistics (channels floats) */
     const float *x[4];         /* what nodes 0..3 were in the last forward (buffers or aliases) */

@@ -8,11 +8,13 @@ typedef struct {
     size_t used;
 } Carver;
 
-static float *carve(Carver *cv, size_t floats) {
-    float *p = cv->base ? (float *)(cv->base + cv->used) : NULL;
-    cv->used += (floats * sizeof(float) + 63) / 64 * 64;
+static void *carve_bytes(Carver *cv, size_t bytes) {
+    void *p = cv->base ? cv->base + cv->used : NULL;
+    cv->used += (bytes + 63) / 64 * 64;
     return p;
 }
+
+static float *carve(Carver *cv, size_t floats) { return carve_bytes(cv, floats * sizeof(float)); }
 
 static size_t stage_floats(const Supernet *net, int stage, int batch) {
     int hw = net->stage_size[stage];
@@ -24,7 +26,8 @@ static void carve_cell(Carver *cv, const Supernet *net, CellActs *a, int stage, 
     int c = net->stage_channels[stage], ops = net->cfg.darts ? 2 : 1;
     for (int i = 0; i < 3; i++) {
         a->node[i] = carve(cv, t);
-        a->relu[i] = carve(cv, t);
+        if (net->cfg.bf16) a->relu_bf16[i] = carve_bytes(cv, t * sizeof(bfloat16));
+        else a->relu[i] = carve(cv, t);
     }
     for (int e = 0; e < ARCH_N_EDGES; e++)
         for (int k = 0; k < 2; k++) {

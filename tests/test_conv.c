@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "conv.h"
+#include "elementwise.h"
 #include "naive_ref.h"
 #include "test_util.h"
 #include "testlib.h"
@@ -65,6 +66,33 @@ static void check_fd(Fixture *f, float *x, const float *grad, size_t n, Rng *rng
     sn_free(v);
 }
 
+static void expect_identical(const float *got, const float *want, size_t n, const char *what, const Case *c) {
+    CHECK(memcmp(got, want, n * sizeof(float)) == 0, "%s differs from the fp32-operand pass (%d->%d %dx%d k%d)", what,
+          c->nc.ci, c->nc.co, c->nc.h, c->nc.w, c->nc.k);
+}
+
+/* The bf16-operand entry points (the cells' path) compute exactly what the fp32-operand ones compute
+ * after their own conversions: relu_forward_bf16 rounds as oneDNN's reorder does. */
+static void check_bf16_operands(Fixture *f, const float *dout) {
+    ConvPlan *p = f->plan;
+    size_t ni = shape_padded_size(conv_in_shape(p)), no = shape_padded_size(conv_out_shape(p)), nw = conv_weight_floats(p);
+    float *relu = sn_alloc(ni * sizeof(float)), *a = sn_alloc(no * sizeof(float)), *b = sn_alloc(no * sizeof(float));
+    float *din_a = sn_alloc(ni * sizeof(float)), *din_b = sn_alloc(ni * sizeof(float));
+    float *dw_a = sn_alloc(nw * sizeof(float)), *dw_b = sn_alloc(nw * sizeof(float));
+    bfloat16 *relu16 = sn_alloc(ni * sizeof(bfloat16));
+    relu_forward(relu, f->in_blk, ni);
+    relu_forward_bf16(relu16, f->in_blk, ni);
+    conv_forward(p, a, relu, f->w_blk);
+    conv_forward_bf16(p, b, relu16, f->w_blk);
+    expect_identical(b, a, no, "conv_forward_bf16", &f->c);
+    conv_backward_weights(p, dw_a, relu, dout);
+    conv_backward_data(p, din_a, dout, f->w_blk);
+    conv_backward_bf16(p, din_b, dw_b, relu16, dout, f->w_blk);
+    expect_identical(dw_b, dw_a, nw, "conv_backward_bf16's weight gradient", &f->c);
+    expect_identical(din_b, din_a, ni, "conv_backward_bf16's input gradient", &f->c);
+    sn_free(relu), sn_free(a), sn_free(b), sn_free(din_a), sn_free(din_b), sn_free(dw_a), sn_free(dw_b), sn_free(relu16);
+}
+
 static void run_case(Case c, Rng *rng) {
     NaiveConv nc = c.nc;
     ConvShape s = {.n = nc.n, .c_in = nc.ci, .c_out = nc.co, .h = nc.h, .w = nc.w, .kernel = nc.k, .stride = nc.stride,
@@ -114,6 +142,7 @@ static void run_case(Case c, Rng *rng) {
         if (!c.bf16) check_fd(&f, f.in_plain, want, in_size(nc), rng, "d loss / d input");
         sn_free(din_blk), sn_free(din);
     }
+    if (c.bf16) check_bf16_operands(&f, dout_blk);
     sn_free(dout_blk), sn_free(dw_blk), sn_free(w_back), sn_free(want);
     sn_free(f.in_plain), sn_free(f.w_oihw), sn_free(f.r), sn_free(f.in_blk), sn_free(f.w_blk), sn_free(f.out_blk), sn_free(f.out_plain);
     conv_plan_free(f.plan);
