@@ -21,7 +21,11 @@ typedef struct {
     const char *arch; /* eval mode: the cell evaluated (NAS-Bench-201 string or 6-digit code) */
 } BenchArgs;
 
-void bench_kernels(const BenchArgs *args); /* GEMM and convolution GFLOP/s */
+void bench_kernels(const BenchArgs *args); /* peaks, GEMM and convolution GFLOP/s */
+/* This CPU's GFLOP/s on registers over the current OpenMP threads (bench_peak.c); 0 when it lacks the
+ * instructions (fp32: AVX-512 or AVX2 + FMA; bf16: AVX-512 BF16). */
+double bench_peak_fma_gflops(void);
+double bench_peak_bf16_gflops(void);
 void bench_data(const BenchArgs *args);    /* input pipeline images/s for the search pairing */
 void bench_net(const BenchArgs *args);     /* supernet training steps (darts, gdas, discrete) or evaluation */
 
