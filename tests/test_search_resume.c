@@ -8,6 +8,8 @@
  *     the records of the uninterrupted run, and its summary.json (all on 1 thread: fast for a tiny
  *     network and immune to a busy machine);
  *   - the run directory holds config.cfg (reloadable) and the CSV header of run/epoch_record.h.
+ * All of it once more with precision = bf16 (the bf16 convolutions) on a CPU that has them; skipped,
+ * saying why, elsewhere.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -19,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conv.h"
 #include "test_util.h"
 #include "methods.h"
 #include "testlib.h"
@@ -31,6 +34,7 @@ static const char *const TINY[] = {"--set", "cells=1", "--set", "train_images=48
 enum { N_TINY = sizeof TINY / sizeof TINY[0] };
 
 static char logs[512];
+static const char *precision = "fp32"; /* --set precision=... of every new run */
 
 /* Starts `supernet search ...` with stdout to /dev/null; returns its pid. resume != NULL: --resume it. */
 static pid_t spawn(const char *method, const char *run, const char *resume) {
@@ -43,6 +47,9 @@ static pid_t spawn(const char *method, const char *run, const char *resume) {
         argv[n++] = "--method", argv[n++] = (char *)method, argv[n++] = "--logs", argv[n++] = logs;
         argv[n++] = "--run", argv[n++] = (char *)run;
         for (int i = 0; i < N_TINY; i++) argv[n++] = (char *)TINY[i];
+        static char set_precision[32];
+        snprintf(set_precision, sizeof set_precision, "precision=%s", precision);
+        argv[n++] = "--set", argv[n++] = set_precision;
     }
     argv[n] = NULL;
     pid_t pid = fork();
@@ -111,7 +118,8 @@ static void kill_after_first_checkpoint(const char *method, const char *run) {
 
 static void test_method(const char *method) {
     char a[64], b[64], k[64], dir[1024];
-    snprintf(a, sizeof a, "%s-a", method), snprintf(b, sizeof b, "%s-b", method), snprintf(k, sizeof k, "%s-k", method);
+    snprintf(a, sizeof a, "%s-%s-a", method, precision), snprintf(b, sizeof b, "%s-%s-b", method, precision);
+    snprintf(k, sizeof k, "%s-%s-k", method, precision);
     CHECK(wait_status(spawn(method, a, NULL)) == 0, "%s: first run failed", method);
     CHECK(wait_status(spawn(method, b, NULL)) == 0, "%s: rerun failed", method);
     compare_runs(method, a, b, "rerun");
@@ -134,7 +142,7 @@ static void test_method(const char *method) {
 
 static void test_run_directory(void) {
     char path[1024], line[4096];
-    snprintf(path, sizeof path, "%s/gdas-a/epochs.csv", logs);
+    snprintf(path, sizeof path, "%s/gdas-fp32-a/epochs.csv", logs);
     FILE *f = fopen(path, "r");
     CHECK(f && fgets(line, sizeof line, f), "cannot read %s", path);
     CHECK(strncmp(line, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"
@@ -148,9 +156,9 @@ static void test_run_directory(void) {
     if (f) fclose(f);
     /* config.cfg reloads with --config and reproduces the run */
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "'%s' search --config %s/gdas-a/config.cfg --logs %s --run gdas-c --quiet --threads 1 > /dev/null", supernet_bin(), logs, logs);
+    snprintf(cmd, sizeof cmd, "'%s' search --config %s/gdas-fp32-a/config.cfg --logs %s --run gdas-c --quiet --threads 1 > /dev/null", supernet_bin(), logs, logs);
     CHECK(system(cmd) == 0, "rerun from config.cfg failed");
-    compare_runs("gdas", "gdas-a", "gdas-c", "config.cfg rerun");
+    compare_runs("gdas", "gdas-fp32-a", "gdas-c", "config.cfg rerun");
 }
 
 int main(void) {
@@ -158,6 +166,13 @@ int main(void) {
     for (int i = 0; i < N_METHODS; i++)
         if (METHODS[i].kind == METHOD_WEIGHT_SHARING) test_method(METHODS[i].name);
     test_run_directory();
+    if (conv_bf16_supported()) {
+        precision = "bf16";
+        for (int i = 0; i < N_METHODS; i++)
+            if (METHODS[i].kind == METHOD_WEIGHT_SHARING) test_method(METHODS[i].name);
+    } else {
+        printf("test_search_resume: the bf16 runs skipped: this CPU has no AVX-512 BF16 or AMX\n");
+    }
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", logs);
     if (test_failures == 0 && system(cmd) != 0) fprintf(stderr, "could not remove %s\n", logs);
