@@ -6,6 +6,10 @@
  * engine skips; three GDAS draws with such zero nodes, whose gradient still reaches alpha), and the
  * logits of an evaluation pass after running statistics moved. Tolerance: max |c - ref| <= 1e-4 *
  * max |ref| per tensor (float32 engine vs float64 reference).
+ * Once more with bf16 convolutions where the CPU has them, at bf16's tolerances (Tol below). This tiny
+ * batch of four 8x8 images is ill-conditioned, so bf16 moves single gradient entries by up to their
+ * tensor's scale while the tensors keep their direction: the gradients are held to a cosine, the
+ * forward outputs to a fraction of their scale. test_bf16_network checks bf16 on a realistic batch.
  */
 #include <math.h>
 #include <string.h>
@@ -18,6 +22,20 @@
 
 #define REL_TOL 1e-4
 
+/* max |c - ref| <= max_rel * max |ref|, and cosine(c, ref) >= min_cos. */
+typedef struct {
+    double max_rel, min_cos;
+} Tol;
+
+/* bf16, measured on AMD EPYC (avx512_bf16): logits within 1.4e-2 of their scale, loss 1.1e-3 relative;
+ * weight gradients 0.88 of their scale at worst, cosine 0.930 at worst (median 0.12 of scale); alpha's
+ * gradient cosine 0.713 at worst, in a GDAS draw whose zero nodes leave alpha few non-zero terms. */
+static int bf16;
+static Tol tol_forward(void) { return bf16 ? (Tol){3e-2, 0.999} : (Tol){REL_TOL, -1}; }
+static Tol tol_weight_grad(void) { return bf16 ? (Tol){1.0, 0.9} : (Tol){REL_TOL, -1}; }
+static Tol tol_alpha_grad(void) { return bf16 ? (Tol){1.5, 0.6} : (Tol){REL_TOL, -1}; }
+static double tol_loss(void) { return bf16 ? 3e-3 : REL_TOL; }
+
 static Fixture fx;
 
 static const FixtureTensor *need(const char *name) {
@@ -28,21 +46,26 @@ static const FixtureTensor *need(const char *name) {
 
 static int direct_conv; /* the engine's two convolution algorithm choices are both checked */
 
-static void compare(const char *what, const float *got, const float *want, size_t n) {
-    double worst = 0, scale = 0;
+static const char *variant(void) { return bf16 ? "bf16" : direct_conv ? "direct" : "Winograd"; }
+
+static void compare(const char *what, const float *got, const float *want, size_t n, Tol tol) {
+    double worst = 0, scale = 0, gw = 0, gg = 0, ww = 0;
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         double d = fabs((double)got[i] - want[i]);
         if (!(d <= worst)) worst = d, at = i;
         if (fabs(want[i]) > scale) scale = fabs(want[i]);
+        gw += (double)got[i] * want[i], gg += (double)got[i] * got[i], ww += (double)want[i] * want[i];
     }
-    CHECK(worst <= REL_TOL * scale + 1e-12, "%s (%s): max difference %.3g at %zu (got %.8g, want %.8g; scale %.3g)",
-          what, direct_conv ? "direct" : "Winograd", worst, at, got[at], want[at], scale);
+    CHECK(worst <= tol.max_rel * scale + 1e-12, "%s (%s): max difference %.3g at %zu (got %.8g, want %.8g; scale %.3g)",
+          what, variant(), worst, at, got[at], want[at], scale);
+    double cosine = gg == 0 && ww == 0 ? 1.0 : gw / sqrt(gg * ww + 1e-300);
+    CHECK(cosine >= tol.min_cos, "%s (%s): cosine %.5f, bound %.3g", what, variant(), cosine, tol.min_cos);
 }
 
 static Supernet *make_net(void) {
     SupernetConfig cfg = {.channels = 16, .cells = 1, .classes = 10, .in_channels = 3, .image_size = 8, .max_batch = 4,
-                          .max_eval_batch = 4, .darts = 1, .track_running_stats = 0, .seed = 1, .direct_conv = direct_conv};
+                          .max_eval_batch = 4, .darts = 1, .track_running_stats = 0, .seed = 1, .direct_conv = direct_conv, .bf16 = bf16};
     Supernet *net = supernet_create(&cfg);
     int weights = 0;
     for (int i = 0; i < supernet_num_tensors(net); i++) {
@@ -67,7 +90,7 @@ static void compare_weight_grads(Supernet *net, const char *tag) {
         const FixtureTensor *t = need(name);
         if (!t) continue;
         supernet_tensor_get_grad(net, i, buf);
-        compare(name, buf, t->data, info->count);
+        compare(name, buf, t->data, info->count, tol_weight_grad());
     }
     sn_free(buf);
 }
@@ -86,9 +109,9 @@ static Batch load_batch(void) {
 static void compare_pass(Supernet *net, const char *tag, double loss) {
     char name[64];
     snprintf(name, sizeof name, "%s.logits", tag);
-    compare(name, supernet_logits(net), need(name)->data, 40);
+    compare(name, supernet_logits(net), need(name)->data, 40, tol_forward());
     snprintf(name, sizeof name, "%s.loss", tag);
-    CHECK_CLOSE(loss, need(name)->data[0], 0, REL_TOL, name);
+    CHECK_CLOSE(loss, need(name)->data[0], 0, tol_loss(), name);
 }
 
 static void check_darts(const Batch *b) {
@@ -100,7 +123,7 @@ static void check_darts(const Batch *b) {
     supernet_backward(net, dw);
     softmax_backward(dalpha, dw, w, 6, 5);
     compare_pass(net, "darts", loss);
-    compare("darts.dalpha", dalpha, need("darts.dalpha")->data, 30);
+    compare("darts.dalpha", dalpha, need("darts.dalpha")->data, 30, tol_alpha_grad());
     compare_weight_grads(net, "darts");
     supernet_free(net);
 }
@@ -128,7 +151,7 @@ static void check_gdas(const Batch *b, const char *tag, const char *gumbel_name,
     gumbel_softmax_backward(dalpha, dw, probs, alpha, 6, 5, tau);
     compare_pass(net, tag, loss);
     snprintf(name, sizeof name, "%s.dalpha", tag);
-    compare(name, dalpha, need(name)->data, 30);
+    compare(name, dalpha, need(name)->data, 30, tol_alpha_grad());
     if (weight_grads) compare_weight_grads(net, tag);
     supernet_free(net);
 }
@@ -157,24 +180,34 @@ static void check_eval(const Batch *b) {
     supernet_forward(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL);
     float logits[40];
     supernet_evaluate(net, b->images, b->labels, 4, (NetSelection){&arch, NULL}, NULL, logits);
-    compare("eval.logits", logits, need("eval.logits")->data, 40);
+    compare("eval.logits", logits, need("eval.logits")->data, 40, tol_forward());
     supernet_free(net);
+}
+
+static void check_all(const Batch *b) {
+    check_darts(b);
+    check_gdas(b, "gdas", "gumbel", 1);
+    /* zero nodes read by skip / pooling: their gradient's sum reaches alpha through the scalar terms */
+    check_gdas(b, "gdaszero1", "gdaszero1.gumbel", 0);
+    check_gdas(b, "gdaszero2", "gdaszero2.gumbel", 0);
+    check_gdas(b, "gdaszero3", "gdaszero3.gumbel", 0);
+    check_discrete(b, "discrete");
+    check_discrete(b, "zeronode");
+    check_eval(b);
 }
 
 int main(void) {
     CHECK(fixture_load(&fx, "reference/supernet_fixture.bin"), "cannot read tests/reference/supernet_fixture.bin");
     if (fx.count) {
         Batch b = load_batch();
-        for (direct_conv = 0; direct_conv <= 1; direct_conv++) {
-            check_darts(&b);
-            check_gdas(&b, "gdas", "gumbel", 1);
-            /* zero nodes read by skip / pooling: their gradient's sum reaches alpha through the scalar terms */
-            check_gdas(&b, "gdaszero1", "gdaszero1.gumbel", 0);
-            check_gdas(&b, "gdaszero2", "gdaszero2.gumbel", 0);
-            check_gdas(&b, "gdaszero3", "gdaszero3.gumbel", 0);
-            check_discrete(&b, "discrete");
-            check_discrete(&b, "zeronode");
-            check_eval(&b);
+        for (direct_conv = 0; direct_conv <= 1; direct_conv++) check_all(&b);
+        direct_conv = 0; /* bf16 convolutions have one algorithm */
+        const char *why = supernet_precision_unavailable("bf16");
+        if (why) {
+            printf("test_supernet_reference: bf16 passes skipped: %s\n", why);
+        } else {
+            bf16 = 1;
+            check_all(&b);
         }
     }
     fixture_free(&fx);
