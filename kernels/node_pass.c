@@ -23,10 +23,17 @@ _Static_assert(SN_CBLOCK == SN_SUM_LANES, "a pixel's channels must map onto the 
 #define BAND_MAX ROW_MAX
 #define GROUPS_MAX 64
 
-void terms_add_normalized(TermList *t, const float *x, float w, const float *mean, const float *var) {
+void terms_add_bn(TermList *t, const float *x, float w, const float *mean, const float *var, const float *gamma,
+                  const float *beta) {
     SN_ASSERT(t->k < SN_TERMS_MAX, "a node pass takes at most %d terms of a kind", SN_TERMS_MAX);
+    SN_ASSERT((gamma == NULL) == (beta == NULL) && (mean || !gamma), "a BN term has both affine parameters and statistics");
     t->x[t->k] = x, t->w[t->k] = w;
+    t->gamma[t->k] = gamma, t->beta[t->k] = beta;
     t->mean[t->k] = mean, t->var[t->k++] = var;
+}
+
+void terms_add_normalized(TermList *t, const float *x, float w, const float *mean, const float *var) {
+    terms_add_bn(t, x, w, mean, var, NULL, NULL);
 }
 
 void terms_add(TermList *t, const float *x, float w) { terms_add_normalized(t, x, w, NULL, NULL); }
@@ -59,13 +66,15 @@ static void channel_affine(float *restrict acc, const float *restrict scale, con
 }
 
 /* Term q's per-channel scale and shift in channel block cb of C channels: w, 0 for a plain term;
- * w / sqrt(var + eps) and -mean times that for a normalised one; 0, 0 in padded channels. */
+ * w gamma / sqrt(var + eps) and w beta - mean times that for a normalised one (gamma 1, beta 0 without
+ * affine parameters); 0, 0 in padded channels. */
 static void term_affine(const TermList *t, int q, int cb, int C, float *scale, float *shift) {
     for (int l = 0; l < LANES; l++) {
         int c = cb * LANES + l;
-        int normalized = t->mean[q] && c < C;
-        scale[l] = normalized ? t->w[q] / sqrtf(t->var[q][c] + SN_BN_EPS) : c < C ? t->w[q] : 0.0f;
-        shift[l] = normalized ? -scale[l] * t->mean[q][c] : 0.0f;
+        int normalized = t->mean[q] && c < C, affine = normalized && t->gamma[q];
+        float gamma = affine ? t->gamma[q][c] : 1.0f, beta = affine ? t->beta[q][c] : 0.0f;
+        scale[l] = normalized ? t->w[q] * gamma / sqrtf(t->var[q][c] + SN_BN_EPS) : c < C ? t->w[q] : 0.0f;
+        shift[l] = normalized ? t->w[q] * beta - scale[l] * t->mean[q][c] : 0.0f;
     }
 }
 

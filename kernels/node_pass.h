@@ -20,17 +20,21 @@
 /* Most terms of one list: a DARTS node sums 3 edges x 4 non-zero ops. */
 #define SN_TERMS_MAX 16
 
-/* sum_q w[q] * x[q], where a term with statistics is batch-normalised first (BN without affine):
- * w[q] * (x[q] - mean[q][c]) / sqrt(var[q][c] + SN_BN_EPS) in channel c. */
+/* sum_q w[q] * x[q], where a term with statistics is batch-normalised first:
+ * w[q] * (gamma[q][c] (x[q] - mean[q][c]) / sqrt(var[q][c] + SN_BN_EPS) + beta[q][c]) in channel c,
+ * gamma 1 and beta 0 without affine parameters. */
 typedef struct {
     const float *x[SN_TERMS_MAX];
     float w[SN_TERMS_MAX];
-    const float *mean[SN_TERMS_MAX], *var[SN_TERMS_MAX]; /* (C), or NULL: x as it is */
+    const float *mean[SN_TERMS_MAX], *var[SN_TERMS_MAX];   /* (C), or NULL: x as it is */
+    const float *gamma[SN_TERMS_MAX], *beta[SN_TERMS_MAX]; /* (C), or NULL: no affine parameters */
     int k;
 } TermList;
 
 void terms_add(TermList *t, const float *x, float w);
 void terms_add_normalized(TermList *t, const float *x, float w, const float *mean, const float *var);
+void terms_add_bn(TermList *t, const float *x, float w, const float *mean, const float *var, const float *gamma,
+                  const float *beta);
 
 /*
  * y = sum_q plain.w[q] * plain.x[q] + sum_r pooled.w[r] * avgpool3x3(pooled.x[r])

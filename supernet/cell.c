@@ -55,7 +55,7 @@ typedef struct {
 
 /* ReLU -> conv -> BN of edge e on node j (slot 0 the 1x1, slot 1 the 3x3), added with weight w: the conv
  * runs here, its BN inside the node sum, with the batch's statistics (or the running ones in
- * evaluation when the cell BNs keep them). */
+ * evaluation when the cell BNs keep them), and its affine parameters when it has them. */
 static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *to) {
     CellActs *a = r->a;
     const BnParams *bp = &r->cp->bn[e][slot];
@@ -65,12 +65,12 @@ static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *
     if (r->net->cfg.bf16) conv_forward_bf16(conv, out, a->relu_bf16[j], r->cp->conv[e][slot]);
     else conv_forward(conv, out, a->relu[j], r->cp->conv[e][slot]);
     if (bp->mean && !bn_uses_batch_stats(r->net, r->train)) {
-        terms_add_normalized(&to->plain, out, w, bp->mean, bp->var);
+        terms_add_bn(&to->plain, out, w, bp->mean, bp->var, bp->gamma, bp->beta);
         return;
     }
     Shape4 s = stage_shape(r->net, r->stage, r->batch);
     size_t count = bn_layer_stats(r->net, r->ps->stage[r->stage].bn, a->mean[e][slot], a->var[e][slot], out, s);
-    terms_add_normalized(&to->plain, out, w, a->mean[e][slot], a->var[e][slot]);
+    terms_add_bn(&to->plain, out, w, a->mean[e][slot], a->var[e][slot], bp->gamma, bp->beta);
     if (r->train && bp->mean) bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], s.c, count, 0.1f);
 }
 
@@ -123,10 +123,12 @@ static const float *node_value(CellRun *r, const NodeTerms *t, float constant, f
 }
 
 /* Whether node i's value can reach the cell output: on the selected path, a node whose outgoing edges
- * are all `none` (or lead only to such nodes) is not needed. Its ops still run when the cell BNs keep
- * running statistics, which every op's forward updates. */
+ * are all `none` (or lead only to such nodes) is not needed. Its ops still run when the supernet's cell
+ * BNs keep running statistics, which every op's forward updates (a one-cell network never uses the
+ * statistics of an op that does not reach its output). */
 static int node_needed(const CellRun *r, const Selection *sel, int i) {
-    if (i == 3 || sel->darts || r->net->cfg.track_running_stats) return 1;
+    const SupernetConfig *cfg = &r->net->cfg;
+    if (i == 3 || sel->darts || (cfg->track_running_stats && !cfg->single_cell)) return 1;
     for (int k = i + 1; k < 4; k++)
         if (sel->ops[k * (k - 1) / 2 + i] != OP_NONE && node_needed(r, sel, k)) return 1;
     return 0;
@@ -167,7 +169,8 @@ static void scalar_term_grads(CellRun *r, const Selection *sel, int i, double su
 }
 
 /* Backward of ReLU -> conv -> BN of edge e (from node j) whose output entered the sum with weight w:
- * the conv's weight gradient, in drelu the gradient at the ReLU's output, and (with edge weights)
+ * the conv's weight gradient, in drelu the gradient at the ReLU's output, the BN's affine gradients when
+ * it has them, and (with edge weights, which only the supernet's BNs without affine take)
  * dL/dW[e][op] = sum(dy * BN output) = sum over channels of the BN's d gamma. */
 static void conv_op_backward(CellRun *r, const Selection *sel, int e, int j, int op, const float *dy, float w,
                              float *drelu) {
@@ -176,10 +179,13 @@ static void conv_op_backward(CellRun *r, const Selection *sel, int e, int j, int
     int slot = conv_slot(op);
     ConvPlan *conv = r->ps->stage[r->stage].conv[slot];
     float *dconv = net->grad.dconv[r->stage], *dweight = grad_of(net, r->cp->conv[e][slot]);
+    const BnParams *bp = &r->cp->bn[e][slot];
+    const float *gamma = bp->gamma ? bp->gamma : net->bn_gamma, *beta = bp->beta ? bp->beta : net->bn_beta;
+    float *dgamma = bp->gamma ? grad_of(net, bp->gamma) : net->bn_dgamma;
+    float *dbeta = bp->beta ? grad_of(net, bp->beta) : net->bn_dbeta;
     /* BN backward is linear in dy, so w scales its results instead of a copy of dy */
-    bn_layer_backward(net, r->ps->stage[r->stage].bn, dconv, net->bn_dgamma, net->bn_dbeta, dy, a->conv[e][slot],
-                      a->mean[e][slot], a->var[e][slot], net->bn_gamma, net->bn_beta,
-                      stage_shape(net, r->stage, r->batch));
+    bn_layer_backward(net, r->ps->stage[r->stage].bn, dconv, dgamma, dbeta, dy, a->conv[e][slot], a->mean[e][slot],
+                      a->var[e][slot], gamma, beta, stage_shape(net, r->stage, r->batch));
     if (sel->has_w) {
         double sum = 0;
         for (int c = 0; c < net->stage_channels[r->stage]; c++) sum += net->bn_dgamma[c];

@@ -155,6 +155,8 @@ struct Supernet {
 
 /* params.c */
 void params_build(Supernet *net);
+/* The weights params_build would lay out for net's config and shape (nothing else of net is read). */
+size_t params_count(Supernet *net);
 void params_init(Supernet *net);
 static inline float *grad_of(Supernet *net, const float *w) { return net->grads + (w - net->weights); }
 /* Whether a BN normalises with the batch's statistics: in training always, in evaluation with

@@ -20,6 +20,9 @@ static void check_config(const SupernetConfig *c) {
     if (c->in_channels < 1 || c->in_channels > 4) sn_die(SN_EXIT_USAGE, "input channels must be 1..4, got %d", c->in_channels);
     if (c->image_size < 4 || c->image_size % 4)
         sn_die(SN_EXIT_USAGE, "image size must be a positive multiple of 4, got %d", c->image_size);
+    if (c->single_cell && c->darts) sn_die(SN_EXIT_USAGE, "a one-cell network has no DARTS path");
+    for (int e = 0; c->single_cell && e < ARCH_N_EDGES; e++)
+        if (c->cell.op[e] >= ARCH_N_OPS) sn_die(SN_EXIT_USAGE, "op %d on edge %d of the cell", c->cell.op[e], e);
     if (c->max_batch < 1 || c->max_eval_batch < 1)
         sn_die(SN_EXIT_USAGE, "batch sizes must be at least 1, got %d and %d", c->max_batch, c->max_eval_batch);
 }
@@ -34,11 +37,21 @@ const char *supernet_precision_unavailable(const char *precision) {
     return NULL;
 }
 
-Supernet *supernet_create(const SupernetConfig *cfg) {
+static void set_shape(Supernet *net, const SupernetConfig *cfg) {
     check_config(cfg);
-    Supernet *net = sn_alloc(sizeof *net);
     net->cfg = *cfg;
     for (int s = 0; s < N_STAGES; s++) net->stage_channels[s] = cfg->channels << s, net->stage_size[s] = cfg->image_size >> s;
+}
+
+size_t supernet_count_weights(const SupernetConfig *cfg) {
+    Supernet shape = {0};
+    set_shape(&shape, cfg);
+    return params_count(&shape);
+}
+
+Supernet *supernet_create(const SupernetConfig *cfg) {
+    Supernet *net = sn_alloc(sizeof *net);
+    set_shape(net, cfg);
     params_build(net);
     params_init(net);
     storage_build(net);
@@ -143,6 +156,8 @@ static Selection make_selection(const Supernet *net, NetSelection ns, int train)
         s.ops[e] = ns.arch->op[e];
     }
     if (ns.edge_weights) s.has_w = 1, memcpy(s.w, ns.edge_weights, sizeof s.w);
+    SN_ASSERT(!net->cfg.single_cell || (!s.darts && !s.has_w && memcmp(s.ops, net->cfg.cell.op, sizeof s.ops) == 0),
+              "a one-cell network runs its own cell, on the discrete path");
     return s;
 }
 

@@ -8,10 +8,12 @@
 #include "common.h"
 #include "internal.h"
 
-/* Tensors are laid out twice: a counting pass that sizes the flat arrays, then the real one. */
+/* Tensors are laid out twice: a counting pass that sizes the flat arrays, then the real one. The
+ * counting pass needs no plans (ps NULL) when only the parameter count is asked for. */
 typedef struct {
     Supernet *net;
-    size_t weight_floats, stat_floats;
+    const PlanSet *ps;
+    size_t weight_floats, stat_floats, weights;
     int tensors;
     int counting;
 } Builder;
@@ -21,6 +23,7 @@ static float *add_tensor(Builder *b, TensorKind kind, ConvPlan *layout, InitKind
     size_t count = 1;
     for (int d = 0; d < ndims; d++) count *= (size_t)dims[d];
     size_t storage = layout ? conv_weight_floats(layout) : count;
+    if (kind == TENSOR_WEIGHT) b->weights += count;
     size_t *used = kind == TENSOR_WEIGHT ? &b->weight_floats : &b->stat_floats;
     float *p = NULL;
     b->tensors++;
@@ -40,7 +43,6 @@ static float *add_tensor(Builder *b, TensorKind kind, ConvPlan *layout, InitKind
         t->layout = layout;
         t->init = init;
         t->bound = bound;
-        if (kind == TENSOR_WEIGHT) net->num_weights += count;
     }
     *used += (storage + 15) / 16 * 16; /* every tensor starts on a 64-byte line */
     return p;
@@ -64,47 +66,57 @@ static BnParams add_bn(Builder *b, int c, int affine, int tracked, const char *n
     return p;
 }
 
-static void add_cell(Builder *b, const PlanSet *ps, int stage, int index, CellParams *cp) {
-    Supernet *net = b->net;
-    int c = net->stage_channels[stage], track = net->cfg.track_running_stats;
+/* Whether the cells hold conv slot k (0 the 1x1, 1 the 3x3) on edge e: the supernet every one, a
+ * one-cell network its cell's. */
+static int has_conv(const SupernetConfig *cfg, int e, int k) {
+    return !cfg->single_cell || cfg->cell.op[e] == (k ? OP_CONV3 : OP_CONV1);
+}
+
+/* The supernet's cell BNs have no affine parameters and keep running statistics when asked; a one-cell
+ * network's are affine and keep them, as the benchmark trained them. */
+static void add_cell(Builder *b, int stage, int index, CellParams *cp) {
+    const SupernetConfig *cfg = &b->net->cfg;
+    int c = b->net->stage_channels[stage], one = cfg->single_cell, track = cfg->track_running_stats || one;
     static const char *op_names[2] = {"conv1x1", "conv3x3"};
+    memset(cp, 0, sizeof *cp);
     for (int e = 0; e < ARCH_N_EDGES; e++)
         for (int k = 0; k < 2; k++) {
+            if (!has_conv(cfg, e, k)) continue;
             char name[48];
             snprintf(name, sizeof name, "cells.%d.edges.%d.%s", index, e, op_names[k]);
-            cp->conv[e][k] = add_conv(b, ps->stage[stage].conv[k], c, c, k ? 3 : 1, name);
+            cp->conv[e][k] = add_conv(b, b->ps ? b->ps->stage[stage].conv[k] : NULL, c, c, k ? 3 : 1, name);
             snprintf(name, sizeof name, "cells.%d.edges.%d.%s_bn", index, e, op_names[k]);
-            cp->bn[e][k] = add_bn(b, c, 0, track, name);
+            cp->bn[e][k] = add_bn(b, c, one, track, name);
         }
 }
 
-static void add_reduce(Builder *b, const PlanSet *ps, int r, ReduceParams *rp) {
+static void add_reduce(Builder *b, int r, ReduceParams *rp) {
     int c = b->net->stage_channels[r];
+    const PlanSet *ps = b->ps;
     char name[32];
     ReduceParams p;
     snprintf(name, sizeof name, "reduce.%d.conv_a", r);
-    p.conv_a = add_conv(b, ps->reduce[r].conv_a, 2 * c, c, 3, name);
+    p.conv_a = add_conv(b, ps ? ps->reduce[r].conv_a : NULL, 2 * c, c, 3, name);
     snprintf(name, sizeof name, "reduce.%d.bn_a", r);
     p.bn_a = add_bn(b, 2 * c, 1, 1, name);
     snprintf(name, sizeof name, "reduce.%d.conv_b", r);
-    p.conv_b = add_conv(b, ps->reduce[r].conv_b, 2 * c, 2 * c, 3, name);
+    p.conv_b = add_conv(b, ps ? ps->reduce[r].conv_b : NULL, 2 * c, 2 * c, 3, name);
     snprintf(name, sizeof name, "reduce.%d.bn_b", r);
     p.bn_b = add_bn(b, 2 * c, 1, 1, name);
     snprintf(name, sizeof name, "reduce.%d.shortcut", r);
-    p.shortcut = add_conv(b, ps->reduce[r].shortcut, 2 * c, c, 1, name);
+    p.shortcut = add_conv(b, ps ? ps->reduce[r].shortcut : NULL, 2 * c, c, 1, name);
     *rp = p;
 }
 
 static void lay_out(Builder *b) {
     Supernet *net = b->net;
     const SupernetConfig *cfg = &net->cfg;
-    const PlanSet *ps = plans_for_batch(net, cfg->max_batch);
     int c0 = net->stage_channels[0], c_last = net->stage_channels[N_STAGES - 1];
-    net->stem_conv = add_conv(b, ps->stem, c0, cfg->in_channels, 3, "stem.conv");
+    net->stem_conv = add_conv(b, b->ps ? b->ps->stem : NULL, c0, cfg->in_channels, 3, "stem.conv");
     net->stem_bn = add_bn(b, c0, 1, 1, "stem.bn");
     for (int stage = 0, cell = 0; stage < N_STAGES; stage++) {
-        if (stage > 0) add_reduce(b, ps, stage - 1, &net->reduce[stage - 1]);
-        for (int i = 0; i < cfg->cells; i++, cell++) add_cell(b, ps, stage, cell, &net->cells[cell]);
+        if (stage > 0) add_reduce(b, stage - 1, &net->reduce[stage - 1]);
+        for (int i = 0; i < cfg->cells; i++, cell++) add_cell(b, stage, cell, &net->cells[cell]);
     }
     net->head_bn = add_bn(b, c_last, 1, 1, "head.bn");
     int fc_dims[2] = {cfg->classes, c_last};
@@ -113,8 +125,18 @@ static void lay_out(Builder *b) {
     net->fc_b = add_tensor(b, TENSOR_WEIGHT, NULL, INIT_UNIFORM, fc_bound, 1, &cfg->classes, "classifier.bias");
 }
 
-void params_build(Supernet *net) {
+size_t params_count(Supernet *net) {
     Builder b = {.net = net, .counting = 1};
+    net->cells = sn_alloc(sizeof(CellParams) * N_STAGES * (size_t)net->cfg.cells);
+    lay_out(&b);
+    sn_free(net->cells);
+    net->cells = NULL;
+    return b.weights;
+}
+
+void params_build(Supernet *net) {
+    const PlanSet *ps = plans_for_batch(net, net->cfg.max_batch);
+    Builder b = {.net = net, .ps = ps, .counting = 1};
     net->cells = sn_alloc(sizeof(CellParams) * N_STAGES * (size_t)net->cfg.cells);
     lay_out(&b);
     net->weights_floats = b.weight_floats;
@@ -123,8 +145,9 @@ void params_build(Supernet *net) {
     net->grads = sn_alloc(b.weight_floats * sizeof(float));
     net->stats = sn_alloc((b.stat_floats ? b.stat_floats : 1) * sizeof(float));
     net->tensors = sn_alloc(sizeof(Tensor) * (size_t)b.tensors);
-    b = (Builder){.net = net, .counting = 0};
+    b = (Builder){.net = net, .ps = ps, .counting = 0};
     lay_out(&b);
+    net->num_weights = b.weights;
 }
 
 /* PyTorch's defaults (REFERENCE 1.6): conv and linear U(+-1/sqrt(fan_in)), BN gamma 1, beta 0,

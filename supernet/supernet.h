@@ -21,6 +21,12 @@
  * tracked BNs. Evaluation passes keep no activations for backward; the stem, reduction and head BNs
  * use their running statistics, the cell BNs batch statistics unless track_running_stats is set.
  *
+ * One-cell network (single_cell): the benchmark's evaluation network of one cell (AutoDL-Projects'
+ * cell_infers, how the NAS-Bench-201 table was trained): the same skeleton with the cell's op on every
+ * edge of every cell, only those ops' weights, and cell BNs that are affine and keep running
+ * statistics (used in evaluation). Its passes take that cell only (discrete path); its parameter count
+ * is the table's `params` column.
+ *
  * Memory: activations are allocated when the network is created, sized for max_batch and for the
  * path it must support (`darts` keeps every op's output, otherwise only the chosen ones); evaluation
  * buffers for max_eval_batch. Nothing is allocated by forward or backward, except the oneDNN plans
@@ -53,6 +59,8 @@ typedef struct {
     int direct_conv;         /* 1: direct convolutions only; 0: Winograd for the 3x3s of >= 32 channels */
     int bf16;                /* convolutions in bf16 (kernels/conv.h), all but the stem's; weights, optimizer,
                               * BN and every other op stay fp32 */
+    int single_cell;         /* 1: the evaluation network of `cell` (above); 0: the supernet */
+    Arch cell;
 } SupernetConfig;
 
 /* The network's precisions, as the `precision` config key and `bench --precision` spell them. */
@@ -77,6 +85,8 @@ size_t supernet_num_weights(const Supernet *net); /* exact parameter count */
 float *supernet_weights(Supernet *net);
 float *supernet_grads(Supernet *net);
 size_t supernet_weights_floats(const Supernet *net); /* length of the flat arrays */
+/* The parameter count of the network cfg describes, without creating it (the same tensor table). */
+size_t supernet_count_weights(const SupernetConfig *cfg);
 
 /* Training forward: loss (mean cross-entropy) of the batch, *correct = top-1 hits. Keeps what
  * backward needs. images: plain (batch, in_channels, H, W); labels: (batch). */

@@ -14,7 +14,9 @@
  * Checked: weights along random directions (all of them, and per group: stem, a cell conv,
  * reduction, head) on the DARTS, GDAS and discrete paths; every alpha entry through softmax on the
  * DARTS path; every edge weight W (6 x 5) on the GDAS path, the scalar terms of unselected ops
- * included (GDAS's loss is piecewise constant in alpha itself: straight-through is not a derivative).
+ * included (GDAS's loss is piecewise constant in alpha itself: straight-through is not a derivative);
+ * and the one-cell network of the discrete path's cell (single_cell: affine cell BNs), weights along
+ * random directions, all and per group (its cell BNs' gamma and beta among them).
  */
 #include <math.h>
 #include <string.h>
@@ -161,6 +163,19 @@ int main(void) {
 
     Problem discrete = {.net = net, .images = images, .labels = labels, .arch = &arch};
     check_path(&discrete, &rng, "discrete");
+
+    /* the one-cell network of the same cell: only its ops' weights, affine cell BNs */
+    SupernetConfig one_cfg = cfg;
+    one_cfg.darts = 0, one_cfg.single_cell = 1, one_cfg.cell = arch;
+    Supernet *one = supernet_create(&one_cfg);
+    Problem one_cell = {.net = one, .images = images, .labels = labels, .arch = &arch};
+    check_weights(&one_cell, &rng, NULL, NULL, "one cell");
+    check_weights(&one_cell, &rng, "stem.conv.weight", "cells.0.edges.0.conv3x3.weight", "one cell");
+    check_weights(&one_cell, &rng, "cells.0.edges.0.conv3x3.weight", "cells.0.edges.3.conv1x1.weight", "one cell");
+    check_weights(&one_cell, &rng, "cells.0.edges.0.conv3x3_bn.weight", "cells.0.edges.3.conv1x1.weight", "one cell");
+    check_weights(&one_cell, &rng, "cells.2.edges.5.conv3x3_bn.weight", "head.bn.weight", "one cell");
+    check_weights(&one_cell, &rng, "head.bn.weight", NULL, "one cell");
+    supernet_free(one);
 
     sn_free(images);
     supernet_free(net);
