@@ -1,6 +1,7 @@
 /*
- * splits.h: building the Subsets of a Dataset (internal to data/): all images, a range, an official
- * NAS-Bench-201 bitmap, or a seeded half/half split. Every subset's index list is sorted.
+ * splits.h: building the Subsets of a Dataset (data/, and `supernet train` for whole training sets): all
+ * images, a range, an official NAS-Bench-201 bitmap, or a seeded half/half split. Every subset's index
+ * list is sorted.
  */
 #ifndef SN_SPLITS_H
 #define SN_SPLITS_H

@@ -1,5 +1,8 @@
 /* storage.c: every activation and scratch buffer of the network, carved from one allocation that is
- * sized by a counting pass over the same code (see supernet.h, "Memory"). */
+ * sized by a counting pass over the same code (see supernet.h, "Memory"). A one-cell network gets
+ * convolution buffers only on its cell's convolution edges. */
+#include <string.h>
+
 #include "common.h"
 #include "internal.h"
 
@@ -21,16 +24,31 @@ static size_t stage_floats(const Supernet *net, int stage, int batch) {
     return shape_padded_size((Shape4){.n = batch, .c = net->stage_channels[stage], .h = hw, .w = hw});
 }
 
+/* Whether edge e can run a convolution: in a one-cell network only where its cell has one. */
+static int edge_has_conv(const Supernet *net, int e) {
+    int op = net->cfg.cell.op[e];
+    return !net->cfg.single_cell || op == OP_CONV1 || op == OP_CONV3;
+}
+
+/* Whether a convolution can read node i's ReLU. */
+static int node_feeds_conv(const Supernet *net, int i) {
+    for (int e = 0; e < ARCH_N_EDGES; e++)
+        if (arch_edge_from(e) == i && edge_has_conv(net, e)) return 1;
+    return 0;
+}
+
 static void carve_cell(Carver *cv, const Supernet *net, CellActs *a, int stage, int batch) {
     size_t t = stage_floats(net, stage, batch);
     int c = net->stage_channels[stage], ops = net->cfg.darts ? 2 : 1;
+    memset(a, 0, sizeof *a);
     for (int i = 0; i < 3; i++) {
         a->node[i] = carve(cv, t);
+        if (!node_feeds_conv(net, i)) continue;
         if (net->cfg.bf16) a->relu_bf16[i] = carve_bytes(cv, t * sizeof(bfloat16));
         else a->relu[i] = carve(cv, t);
     }
     for (int e = 0; e < ARCH_N_EDGES; e++)
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 2 && edge_has_conv(net, e); k++) {
             int fresh = k < ops; /* without DARTS an edge computes one op: both slots share buffers */
             a->conv[e][k] = fresh ? carve(cv, t) : a->conv[e][0];
             a->mean[e][k] = fresh ? carve(cv, (size_t)c) : a->mean[e][0];
@@ -74,7 +92,7 @@ static void carve_grads(Carver *cv, const Supernet *net, GradStore *g, int batch
         for (int i = 0; i < 4; i++) g->dnode[s][i] = carve(cv, t);
         g->dconv[s] = carve(cv, t);
         for (int e = 0; e < ARCH_N_EDGES; e++) {
-            g->drelu[s][e][0] = carve(cv, t);
+            g->drelu[s][e][0] = carve(cv, t); /* also the reduction blocks' scratch (network.c) */
             g->drelu[s][e][1] = net->cfg.darts ? carve(cv, t) : g->drelu[s][e][0];
         }
     }

@@ -52,40 +52,7 @@ static pid_t spawn(const char *method, const char *run, const char *resume) {
         argv[n++] = "--set", argv[n++] = set_precision;
     }
     argv[n] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        if (!freopen("/dev/null", "w", stdout)) _exit(127);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int wait_status(pid_t pid) {
-    int status;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* The file with every "seconds" value removed (CSV column 2; JSON key), into out. */
-static void read_without_seconds(const char *path, char *out, size_t cap) {
-    FILE *f = fopen(path, "r");
-    char line[8192];
-    size_t used = 0;
-    out[0] = '\0';
-    CHECK(f != NULL, "cannot open %s", path);
-    while (f && fgets(line, sizeof line, f)) {
-        char *a = strchr(line, ','), *b = a ? strchr(a + 1, ',') : NULL, *k = strstr(line, "\"seconds\": ");
-        if (line[0] == '{' && k) b = strchr(k, ','), a = k;
-        if (a && b) memmove(a, b, strlen(b) + 1);
-        used += (size_t)snprintf(out + used, cap - used, "%s", line);
-    }
-    if (f) fclose(f);
-}
-
-static int exists(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0;
+    return spawn_quiet(argv);
 }
 
 static void compare_runs(const char *method, const char *run_a, const char *run_b, const char *what) {
@@ -106,36 +73,30 @@ static void kill_after_first_checkpoint(const char *method, const char *run) {
     char ckpt[1024], summary[1024];
     snprintf(ckpt, sizeof ckpt, "%s/%s/checkpoint.bin", logs, run);
     snprintf(summary, sizeof summary, "%s/%s/summary.json", logs, run);
-    pid_t pid = spawn(method, run, NULL);
-    struct timespec nap = {0, 200000}; /* 0.2 ms */
-    for (int i = 0; i < 300000 && !exists(ckpt); i++) nanosleep(&nap, NULL);
-    kill(pid, SIGKILL);
-    int status;
-    waitpid(pid, &status, 0);
-    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "%s: the child was not killed mid-run", method);
-    CHECK(exists(ckpt) && !exists(summary), "%s: killed run should have a checkpoint and no summary", method);
+    CHECK(kill_once_file_exists(spawn(method, run, NULL), ckpt), "%s: the child was not killed mid-run", method);
+    CHECK(path_exists(ckpt) && !path_exists(summary), "%s: killed run should have a checkpoint and no summary", method);
 }
 
 static void test_method(const char *method) {
     char a[64], b[64], k[64], dir[1024];
     snprintf(a, sizeof a, "%s-%s-a", method, precision), snprintf(b, sizeof b, "%s-%s-b", method, precision);
     snprintf(k, sizeof k, "%s-%s-k", method, precision);
-    CHECK(wait_status(spawn(method, a, NULL)) == 0, "%s: first run failed", method);
-    CHECK(wait_status(spawn(method, b, NULL)) == 0, "%s: rerun failed", method);
+    CHECK(wait_exit_status(spawn(method, a, NULL)) == 0, "%s: first run failed", method);
+    CHECK(wait_exit_status(spawn(method, b, NULL)) == 0, "%s: rerun failed", method);
     compare_runs(method, a, b, "rerun");
     kill_after_first_checkpoint(method, k);
     snprintf(dir, sizeof dir, "%s/%s", logs, k);
-    CHECK(wait_status(spawn(method, NULL, dir)) == 0, "%s: resume failed", method);
+    CHECK(wait_exit_status(spawn(method, NULL, dir)) == 0, "%s: resume failed", method);
     compare_runs(method, a, k, "kill + resume");
     char summary[1100];
     snprintf(summary, sizeof summary, "%s/summary.json", dir);
-    CHECK(exists(summary), "%s: no summary after resume", method);
+    CHECK(path_exists(summary), "%s: no summary after resume", method);
     static char before[4096], after[4096];
     read_without_seconds(summary, before, sizeof before);
-    CHECK(wait_status(spawn(method, NULL, dir)) == 0, "%s: resuming a finished run should say so and exit 0", method);
+    CHECK(wait_exit_status(spawn(method, NULL, dir)) == 0, "%s: resuming a finished run should say so and exit 0", method);
     /* a run stopped between its last checkpoint and its summary: resume writes the same summary */
     CHECK(unlink(summary) == 0, "%s: cannot remove %s", method, summary);
-    CHECK(wait_status(spawn(method, NULL, dir)) == 0, "%s: resume without a summary failed", method);
+    CHECK(wait_exit_status(spawn(method, NULL, dir)) == 0, "%s: resume without a summary failed", method);
     read_without_seconds(summary, after, sizeof after);
     CHECK(strcmp(before, after) == 0, "%s: rewritten summary differs:\n%s\n---\n%s", method, after, before);
 }

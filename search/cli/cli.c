@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "common.h"
 
 void cli_usage_error(const CliSpec *spec, const char *fmt, ...) {
@@ -136,4 +137,25 @@ void cli_print_help(const CliSpec *spec) {
     }
     printf("  %-28s %s\n", "--help", "print this help and exit");
     if (spec->print_epilogue) spec->print_epilogue();
+}
+
+int cli_resolve_cell(const CliSpec *spec, const Table *t, const char *text) {
+    char err[256];
+    Arch a;
+    if (text[0] == '|') {
+        if (arch_parse(text, &a, err, sizeof err) != 0) cli_usage_error(spec, "bad architecture string '%s': %s", text, err);
+        return table_index_of_code(t, arch_to_code(&a));
+    }
+    size_t n = strspn(text, "0123456789");
+    if (n == 0 || text[n] != '\0')
+        cli_usage_error(spec, "'%s' is neither an architecture string (|op~0|+...), an index 0..15624 nor a 6-digit op code", text);
+    if (n == ARCH_N_EDGES) {
+        int code = arch_code_parse(text);
+        if (code < 0) cli_usage_error(spec, "'%s' has 6 digits so it is read as an op code, but its digit at offset %zu is not an op 0..4", text, strcspn(text, "56789"));
+        return table_index_of_code(t, code);
+    }
+    long index = 0;
+    for (size_t i = 0; i < n && i < 6; i++) index = index * 10 + (text[i] - '0');
+    if (n > ARCH_N_EDGES || index >= TABLE_N_ARCHS) cli_usage_error(spec, "index %s is out of range 0..%d", text, TABLE_N_ARCHS - 1);
+    return (int)index;
 }

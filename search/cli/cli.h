@@ -10,6 +10,8 @@
 #ifndef SN_CLI_H
 #define SN_CLI_H
 
+#include "table.h"
+
 typedef enum {
     CLI_INT,    /* int*: decimal integer within [lo, hi] */
     CLI_FLOAT,  /* double*: finite number within [lo, hi] */
@@ -49,5 +51,9 @@ void cli_print_help(const CliSpec *spec);
 
 /* One-line usage error for a command: "supernet <command>: <message>", exit 2. */
 void cli_usage_error(const CliSpec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3), __noreturn__));
+
+/* The benchmark index of the cell `text` names: an architecture string (|op~0|+...), a 6-digit op code
+ * or an index 0..15624; a usage error names the word and, for strings, the offset. */
+int cli_resolve_cell(const CliSpec *spec, const Table *t, const char *text);
 
 #endif

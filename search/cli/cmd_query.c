@@ -34,28 +34,6 @@ typedef struct {
     const char *dataset, *metric, *table;
 } QueryArgs;
 
-/* Index of the cell named by `text`; usage errors name the word and, for strings, the offset. */
-static int resolve_cell(const CliSpec *spec, const Table *t, const char *text) {
-    char err[256];
-    Arch a;
-    if (text[0] == '|') {
-        if (arch_parse(text, &a, err, sizeof err) != 0) cli_usage_error(spec, "bad architecture string '%s': %s", text, err);
-        return table_index_of_code(t, arch_to_code(&a));
-    }
-    size_t n = strspn(text, "0123456789");
-    if (n == 0 || text[n] != '\0')
-        cli_usage_error(spec, "'%s' is neither an architecture string (|op~0|+...), an index 0..15624 nor a 6-digit op code", text);
-    if (n == ARCH_N_EDGES) {
-        int code = arch_code_parse(text);
-        if (code < 0) cli_usage_error(spec, "'%s' has 6 digits so it is read as an op code, but its digit at offset %zu is not an op 0..4", text, strcspn(text, "56789"));
-        return table_index_of_code(t, code);
-    }
-    long index = 0;
-    for (size_t i = 0; i < n && i < 6; i++) index = index * 10 + (text[i] - '0');
-    if (n > ARCH_N_EDGES || index >= TABLE_N_ARCHS) cli_usage_error(spec, "index %s is out of range 0..%d", text, TABLE_N_ARCHS - 1);
-    return (int)index;
-}
-
 /* Isomorphism class of a cell: its canonical form, its size and its smallest benchmark index. */
 typedef struct {
     char form[ARCH_CANON_MAX];
@@ -227,7 +205,7 @@ int cmd_query(int argc, char **argv) {
         print_best(t, &q, ranking_column(&spec, q.dataset, q.metric));
     } else {
         CellView cell;
-        cell_view(t, resolve_cell(&spec, t, positional[0]), &cell);
+        cell_view(t, cli_resolve_cell(&spec, t, positional[0]), &cell);
         (q.json ? print_cell_json : print_cell_text)(t, &cell);
     }
     table_free(t);

@@ -14,6 +14,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_table_build(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -77,6 +77,13 @@ static const ConfigKey CONFIG_KEYS[] = {
 };
 #define N_KEYS ((int)(sizeof CONFIG_KEYS / sizeof CONFIG_KEYS[0]))
 
+static int key_used(const ConfigState *s, int k) {
+    if (!s->only) return 1;
+    for (const char *const *name = s->only; *name; name++)
+        if (strcmp(*name, CONFIG_KEYS[k].name) == 0) return 1;
+    return 0;
+}
+
 static int find_key(const char *name) {
     for (int i = 0; i < N_KEYS; i++)
         if (strcmp(CONFIG_KEYS[i].name, name) == 0) return i;
@@ -104,6 +111,7 @@ static const char *assign(SearchConfig *c, int k, const char *text) {
 
 void config_init(ConfigState *s) {
     memset(&s->c, 0, sizeof s->c);
+    s->only = NULL;
     s->source = sn_alloc(sizeof(ConfigSource) * N_KEYS);
     for (int k = 0; k < N_KEYS; k++) {
         const char *err = assign(&s->c, k, CONFIG_KEYS[k].def);
@@ -127,6 +135,7 @@ static void describe_range(const ConfigKey *key, char *buf, size_t n) {
 static void apply(ConfigState *s, const char *where, const char *name, const char *value, ConfigSource from, int *seen) {
     int k = find_key(name);
     if (k < 0) sn_die(SN_EXIT_USAGE, "%s: unknown key '%s'", where, name);
+    if (!key_used(s, k)) sn_die(SN_EXIT_USAGE, "%s: key '%s' has no effect on this command", where, name);
     if (seen && seen[k]) sn_die(SN_EXIT_USAGE, "%s: key '%s' given twice", where, name);
     const char *err = assign(&s->c, k, value);
     if (err) {
@@ -202,6 +211,7 @@ static void write_value(const SearchConfig *c, int k, FILE *out) {
 void config_write(const ConfigState *s, FILE *out, int annotate) {
     static const char *const marks[] = {"  # default", "", "  # command line"};
     for (int k = 0; k < N_KEYS; k++) {
+        if (!key_used(s, k)) continue;
         fprintf(out, "%s%s = ", annotate ? "  " : "", CONFIG_KEYS[k].name);
         write_value(&s->c, k, out);
         fprintf(out, "%s\n", annotate ? marks[s->source[k]] : "");

@@ -57,6 +57,9 @@ typedef enum { CONFIG_FROM_DEFAULT, CONFIG_FROM_FILE, CONFIG_FROM_SET } ConfigSo
 typedef struct {
     SearchConfig c;
     ConfigSource *source; /* per key of CONFIG_KEYS */
+    /* NULL: every key; else the keys a command reads (NULL-terminated, e.g. `supernet train`'s): only
+     * they are accepted from files and --set, and written */
+    const char *const *only;
 } ConfigState;
 
 /* All keys at their defaults. */

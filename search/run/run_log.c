@@ -27,8 +27,7 @@ void run_log_create(const char *dir) {
     free(text);
 }
 
-/* One write() of the whole line, then fsync: a kill leaves either no line or the whole line. */
-static void append_durably(const char *path, const char *text, size_t len) {
+void run_log_append_text(const char *path, const char *text, size_t len) {
     int fd = open(path, O_WRONLY | O_APPEND);
     if (fd < 0) sn_die(SN_EXIT_USAGE, "cannot open %s: %s", path, strerror(errno));
     ssize_t put = write(fd, text, len);
@@ -45,7 +44,7 @@ static void append_record(const char *dir, const char *file, void (*format)(FILE
     format(f, r);
     fclose(f);
     path_of(path, sizeof path, dir, file);
-    append_durably(path, text, len);
+    run_log_append_text(path, text, len);
     free(text);
 }
 
@@ -54,8 +53,7 @@ void run_log_append(const char *dir, const EpochRecord *r) {
     append_record(dir, RUN_EPOCHS_JSONL, epochs_jsonl_write_record, r);
 }
 
-/* Keeps the first `lines` lines of a file, atomically; it must have that many. */
-static void keep_lines(const char *path, int lines) {
+void run_log_keep_lines(const char *path, int lines) {
     char why[256];
     size_t len, end = 0;
     char *text = read_whole_file(path, EPOCHS_MAX_FILE_BYTES, &len, why, sizeof why);
@@ -70,6 +68,6 @@ static void keep_lines(const char *path, int lines) {
 
 void run_log_truncate(const char *dir, int n) {
     char path[4200];
-    path_of(path, sizeof path, dir, RUN_EPOCHS_CSV), keep_lines(path, n + 1);
-    path_of(path, sizeof path, dir, RUN_EPOCHS_JSONL), keep_lines(path, n);
+    path_of(path, sizeof path, dir, RUN_EPOCHS_CSV), run_log_keep_lines(path, n + 1);
+    path_of(path, sizeof path, dir, RUN_EPOCHS_JSONL), run_log_keep_lines(path, n);
 }

@@ -16,4 +16,10 @@ void run_log_append(const char *dir, const EpochRecord *r);
 /* Keeps the header and the first n records of both files (resume after a kill). */
 void run_log_truncate(const char *dir, int n);
 
+/* The two file steps beneath, for other per-epoch records (supernet train's): one write() of the whole
+ * text, then fsync, so a kill leaves either none of it or all; and keeping a file's first `lines` lines,
+ * atomically (it must have that many; at most EPOCHS_MAX_FILE_BYTES). Failures exit 2 naming the file. */
+void run_log_append_text(const char *path, const char *text, size_t len);
+void run_log_keep_lines(const char *path, int lines);
+
 #endif

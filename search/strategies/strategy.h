@@ -159,6 +159,7 @@ enum {
     STREAM_SELECT_COMMON = 231, /* select_common: the candidate draws every selection starts from */
     STREAM_SEARCH_LOADER = 1,
     STREAM_VALID_LOADER = 2,
+    STREAM_TRAIN_LOADER = 3, /* supernet train: its training loader */
 };
 
 #endif

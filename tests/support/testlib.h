@@ -54,6 +54,19 @@ const char *read_text_file(const char *path);
  * polled every 10 ms; 0 when it still runs then. */
 int process_ends_within(int pid, int ms);
 
+/* Starts argv (argv[0] a path) with stdout to /dev/null; returns its pid. */
+int spawn_quiet(char *const argv[]);
+/* Waits for the child; its exit status, or -1 if it did not exit normally. */
+int wait_exit_status(int pid);
+/* Polls (every 0.2 ms, at most a minute) until path exists, then SIGKILLs the child and reaps it;
+ * 1 when it was killed by that signal (so mid-run), else 0. */
+int kill_once_file_exists(int pid, const char *path);
+/* The file with every "seconds" value removed (CSV column 2; JSON key "seconds"), into out: the records
+ * of two runs of the same work compare equal. -1 (out empty, a message on stderr) if it cannot be read. */
+int read_without_seconds(const char *path, char *out, size_t cap);
+/* 1 when path exists. */
+int path_exists(const char *path);
+
 /* A tiny ablation in root: <root>/configs/<m>-tiny.cfg, a copy of the shipped quick profile of each
  * method, and <root>/configs/ablations/tiny.cfg holding `ablation`. 0, or -1 with a message on stderr. */
 int write_tiny_ablation(const char *root, const char *const *methods, int n_methods, const char *ablation);

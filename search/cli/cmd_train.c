@@ -1,0 +1,69 @@
+/*
+ * cmd_train.c: `supernet train --arch A | --from RUNDIR [options] | --resume RUNDIR`: one cell trained
+ * from scratch with a benchmark recipe (train/train.h).
+ */
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "common.h"
+#include "run/table_path.h"
+#include "train/train.h"
+#include "train/train_setting.h"
+
+/* Takes every `--set key=value` (or `--set=key=value`) out of argv; returns the remaining word count. */
+static int take_sets(const CliSpec *spec, int argc, char **argv, const char **sets, int *n_sets) {
+    int kept = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--set") == 0) {
+            if (i + 1 >= argc) cli_usage_error(spec, "--set needs key=value");
+            sets[(*n_sets)++] = argv[++i];
+        } else if (strncmp(argv[i], "--set=", 6) == 0) {
+            sets[(*n_sets)++] = argv[i] + 6;
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    return kept;
+}
+
+int cmd_train(int argc, char **argv) {
+    const char *arch = NULL, *set_help = NULL, **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
+    TrainArgs a = {.code = -1, .recipe = "nb201-12", .epochs = -1, .batch = -1, .seed = -1,
+                   .threads = omp_get_max_threads(), .logs_dir = "logs"};
+    const CliOption options[] = {
+        {"--arch", CLI_STRING, &arch, "the cell: an architecture string (|op~0|+...), a benchmark index or a 6-digit op code", NULL, 0, 0},
+        {"--from", CLI_STRING, &a.from, "train the chosen cell of this finished search run (and its --data unless given)", NULL, 0, 0},
+        {"--recipe", CLI_CHOICE, &a.recipe, "the benchmark's training recipe (configs/train/<recipe>.cfg)", TRAIN_RECIPES, 0, 0},
+        {"--data", CLI_STRING, &a.data, "dataset folder; when unset the embedded CIFAR-10 subset", NULL, 0, 0},
+        {"--dataset", CLI_CHOICE, &a.setting, "what trains and what is evaluated (search/train/README.md); when unset the data's default: cifar10-valid for CIFAR-10", TRAIN_SETTING_NAMES, 0, 0},
+        {"--epochs", CLI_INT, &a.epochs, "epochs (-1: the recipe's; another count changes the recipe)", NULL, -1, 100000},
+        {"--batch", CLI_INT, &a.batch, "training batch (-1: the recipe's 256)", NULL, -1, 4096},
+        {"--seed", CLI_INT, &a.seed, "seed of the weight initialisation and the data order (-1: 1)", NULL, -1, 2147483647},
+        {"--set", CLI_STRING, &set_help, "key=value overriding a training key (repeatable; search/train/README.md lists them)", NULL, 0, 0},
+        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
+        {"--logs", CLI_STRING, &a.logs_dir, "folder of run directories", NULL, 0, 0},
+        {"--run", CLI_STRING, &a.run_name, "run name; when unset train-<code>-<dataset>-<recipe>-s<seed>-<UTC time>", NULL, 0, 0},
+        {"--resume", CLI_STRING, &a.resume, "continue the run in this directory from its checkpoint", NULL, 0, 0},
+        {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
+        {"--quiet", CLI_FLAG, &a.quiet, "print only the final summary", NULL, 0, 0},
+    };
+    const CliSpec spec = {.command = "train",
+                          .summary = "Train one cell from scratch with the benchmark's recipe and compare it with the table.",
+                          .synopsis = "--arch A | --from RUNDIR [options] | --resume RUNDIR", .options = options,
+                          .n_options = CLI_COUNT(options)};
+    argc = take_sets(&spec, argc, argv, sets, &a.n_sets);
+    a.sets = sets;
+    cli_parse(&spec, argc, argv, NULL);
+    if (!!arch + !!a.from + !!a.resume != 1) cli_usage_error(&spec, "give exactly one of --arch, --from and --resume");
+    if (arch) {
+        Table *t = table_open(a.table);
+        a.code = table_arch(t, cli_resolve_cell(&spec, t, arch))->code;
+        table_free(t);
+    }
+    int status = train_cell(&a);
+    sn_free(sets);
+    return status;
+}
