@@ -6,6 +6,8 @@
  *   - the recipe's learning rate per epoch (nb201-12: 0.1 cosine to 0 over 12 epochs, set once per
  *     epoch) against values worked out by hand;
  *   - --from takes a finished search run's chosen cell;
+ *   - --cells trains each cell into cell-<index>, skips finished ones on a rerun; --report compares them
+ *     with the table (comparison.md / .csv / .png);
  *   - bad --arch / --from / --dataset / --set / flag combinations end with one line and exit 2.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -107,6 +109,23 @@ static void test_from(void) {
     CHECK(strstr(read_text_file(path), "\"code\": \"421031\"") != NULL, "--from trained another cell: %s", read_text_file(path));
 }
 
+static void test_cells_and_report(void) {
+    char study[1024], out[8192], cmd[2048];
+    snprintf(study, sizeof study, "%s/study", logs);
+    snprintf(cmd, sizeof cmd, "%s train --cells 11472,444444 --epochs 1 --logs %s --set cells=1 --set train_images=32 "
+             "--set valid_images=32 --batch 32 --threads 1 --quiet 2>&1", supernet_bin(), study);
+    CHECK(run_command(cmd, out, sizeof out) == 0, "--cells failed: %s", out);
+    CHECK(run_command(cmd, out, sizeof out) == 0 && strstr(out, "cell-11472: finished") && strstr(out, "cell-7581: finished"),
+          "a rerun of --cells should skip both finished cells: %s", out);
+    snprintf(cmd, sizeof cmd, "%s train --report %s --against cifar10-valid 2>&1", supernet_bin(), study);
+    CHECK(run_command(cmd, out, sizeof out) == 0 && strstr(out, "| cell-7581 | 7581 | 444444 | embedded | nb201-12 |") &&
+              strstr(out, "| 27.14 |") && strstr(out, "2 cells compared"),
+          "--report: %s", out);
+    char png[1100];
+    snprintf(png, sizeof png, "%s/comparison.png", study);
+    CHECK(path_exists(png), "no comparison.png");
+}
+
 static void expect_usage_error(const char *args, const char *expect) {
     char cmd[2048], out[4096];
     snprintf(cmd, sizeof cmd, "%s train --logs %s %s 2>&1", supernet_bin(), logs, args);
@@ -122,7 +141,12 @@ static void test_bad_input(void) {
     expect_usage_error("--arch '|nor_conv_3x3~0|+|bogus~0|none~1|+|none~0|none~1|none~2|'", "bad architecture string");
     expect_usage_error("--arch 12x", "neither an architecture string");
     expect_usage_error("--arch 303109", "is not an op 0..4");
-    expect_usage_error("", "exactly one of --arch, --from and --resume");
+    expect_usage_error("", "exactly one of --arch, --from, --cells, --resume and --report");
+    expect_usage_error("--cells 11472,99999", "out of range");
+    expect_usage_error("--report /nonexistent", "cannot open the folder");
+    snprintf(args, sizeof args, "--report %s --against mnist", logs);
+    expect_usage_error(args, "not a benchmark dataset");
+    expect_usage_error("--arch 1 --against cifar10", "--against goes with --report");
     expect_usage_error("--arch 1 --from /nonexistent", "exactly one of");
     expect_usage_error("--from /nonexistent/run", "summary.json");
     snprintf(empty, sizeof empty, "%s/empty", logs);
@@ -152,6 +176,7 @@ int main(void) {
     test_resume();
     test_learning_rates();
     test_from();
+    test_cells_and_report();
     test_bad_input();
     if (test_failures == 0) remove_tree(logs);
     TEST_EXIT();

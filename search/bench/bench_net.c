@@ -7,6 +7,8 @@
  *   gdas      one Gumbel hard sample per step (tau 10), alpha's gradient through the straight-through
  *   discrete  one uniformly random cell per step (the peer's `single`)
  *   eval      evaluation forward of one cell (--arch, default all nor_conv_3x3), no gradients
+ *   train     training steps of the one-cell network of --arch (supernet train's network: only the
+ *             cell's weights, affine cell BNs; the peer's `fixed`, which keeps the whole supernet)
  * Reports images/s, ms/step, the parameter count, the peak resident memory, and the effective
  * GFLOP/s (2 x multiply-adds of convolutions and the classifier; training counts 3 passes: forward,
  * backward-data, backward-weights). --profile adds the time per kind of kernel (oneDNN primitives and
@@ -32,7 +34,7 @@
 #include "strategies/strategy.h" /* search_sum_grads: the search's own gradient sum */
 #include "supernet.h"
 
-/* The timed network: the default supernet (C = 16, N = 5) on CIFAR-sized images. */
+/* The timed network: the default supernet (C = 16, N = 5), or its one-cell network, on CIFAR-sized images. */
 enum { NET_CHANNELS = 16, NET_CELLS = 5, NET_CLASSES = 10, IMAGE_CHANNELS = 3, IMAGE_SIZE = 32 };
 enum { N_ALPHA = ARCH_N_EDGES * ARCH_N_OPS };
 enum { WARMUP_STEPS = 2 };                     /* untimed: oneDNN plans, first touch of the buffers */
@@ -109,6 +111,9 @@ static int64_t run_step(Bench *b, const char *mode) {
         gdas_sample(b->w, probs, b->gumbel, choice, b->alpha, ARCH_N_EDGES, ARCH_N_OPS, GDAS_TAU, &b->rng);
         for (int e = 0; e < ARCH_N_EDGES; e++) arch.op[e] = (uint8_t)choice[e];
         sel = (NetSelection){&arch, b->w};
+    } else if (strcmp(mode, "train") == 0) {
+        arch = b->eval_arch;
+        sel = (NetSelection){&arch, NULL};
     } else {
         for (int e = 0; e < ARCH_N_EDGES; e++) arch.op[e] = (uint8_t)rng_below(&b->rng, ARCH_N_OPS);
         sel = (NetSelection){&arch, NULL};
@@ -123,6 +128,7 @@ static int64_t run_step(Bench *b, const char *mode) {
 static void setup(Bench *b, const BenchArgs *args) {
     int darts = strcmp(args->mode, "darts") == 0;
     int eval = strcmp(args->mode, "eval") == 0; /* evaluation needs no training buffers */
+    int one_cell = strcmp(args->mode, "train") == 0;
     int ranks = dist_size(), share = args->batch / ranks;
     if (args->batch % ranks)
         sn_die(SN_EXIT_USAGE, "bench --batch %d is not divisible by the %d MPI ranks", args->batch, ranks);
@@ -138,6 +144,7 @@ static void setup(Bench *b, const BenchArgs *args) {
         if (code < 0) sn_die(SN_EXIT_USAGE, "bench --arch: %s", err);
         b->eval_arch = arch_from_code(code);
     }
+    cfg.single_cell = one_cell, cfg.cell = b->eval_arch;
     b->net = supernet_create(&cfg);
     if (ranks > 1) supernet_set_bn_sum(b->net, timed_bn_sum), supernet_set_global_batch(b->net, args->batch);
     b->share = share;

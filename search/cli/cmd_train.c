@@ -30,11 +30,15 @@ static int take_sets(const CliSpec *spec, int argc, char **argv, const char **se
 }
 
 int cmd_train(int argc, char **argv) {
-    const char *arch = NULL, *set_help = NULL, **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
+    const char *arch = NULL, *cells = NULL, *report = NULL, *against = NULL, *set_help = NULL;
+    const char **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
     TrainArgs a = {.code = -1, .recipe = "nb201-12", .epochs = -1, .batch = -1, .seed = -1,
                    .threads = omp_get_max_threads(), .logs_dir = "logs"};
     const CliOption options[] = {
         {"--arch", CLI_STRING, &arch, "the cell: an architecture string (|op~0|+...), a benchmark index or a 6-digit op code", NULL, 0, 0},
+        {"--cells", CLI_STRING, &cells, "a study: these cells (comma-separated, as --arch), each into <logs>/cell-<index>; reruns skip finished cells and resume the others", NULL, 0, 0},
+        {"--report", CLI_STRING, &report, "a study's folder: every finished run beside the table, rank correlations, comparison.{md,csv,png}", NULL, 0, 0},
+        {"--against", CLI_STRING, &against, "--report: compare with this benchmark dataset's accuracies instead of each run's own (e.g. cifar10-valid)", NULL, 0, 0},
         {"--from", CLI_STRING, &a.from, "train the chosen cell of this finished search run (and its --data unless given)", NULL, 0, 0},
         {"--recipe", CLI_CHOICE, &a.recipe, "the benchmark's training recipe (configs/train/<recipe>.cfg)", TRAIN_RECIPES, 0, 0},
         {"--data", CLI_STRING, &a.data, "dataset folder; when unset the embedded CIFAR-10 subset", NULL, 0, 0},
@@ -52,18 +56,31 @@ int cmd_train(int argc, char **argv) {
     };
     const CliSpec spec = {.command = "train",
                           .summary = "Train one cell from scratch with the benchmark's recipe and compare it with the table.",
-                          .synopsis = "--arch A | --from RUNDIR [options] | --resume RUNDIR", .options = options,
+                          .synopsis = "--arch A | --from RUNDIR | --cells A,B,... [options] | --resume RUNDIR | --report DIR",
+                          .options = options,
                           .n_options = CLI_COUNT(options)};
     argc = take_sets(&spec, argc, argv, sets, &a.n_sets);
     a.sets = sets;
     cli_parse(&spec, argc, argv, NULL);
-    if (!!arch + !!a.from + !!a.resume != 1) cli_usage_error(&spec, "give exactly one of --arch, --from and --resume");
-    if (arch) {
-        Table *t = table_open(a.table);
-        a.code = table_arch(t, cli_resolve_cell(&spec, t, arch))->code;
-        table_free(t);
+    if (!!arch + !!a.from + !!a.resume + !!cells + !!report != 1)
+        cli_usage_error(&spec, "give exactly one of --arch, --from, --cells, --resume and --report");
+    if (against && !report) cli_usage_error(&spec, "--against goes with --report");
+    if (report) {
+        sn_free(sets);
+        return train_report(report, against, a.table);
     }
-    int status = train_cell(&a);
+    Table *t = table_open(a.table);
+    int n = 0, *codes = sn_alloc(sizeof(int) * (cells ? strlen(cells) + 1 : 1));
+    if (arch) a.code = table_arch(t, cli_resolve_cell(&spec, t, arch))->code;
+    if (cells) {
+        char *list = sn_strdup(cells);
+        for (char *word = strtok(list, ","); word; word = strtok(NULL, ",")) codes[n++] = table_arch(t, cli_resolve_cell(&spec, t, word))->code;
+        sn_free(list);
+    }
+    table_free(t);
+    if (cells && n == 0) cli_usage_error(&spec, "--cells %s: no cell", cells);
+    int status = cells ? train_cells(&a, codes, n) : train_cell(&a);
+    sn_free(codes);
     sn_free(sets);
     return status;
 }

@@ -181,14 +181,19 @@ void chart_axes(Canvas *c, const Panel *p, const char *title, const char *xlabel
 /* ---------------------------------------------------------------------------------------------
  * Data.
  */
+void chart_points(Canvas *c, const Panel *p, const double *x, const double *y, int n, Color col, MarkerShape marker,
+                  int marker_size) {
+    for (int i = 0; i < n; i++)
+        if (isfinite(x[i]) && isfinite(y[i]))
+            canvas_marker(c, (int)lround(panel_px(p, x[i])), (int)lround(panel_py(p, y[i])), marker_size, marker, col);
+}
+
 void chart_series(Canvas *c, const Panel *p, const double *x, const double *y, int n, Color col, int width,
                   MarkerShape marker, int marker_size) {
     for (int i = 1; i < n; i++)
         if (isfinite(y[i - 1]) && isfinite(y[i]))
             canvas_line(c, panel_px(p, x[i - 1]), panel_py(p, y[i - 1]), panel_px(p, x[i]), panel_py(p, y[i]), width, 0, col);
-    if (marker_size <= 0) return;
-    for (int i = 0; i < n; i++)
-        if (isfinite(y[i])) canvas_marker(c, (int)lround(panel_px(p, x[i])), (int)lround(panel_py(p, y[i])), marker_size, marker, col);
+    if (marker_size > 0) chart_points(c, p, x, y, n, col, marker, marker_size);
 }
 
 void chart_hline(Canvas *c, const Panel *p, double y, Color col, int scale) {

@@ -57,6 +57,9 @@ void chart_axes(Canvas *c, const Panel *p, const char *title, const char *xlabel
 void chart_series(Canvas *c, const Panel *p, const double *x, const double *y, int n, Color col, int width,
                   MarkerShape marker, int marker_size);
 
+/* Markers alone at the finite points (a scatter plot). */
+void chart_points(Canvas *c, const Panel *p, const double *x, const double *y, int n, Color col, MarkerShape marker,
+                  int marker_size);
 /* A dashed horizontal line at data value y across the panel. */
 void chart_hline(Canvas *c, const Panel *p, double y, Color col, int scale);
 

@@ -32,4 +32,15 @@ typedef struct {
 /* Runs (or resumes) one training; returns the exit status. */
 int train_cell(const TrainArgs *a);
 
+/* Trains each of n cells (codes) with a's settings into <logs>/cell-<index>/: a finished run is
+ * skipped, a checkpointed one resumed, one killed before its first checkpoint started again; so the
+ * same command reruns a study and continues it after any interruption. Returns the exit status. */
+int train_cells(const TrainArgs *a, const int *codes, int n);
+
+/* The study in dir (train_report.c): every finished training run below it, our accuracy beside the
+ * table's for the same cell and recipe (against == NULL: of the run's own dataset setting; else of that
+ * benchmark dataset, e.g. cifar10-valid for a transfer study), the differences' mean and spread, and
+ * Spearman / Kendall / Pearson between the two; printed, and written to dir/comparison.{md,csv,png}. */
+int train_report(const char *dir, const char *against, const char *table_path);
+
 #endif

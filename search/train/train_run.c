@@ -494,3 +494,35 @@ int train_cell(const TrainArgs *a) {
     free_run(&r);
     return 0;
 }
+
+/* A run folder that was stopped before its first checkpoint holds nothing worth keeping. */
+static void remove_unfinished(const char *dir) {
+    static const char *const files[] = {RUN_CONFIG_FILE, RUN_EPOCHS_CSV, RUN_EPOCHS_JSONL, "curve.png"};
+    char path[4400];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) snprintf(path, sizeof path, "%s/%s", dir, files[i]), unlink(path);
+}
+
+int train_cells(const TrainArgs *a, const int *codes, int n) {
+    Table *t = table_open(a->table);
+    for (int i = 0; i < n; i++) {
+        char name[64], dir[4200], path[4400];
+        snprintf(name, sizeof name, "cell-%d", table_index_of_code(t, codes[i]));
+        snprintf(dir, sizeof dir, "%s/%s", a->logs_dir, name);
+        TrainArgs one = *a;
+        one.code = codes[i], one.run_name = name;
+        snprintf(path, sizeof path, "%s/" RUN_SUMMARY_FILE, dir);
+        if (access(path, F_OK) == 0) {
+            printf("%s: finished\n", dir);
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/" RUN_CHECKPOINT_FILE, dir);
+        if (access(path, F_OK) == 0)
+            one = (TrainArgs){.code = -1, .resume = dir, .epochs = -1, .batch = -1, .seed = -1, .threads = a->threads,
+                              .logs_dir = a->logs_dir, .table = a->table, .quiet = a->quiet};
+        else remove_unfinished(dir);
+        int status = train_cell(&one);
+        if (status != 0) return table_free(t), status;
+    }
+    table_free(t);
+    return 0;
+}
