@@ -159,3 +159,18 @@ int cli_resolve_cell(const CliSpec *spec, const Table *t, const char *text) {
     if (n > ARCH_N_EDGES || index >= TABLE_N_ARCHS) cli_usage_error(spec, "index %s is out of range 0..%d", text, TABLE_N_ARCHS - 1);
     return (int)index;
 }
+
+int cli_take_sets(const CliSpec *spec, int argc, char **argv, const char **sets, int *n_sets) {
+    int kept = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--set") == 0) {
+            if (i + 1 >= argc) cli_usage_error(spec, "--set needs key=value");
+            sets[(*n_sets)++] = argv[++i];
+        } else if (strncmp(argv[i], "--set=", 6) == 0) {
+            sets[(*n_sets)++] = argv[i] + 6;
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    return kept;
+}

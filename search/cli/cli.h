@@ -52,6 +52,11 @@ void cli_print_help(const CliSpec *spec);
 /* One-line usage error for a command: "supernet <command>: <message>", exit 2. */
 void cli_usage_error(const CliSpec *spec, const char *fmt, ...) __attribute__((format(printf, 2, 3), __noreturn__));
 
+/* Takes every `--set key=value` (or `--set=key=value`) out of argv[0..argc) into sets (room for argc),
+ * counted in *n_sets: the option table holds one value per flag, and --set repeats. Returns the
+ * remaining word count. */
+int cli_take_sets(const CliSpec *spec, int argc, char **argv, const char **sets, int *n_sets);
+
 /* The benchmark index of the cell `text` names: an architecture string (|op~0|+...), a 6-digit op code
  * or an index 0..15624; a usage error names the word and, for strings, the offset. */
 int cli_resolve_cell(const CliSpec *spec, const Table *t, const char *text);

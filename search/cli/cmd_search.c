@@ -147,23 +147,6 @@ static int search_on_table(const SearchArgs *a, const Method *m) {
     return 0;
 }
 
-/* Takes every `--set key=value` (or `--set=key=value`) out of argv, which the option table cannot
- * repeat; returns the remaining word count. */
-static int take_sets(int argc, char **argv, const char **sets, int *n_sets) {
-    int kept = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--set") == 0) {
-            if (i + 1 >= argc) sn_die(SN_EXIT_USAGE, "supernet search: --set needs key=value");
-            sets[(*n_sets)++] = argv[++i];
-        } else if (strncmp(argv[i], "--set=", 6) == 0) {
-            sets[(*n_sets)++] = argv[i] + 6;
-        } else {
-            argv[kept++] = argv[i];
-        }
-    }
-    return kept;
-}
-
 int cmd_search(int argc, char **argv) {
     SearchArgs a = {.method = NULL, .dataset = "cifar10-valid", .table = NULL, .out_dir = "logs",
                     .budget = 12000, .runs = 500, .seed = -1, .threads = omp_get_max_threads(), .json = 0};
@@ -195,7 +178,7 @@ int cmd_search(int argc, char **argv) {
                           .summary = "Run a search method and report its chosen cells' benchmark accuracies.",
                           .synopsis = "--method M [options] | --resume RUNDIR", .options = options,
                           .n_options = CLI_COUNT(options), .print_epilogue = methods_print_help};
-    argc = take_sets(argc, argv, sets, &d.n_sets);
+    argc = cli_take_sets(&spec, argc, argv, sets, &d.n_sets);
     cli_parse(&spec, argc, argv, NULL);
     const Method *m = a.method ? method_find(a.method) : NULL;
     if (a.method && !m) cli_usage_error(&spec, "--method %s is not available", a.method);

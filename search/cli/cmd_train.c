@@ -13,22 +13,6 @@
 #include "train/train.h"
 #include "train/train_setting.h"
 
-/* Takes every `--set key=value` (or `--set=key=value`) out of argv; returns the remaining word count. */
-static int take_sets(const CliSpec *spec, int argc, char **argv, const char **sets, int *n_sets) {
-    int kept = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--set") == 0) {
-            if (i + 1 >= argc) cli_usage_error(spec, "--set needs key=value");
-            sets[(*n_sets)++] = argv[++i];
-        } else if (strncmp(argv[i], "--set=", 6) == 0) {
-            sets[(*n_sets)++] = argv[i] + 6;
-        } else {
-            argv[kept++] = argv[i];
-        }
-    }
-    return kept;
-}
-
 int cmd_train(int argc, char **argv) {
     const char *arch = NULL, *cells = NULL, *report = NULL, *against = NULL, *set_help = NULL;
     const char **sets = sn_alloc(sizeof(char *) * (size_t)(argc + 1));
@@ -59,7 +43,7 @@ int cmd_train(int argc, char **argv) {
                           .synopsis = "--arch A | --from RUNDIR | --cells A,B,... [options] | --resume RUNDIR | --report DIR",
                           .options = options,
                           .n_options = CLI_COUNT(options)};
-    argc = take_sets(&spec, argc, argv, sets, &a.n_sets);
+    argc = cli_take_sets(&spec, argc, argv, sets, &a.n_sets);
     a.sets = sets;
     cli_parse(&spec, argc, argv, NULL);
     if (!!arch + !!a.from + !!a.resume + !!cells + !!report != 1)
