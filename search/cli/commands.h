@@ -12,6 +12,7 @@ int cmd_ablate(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_rank(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_table_build(int argc, char **argv);
 int cmd_train(int argc, char **argv);

@@ -18,6 +18,7 @@ static const Command COMMANDS[] = {
     {"bench", "time the engine's building blocks (kernels, data pipeline, training steps)", cmd_bench},
     {"plot", "draw PNG charts of search runs (derivation per epoch, op probabilities, op counts)", cmd_plot},
     {"query", "print the benchmark table's values for a cell, or the best cells of a dataset", cmd_query},
+    {"rank", "rank the cells by a score and compare with the table's ranking (Kendall tau, Spearman rho, precision@k)", cmd_rank},
     {"search", "run a search method (weight-sharing, or table-only on the benchmark; the methods are below)", cmd_search},
     {"train", "train one cell from scratch with the benchmark's recipe; its accuracies beside the table's", cmd_train},
     {"table-build", "rebuild data/nasbench201.sntab from the benchmark CSVs (maintenance)", cmd_table_build},
