@@ -8,6 +8,7 @@
  *   - --from takes a finished search run's chosen cell;
  *   - --cells trains each cell into cell-<index>, skips finished ones on a rerun; --report compares them
  *     with the table (comparison.md / .csv / .png);
+ *   - a run stopped before its first checkpoint starts again with the same command;
  *   - bad --arch / --from / --dataset / --set / flag combinations end with one line and exit 2.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -171,12 +172,26 @@ static void test_bad_input(void) {
     expect_usage_error(args, "already holds a run");
 }
 
+/* A run stopped before its first checkpoint (records begun, no checkpoint) starts again with the same command. */
+static void test_restart_before_checkpoint(void) {
+    char dir[1024], path[1100];
+    snprintf(dir, sizeof dir, "%s/early", logs);
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/epochs.csv", dir);
+    write_text_file(path, "epoch,seconds,lr,train_loss,train_acc,valid_loss,valid_acc,test_loss,test_acc\n");
+    const char *const cell[] = {"--arch", "11472", "--epochs", "1", NULL};
+    CHECK(wait_exit_status(spawn_train("early", cell)) == 0, "a run without a checkpoint was not started again");
+    snprintf(path, sizeof path, "%s/summary.json", dir);
+    CHECK(path_exists(path), "the restarted run did not finish");
+}
+
 int main(void) {
     make_temp_dir(logs, sizeof logs, "train");
     test_resume();
     test_learning_rates();
     test_from();
     test_cells_and_report();
+    test_restart_before_checkpoint();
     test_bad_input();
     if (test_failures == 0) remove_tree(logs);
     TEST_EXIT();

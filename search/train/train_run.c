@@ -250,6 +250,13 @@ static void default_run_name(const TrainRun *r, char *out, size_t n) {
     snprintf(out, n, "train-%s-%s-%s-s%d-%s", digits, r->setting->name, r->recipe, r->config.c.seed, stamp);
 }
 
+/* A run folder that was stopped before its first checkpoint holds nothing worth keeping. */
+static void remove_unfinished(const char *dir) {
+    static const char *const files[] = {RUN_CONFIG_FILE, RUN_EPOCHS_CSV, RUN_EPOCHS_JSONL, "curve.png"};
+    char path[4400];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) snprintf(path, sizeof path, "%s/%s", dir, files[i]), unlink(path);
+}
+
 static void start_run(TrainRun *r, const TrainArgs *a) {
     char search_data[1024] = "";
     if (a->from) read_search_run(a->from, &r->arch, search_data, sizeof search_data);
@@ -261,8 +268,9 @@ static void start_run(TrainRun *r, const TrainArgs *a) {
     if (a->run_name) snprintf(name, sizeof name, "%s", a->run_name);
     else default_run_name(r, name, sizeof name);
     snprintf(r->dir, sizeof r->dir, "%s/%s", a->logs_dir, name);
-    file_in_run(path, sizeof path, r, RUN_EPOCHS_CSV);
+    file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
     if (access(path, F_OK) == 0) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
+    remove_unfinished(r->dir); /* a run stopped before its first checkpoint starts again */
     build_engine(r);
     make_directories(r->dir);
     char *text = config_text(&r->config);
@@ -495,13 +503,6 @@ int train_cell(const TrainArgs *a) {
     return 0;
 }
 
-/* A run folder that was stopped before its first checkpoint holds nothing worth keeping. */
-static void remove_unfinished(const char *dir) {
-    static const char *const files[] = {RUN_CONFIG_FILE, RUN_EPOCHS_CSV, RUN_EPOCHS_JSONL, "curve.png"};
-    char path[4400];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) snprintf(path, sizeof path, "%s/%s", dir, files[i]), unlink(path);
-}
-
 int train_cells(const TrainArgs *a, const int *codes, int n) {
     Table *t = table_open(a->table);
     for (int i = 0; i < n; i++) {
@@ -519,7 +520,6 @@ int train_cells(const TrainArgs *a, const int *codes, int n) {
         if (access(path, F_OK) == 0)
             one = (TrainArgs){.code = -1, .resume = dir, .epochs = -1, .batch = -1, .seed = -1, .threads = a->threads,
                               .logs_dir = a->logs_dir, .table = a->table, .quiet = a->quiet};
-        else remove_unfinished(dir);
         int status = train_cell(&one);
         if (status != 0) return table_free(t), status;
     }
