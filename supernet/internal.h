@@ -153,6 +153,13 @@ struct Supernet {
     double d_edge[ARCH_N_EDGES][ARCH_N_OPS];       /* dL/dW accumulated over the cells by backward */
 };
 
+/* Whether the cells hold the convolution of slot k (0 the 1x1, 1 the 3x3) on edge e: the supernet's
+ * every one, a one-cell network's where its cell has that op (params.c lays them out, storage.c carves
+ * their buffers). */
+static inline int cell_has_conv(const SupernetConfig *cfg, int e, int k) {
+    return !cfg->single_cell || cfg->cell.op[e] == (k ? OP_CONV3 : OP_CONV1);
+}
+
 /* params.c */
 void params_build(Supernet *net);
 /* The weights params_build would lay out for net's config and shape (nothing else of net is read). */

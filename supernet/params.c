@@ -66,12 +66,6 @@ static BnParams add_bn(Builder *b, int c, int affine, int tracked, const char *n
     return p;
 }
 
-/* Whether the cells hold conv slot k (0 the 1x1, 1 the 3x3) on edge e: the supernet every one, a
- * one-cell network its cell's. */
-static int has_conv(const SupernetConfig *cfg, int e, int k) {
-    return !cfg->single_cell || cfg->cell.op[e] == (k ? OP_CONV3 : OP_CONV1);
-}
-
 /* The supernet's cell BNs have no affine parameters and keep running statistics when asked; a one-cell
  * network's are affine and keep them, as the benchmark trained them. */
 static void add_cell(Builder *b, int stage, int index, CellParams *cp) {
@@ -81,7 +75,7 @@ static void add_cell(Builder *b, int stage, int index, CellParams *cp) {
     memset(cp, 0, sizeof *cp);
     for (int e = 0; e < ARCH_N_EDGES; e++)
         for (int k = 0; k < 2; k++) {
-            if (!has_conv(cfg, e, k)) continue;
+            if (!cell_has_conv(cfg, e, k)) continue;
             char name[48];
             snprintf(name, sizeof name, "cells.%d.edges.%d.%s", index, e, op_names[k]);
             cp->conv[e][k] = add_conv(b, b->ps ? b->ps->stage[stage].conv[k] : NULL, c, c, k ? 3 : 1, name);

@@ -24,11 +24,8 @@ static size_t stage_floats(const Supernet *net, int stage, int batch) {
     return shape_padded_size((Shape4){.n = batch, .c = net->stage_channels[stage], .h = hw, .w = hw});
 }
 
-/* Whether edge e can run a convolution: in a one-cell network only where its cell has one. */
-static int edge_has_conv(const Supernet *net, int e) {
-    int op = net->cfg.cell.op[e];
-    return !net->cfg.single_cell || op == OP_CONV1 || op == OP_CONV3;
-}
+/* Whether edge e can run a convolution (cell_has_conv of either slot). */
+static int edge_has_conv(const Supernet *net, int e) { return cell_has_conv(&net->cfg, e, 0) || cell_has_conv(&net->cfg, e, 1); }
 
 /* Whether a convolution can read node i's ReLU. */
 static int node_feeds_conv(const Supernet *net, int i) {
