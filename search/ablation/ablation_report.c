@@ -16,6 +16,7 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "methods.h"
+#include "run/json_fields.h"
 #include "run/run_dir.h"
 #include "plot/plot.h"
 #include "table.h"
@@ -35,15 +36,10 @@ typedef struct {
     double mean[N_VALUES], std[N_VALUES];
 } CellStats;
 
-/* The number after "key": in a flat JSON object; exits 2 naming the file when it is missing. */
+/* The number after "key": in a summary; exits 2 naming the file when it is missing. */
 static double json_number(const char *path, const char *text, const char *key) {
-    char pat[80];
-    snprintf(pat, sizeof pat, "\"%s\"", key);
-    const char *k = strstr(text, pat);
-    const char *colon = k ? k + strlen(pat) + strspn(k + strlen(pat), " \t\r\n") : NULL;
-    char *end = NULL;
-    double v = colon && *colon == ':' ? strtod(colon + 1, &end) : NAN;
-    if (!end || end == colon + 1 || !isfinite(v)) sn_die(SN_EXIT_USAGE, "%s: no number for key \"%s\"", path, key);
+    double v = json_field_number(text, key);
+    if (isnan(v)) sn_die(SN_EXIT_USAGE, "%s: no number for key \"%s\"", path, key);
     return v;
 }
 

@@ -9,6 +9,7 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "plot/chart.h"
+#include "run/json_fields.h"
 #include "run/run_dir.h"
 #include "run/table_path.h"
 #include "stats/correlation.h"
@@ -23,24 +24,6 @@ typedef struct {
     double ours, table; /* NaN: not comparable */
     const char *ours_split;
 } ReportRow;
-
-/* The number after "key": in a summary.json, or NaN (missing, or null). */
-static double json_number(const char *text, const char *key) {
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\": ", key);
-    const char *p = strstr(text, pattern);
-    if (!p || strncmp(p + strlen(pattern), "null", 4) == 0) return NAN;
-    return strtod(p + strlen(pattern), NULL);
-}
-
-static void json_text(const char *text, const char *key, char *out, size_t n) {
-    char pattern[64], format[32];
-    snprintf(pattern, sizeof pattern, "\"%s\": \"", key);
-    snprintf(format, sizeof format, "%%%zu[^\"]", n - 1);
-    const char *p = strstr(text, pattern);
-    out[0] = '\0';
-    if (p) sscanf(p + strlen(pattern), format, out);
-}
 
 /* The table's accuracy of a cell under a recipe in the column of `dataset` (its valid column, else its test). */
 static double table_value(const Table *t, int index, const char *recipe, const char *dataset) {
@@ -61,18 +44,18 @@ static int read_row(const char *dir, const char *name, const char *against, cons
     if (!strstr(text, "\"recipe\": ")) return free(text), -1;
     memset(row, 0, sizeof *row);
     snprintf(row->name, sizeof row->name, "%s", name);
-    json_text(text, "code", row->code, sizeof row->code);
-    json_text(text, "setting", row->setting, sizeof row->setting);
-    json_text(text, "recipe", row->recipe, sizeof row->recipe);
-    row->index = (int)json_number(text, "index");
-    double valid = json_number(text, "valid_acc");
-    int has_valid = !isnan(valid) && (against || !isnan(json_number(text, "table_valid_acc")) || isnan(json_number(text, "table_test_acc")));
-    row->ours = has_valid ? valid : json_number(text, "test_acc");
+    json_field_text(text, "code", row->code, sizeof row->code);
+    json_field_text(text, "setting", row->setting, sizeof row->setting);
+    json_field_text(text, "recipe", row->recipe, sizeof row->recipe);
+    row->index = (int)json_field_number(text, "index");
+    double valid = json_field_number(text, "valid_acc");
+    int has_valid = !isnan(valid) && (against || !isnan(json_field_number(text, "table_valid_acc")) || isnan(json_field_number(text, "table_test_acc")));
+    row->ours = has_valid ? valid : json_field_number(text, "test_acc");
     row->ours_split = has_valid ? "valid" : "test";
     int intact = strstr(text, "\"recipe_intact\": true") != NULL;
     if (row->index < 0 || row->index >= TABLE_N_ARCHS) row->table = NAN;
     else if (against) row->table = table_value(t, row->index, row->recipe, against);
-    else row->table = json_number(text, has_valid ? "table_valid_acc" : "table_test_acc");
+    else row->table = json_field_number(text, has_valid ? "table_valid_acc" : "table_test_acc");
     if (!against && !intact) row->table = NAN;
     free(text);
     return 0;

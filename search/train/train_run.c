@@ -22,6 +22,7 @@
 #include "optim.h"
 #include "run/checkpoint.h"
 #include "run/config.h"
+#include "run/json_fields.h"
 #include "run/locate.h"
 #include "run/run_dir.h"
 #include "run/table_path.h"
@@ -118,11 +119,10 @@ static void read_search_run(const char *dir, Arch *arch, char *data, size_t data
     snprintf(path, sizeof path, "%s/" RUN_SUMMARY_FILE, dir);
     char *text = read_whole_file(path, 1 << 20, &len, why, sizeof why);
     if (!text) sn_die(SN_EXIT_USAGE, "--from %s: %s: %s (is it a finished search run?)", dir, path, why);
-    const char *key = strstr(text, "\"arch\": \"");
-    char cell[ARCH_STR_MAX + 1] = "";
-    if (key) sscanf(key + 9, "%120[^\"]", cell);
-    if (!key || arch_parse(cell, arch, err, sizeof err) != 0)
-        sn_die(SN_EXIT_USAGE, "%s: no valid \"arch\" cell (%s)", path, key ? err : "key missing");
+    char cell[ARCH_STR_MAX + 1];
+    int found = json_field_text(text, "arch", cell, sizeof cell) == 0;
+    if (!found || arch_parse(cell, arch, err, sizeof err) != 0)
+        sn_die(SN_EXIT_USAGE, "%s: no valid \"arch\" cell (%s)", path, found ? err : "key missing");
     free(text);
     ConfigState search;
     config_init(&search);
