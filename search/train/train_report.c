@@ -14,6 +14,7 @@
 #include "run/table_path.h"
 #include "stats/correlation.h"
 #include "train/train.h"
+#include "train/train_setting.h"
 #include "whole_file.h"
 
 enum { MAX_RUNS = 4096 };
@@ -30,8 +31,7 @@ static double table_value(const Table *t, int index, const char *recipe, const c
     int col = table_column_find(dataset, "valid");
     if (col < 0) col = table_column_find(dataset, "test");
     if (col < 0) return NAN;
-    const TableArch *a = table_arch(t, index);
-    return strcmp(recipe, "nb201-12") == 0 ? a->acc12[col] : a->acc200[col];
+    return train_table_accuracy(table_arch(t, index), recipe, col);
 }
 
 /* One run folder's row; 0, or -1 when it is not a finished training run. */

@@ -366,8 +366,7 @@ static void evaluate(TrainRun *r, int k, double *loss, double *acc) {
 static double table_accuracy(const TrainRun *r, int k) {
     int col = train_setting_column(r->setting, k);
     if (col < 0 || !r->recipe_intact) return NAN;
-    const TableArch *t = table_arch(r->table, r->index);
-    return strcmp(r->recipe, "nb201-12") == 0 ? t->acc12[col] : t->acc200[col];
+    return train_table_accuracy(table_arch(r->table, r->index), r->recipe, col);
 }
 
 /* The evaluation the chart and summary compare with the table first: valid when it has a column. */

@@ -22,6 +22,10 @@ int train_setting_column(const TrainSetting *s, int k) {
     return s->embedded ? -1 : table_column_find(s->name, TRAIN_EVAL_NAMES[k]);
 }
 
+double train_table_accuracy(const TableArch *cell, const char *recipe, int column) {
+    return strcmp(recipe, "nb201-12") == 0 ? cell->acc12[column] : cell->acc200[column];
+}
+
 const TrainSetting *train_setting_find(const char *name) {
     for (int i = 0; i < N_SETTINGS; i++)
         if (strcasecmp(SETTINGS[i].name, name) == 0) return &SETTINGS[i];

@@ -32,6 +32,9 @@ typedef struct {
 
 /* The table column of evaluation k (TRAIN_EVAL_*) of a setting (TableColumn), or -1 (table_column_find). */
 int train_setting_column(const TrainSetting *s, int k);
+/* The table's accuracy of a cell in a column (TableColumn) as a recipe trains it: the 12-epoch values for
+ * nb201-12, the 200-epoch ones for nb201-200. */
+double train_table_accuracy(const TableArch *cell, const char *recipe, int column);
 /* The setting of that name, or NULL. */
 const TrainSetting *train_setting_find(const char *name);
 /* The setting a dataset trains with when none is named: cifar10-valid for CIFAR-10, else the dataset's. */
