@@ -6,6 +6,9 @@
 #include "common.h"
 #include "rank/rank.h"
 
+/* The RNG stream of sample:K under --seed (rank's own: nothing else draws under it). */
+enum { SAMPLE_STREAM = 0x7a7c };
+
 static int ascending(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
 /* One cell per isomorphism class (skip_connect and none folded, 6,466 classes): its lowest index. */
@@ -24,12 +27,18 @@ static int *unique_cells(const Table *t, int *n) {
     return best;
 }
 
-/* K cells drawn without replacement (a partial Fisher-Yates shuffle seeded by seed). */
-static int *sampled_cells(int k, int seed, int *n) {
+static int *all_cells(int *n) {
     int *all = sn_alloc(sizeof(int) * TABLE_N_ARCHS);
     for (int i = 0; i < TABLE_N_ARCHS; i++) all[i] = i;
+    *n = TABLE_N_ARCHS;
+    return all;
+}
+
+/* K cells drawn without replacement (a partial Fisher-Yates shuffle seeded by seed). */
+static int *sampled_cells(int k, int seed, int *n) {
+    int *all = all_cells(n);
     Rng rng;
-    rng_seed(&rng, (uint64_t)seed, 0x7a7c);
+    rng_seed(&rng, (uint64_t)seed, SAMPLE_STREAM);
     for (int i = 0; i < k; i++) {
         int j = i + (int)rng_below(&rng, (uint32_t)(TABLE_N_ARCHS - i));
         int swap = all[i];
@@ -51,8 +60,7 @@ static int by_accuracy(const void *a, const void *b) {
 
 /* The K cells with the best 200-epoch accuracy in column (ties to the lower index). */
 static int *top_cells(const Table *t, int column, int k, int *n) {
-    int *all = sn_alloc(sizeof(int) * TABLE_N_ARCHS);
-    for (int i = 0; i < TABLE_N_ARCHS; i++) all[i] = i;
+    int *all = all_cells(n);
     ranked_table = t, ranked_column = column;
     qsort(all, TABLE_N_ARCHS, sizeof(int), by_accuracy);
     qsort(all, (size_t)k, sizeof(int), ascending);
@@ -71,7 +79,7 @@ static int count_after(const char *word, const char *prefix) {
 }
 
 int *rank_select_cells(const char *word, const Table *t, int column, int seed, int *n) {
-    if (strcmp(word, "all") == 0) return sampled_cells(TABLE_N_ARCHS, seed, n); /* every cell, sorted */
+    if (strcmp(word, "all") == 0) return all_cells(n);
     if (strcmp(word, "unique") == 0) return unique_cells(t, n);
     if (strncmp(word, "sample:", 7) == 0) return sampled_cells(count_after(word, "sample:"), seed, n);
     if (strncmp(word, "top:", 4) == 0) return top_cells(t, column, count_after(word, "top:"), n);
