@@ -207,6 +207,7 @@ static void load_state(TrainRun *r, const Checkpoint *ck) {
     ckpt_get_supernet(ck, r->net, "sgd_momentum", r->momentum);
     r->start_epoch = (int)progress[0];
     r->sgd_steps = progress[3];
+    r->recipe_intact = (int)progress[4];
     loader_seek(r->train, (int)progress[1], (int)progress[2]);
 }
 
@@ -280,11 +281,14 @@ static void start_run(TrainRun *r, const TrainArgs *a) {
     announce(r, "training");
 }
 
-static void resume_run(TrainRun *r, const TrainArgs *a) {
+static void check_resume_args(const TrainArgs *a) {
     if (a->code >= 0 || a->from || a->data || a->setting || a->n_sets || a->epochs >= 0 || a->batch >= 0 ||
         a->seed >= 0 || a->run_name)
         sn_die(SN_EXIT_USAGE, "supernet train: --resume continues with the saved settings; drop --arch/--from/--data/"
                               "--dataset/--set/--epochs/--batch/--seed/--run");
+}
+
+static void resume_run(TrainRun *r, const TrainArgs *a) {
     snprintf(r->dir, sizeof r->dir, "%s", a->resume);
     char path[4200], err[256];
     file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
@@ -299,9 +303,6 @@ static void resume_run(TrainRun *r, const TrainArgs *a) {
     r->config.only = TRAIN_KEYS;
     config_load_text(&r->config, ckpt_get_text(ck, "config"), path);
     config_validate(&r->config);
-    uint64_t progress[5];
-    ckpt_get_u64(ck, "progress", 5, progress);
-    r->recipe_intact = (int)progress[4];
     open_data(r, ckpt_get_text(ck, "setting"));
     build_engine(r);
     load_state(r, ck);
@@ -467,6 +468,13 @@ static TrainRecord last_record(const TrainRun *r) {
 }
 
 int train_cell(const TrainArgs *a) {
+    char path[4200];
+    if (a->resume) check_resume_args(a);
+    snprintf(path, sizeof path, "%s/" RUN_SUMMARY_FILE, a->resume ? a->resume : "");
+    if (a->resume && access(path, F_OK) == 0) { /* summary.json is written last: nothing to build or load */
+        printf("%s: the run has already finished; nothing to do\n", a->resume);
+        return 0;
+    }
     TrainRun r;
     memset(&r, 0, sizeof r);
     omp_set_num_threads(a->threads);
@@ -476,13 +484,6 @@ int train_cell(const TrainArgs *a) {
     if (a->resume) resume_run(&r, a);
     else start_run(&r, a);
     r.progress = !a->quiet && isatty(STDERR_FILENO);
-    char path[4200];
-    file_in_run(path, sizeof path, &r, RUN_SUMMARY_FILE);
-    if (r.start_epoch >= r.config.c.epochs && access(path, F_OK) == 0) {
-        printf("%s: the run has already finished all %d epochs; nothing to do\n", r.dir, r.config.c.epochs);
-        free_run(&r);
-        return 0;
-    }
     for (int e = r.start_epoch; e < r.config.c.epochs; e++) {
         double t0 = sn_now();
         TrainRecord rec;
