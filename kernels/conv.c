@@ -16,6 +16,10 @@ struct ConvPlan {
     DnnlPrim weights_for_bwd_data;
     void *bwd_data_weights;
     DnnlPrim import, export;
+    /* a plain_input plan's backward-data: oneDNN's fast kernels write the input gradient blocked (channels
+     * padded to 16), then a reorder makes it plain */
+    DnnlPrim din_to_plain;
+    void *din_blocked;
     /* bf16: the operands' bf16 copies, made at every call (the callers keep fp32) */
     DnnlPrim src_to_bf16, dout_to_bf16, weights_to_bf16;
     void *src_bf16, *dout_bf16, *weights_bf16;
@@ -84,6 +88,16 @@ static void create_backward_data(ConvPlan *p, const ConvDescs *c) {
     p->bwd_data_weights = sn_alloc(dnnl_memory_desc_get_size(wanted));
 }
 
+/* The backward-data of a plain_input plan, through a blocked input gradient. */
+static void create_plain_backward_data(ConvPlan *p, const ConvDescs *c, const dnnl_dims_t in_dims) {
+    dnnl_memory_desc_t blocked = dnnl_md_tag(4, in_dims, dnnl_nChw16c), plain = *c->src;
+    ConvDescs via_blocked = *c;
+    via_blocked.src = &blocked;
+    create_backward_data(p, &via_blocked);
+    dnnl_prim_create_reorder(&p->din_to_plain, &blocked, &plain, "conv input gradient to the plain image layout");
+    p->din_blocked = sn_alloc(dnnl_memory_desc_get_size(&blocked));
+}
+
 static void create_backward_weights(ConvPlan *p, const ConvDescs *c) {
     static const int ids[] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS};
     create_pass(p, &p->bwd_weights, init_backward_weights, c, "backward-weights", p->fwd.pd, ids, 3);
@@ -147,7 +161,8 @@ ConvPlan *conv_plan_create(ConvShape s) {
     } else {
         ConvDescs fixed = {&src, &wfixed, &dst, &strides, &pad}, any = {&src, &wany, &dst, &strides, &pad};
         create_forward(p, &fixed);
-        if (!s.plain_input) create_backward_data(p, &any);
+        if (s.plain_input) create_plain_backward_data(p, &any, in_dims);
+        else create_backward_data(p, &any);
         create_backward_weights(p, &fixed);
     }
     create_weight_io(p);
@@ -159,9 +174,9 @@ int conv_bf16_supported(void) { return __builtin_cpu_supports("avx512bf16") || _
 void conv_plan_free(ConvPlan *p) {
     if (!p) return;
     DnnlPrim *prims[] = {&p->fwd, &p->bwd_data, &p->bwd_weights, &p->weights_for_bwd_data, &p->import, &p->export,
-                         &p->src_to_bf16, &p->dout_to_bf16, &p->weights_to_bf16};
+                         &p->din_to_plain, &p->src_to_bf16, &p->dout_to_bf16, &p->weights_to_bf16};
     for (size_t i = 0; i < sizeof prims / sizeof prims[0]; i++) dnnl_prim_free(prims[i]);
-    void *buffers[] = {p->bwd_data_weights, p->src_bf16, p->dout_bf16, p->weights_bf16};
+    void *buffers[] = {p->bwd_data_weights, p->din_blocked, p->src_bf16, p->dout_bf16, p->weights_bf16};
     for (size_t i = 0; i < sizeof buffers / sizeof buffers[0]; i++) sn_free(buffers[i]);
     sn_free(p);
 }
@@ -192,11 +207,13 @@ void conv_forward(ConvPlan *p, float *out, const float *in, const float *weight)
 
 /* The passes on operands in the types the plan computes in (fp32, or bf16 for bf16 plans). */
 static void run_backward_data(ConvPlan *p, float *din, const void *dout, const float *weight) {
-    SN_ASSERT(!p->s.plain_input, "conv_backward_data on a plan whose input is the image batch");
     void *reorder[] = {(void *)weight, p->bwd_data_weights};
     dnnl_prim_exec(&p->weights_for_bwd_data, reorder);
-    void *data[] = {(void *)dout, p->bwd_data_weights, din};
+    void *data[] = {(void *)dout, p->bwd_data_weights, p->din_blocked ? p->din_blocked : din};
     dnnl_prim_exec(&p->bwd_data, data);
+    if (!p->din_blocked) return;
+    void *to_plain[] = {p->din_blocked, din};
+    dnnl_prim_exec(&p->din_to_plain, to_plain);
 }
 
 static void run_backward_weights(ConvPlan *p, float *dweight, const void *in, const void *dout) {

@@ -2,8 +2,8 @@
  * conv.h: 2-D convolution without bias on oneDNN: forward, backward-data, backward-weights.
  *
  * A ConvPlan holds the primitives for one shape, created once and reused by every layer of that
- * shape. Activations are nChw16c (kernels/tensor.h), except a `plain_input` (the NCHW image batch,
- * which gets no input gradient). Weights live in the forward primitive's blocked layout: use
+ * shape. Activations are nChw16c (kernels/tensor.h), except a `plain_input` (the NCHW image batch;
+ * its input gradient is plain NCHW too). Weights live in the forward primitive's blocked layout: use
  * conv_weight_import / conv_weight_export to move between it and PyTorch's (O, I, kh, kw).
  *
  * Unlike the other kernels, the backward functions OVERWRITE din / dweight: oneDNN's backward
@@ -42,7 +42,7 @@ double conv_flops(const ConvPlan *p);         /* 2 * multiply-adds of one forwar
 
 /* out (n, c_out, h', w') = conv(in (n, c_in, h, w), weight) */
 void conv_forward(ConvPlan *p, float *out, const float *in, const float *weight);
-/* din = conv_transpose(dout, weight); not available for a plain_input plan */
+/* din = conv_transpose(dout, weight) */
 void conv_backward_data(ConvPlan *p, float *din, const float *dout, const float *weight);
 /* dweight = correlation of in with dout */
 void conv_backward_weights(ConvPlan *p, float *dweight, const float *in, const float *dout);

@@ -131,12 +131,12 @@ static void run_case(Case c, Rng *rng) {
     expect_match(w_back, want, w_size(nc), "backward-weights", &c);
     if (!c.bf16) check_fd(&f, f.w_oihw, want, w_size(nc), rng, "d loss / d weights"); /* the naive gradient: once is enough */
 
-    /* backward-data */
-    if (!c.plain_input) {
+    /* backward-data (a plain-input plan writes the plain input gradient itself) */
+    {
         float *din_blk = sn_alloc(shape_padded_size(is) * sizeof(float)), *din = sn_alloc(in_size(nc) * sizeof(float));
         conv_weight_import(f.plan, f.w_blk, f.w_oihw);
-        conv_backward_data(f.plan, din_blk, dout_blk, f.w_blk);
-        tensor_to_plain(din, din_blk, is);
+        conv_backward_data(f.plan, c.plain_input ? din : din_blk, dout_blk, f.w_blk);
+        if (!c.plain_input) tensor_to_plain(din, din_blk, is);
         naive_conv_backward_data(want, f.r, f.w_oihw, nc);
         expect_match(din, want, in_size(nc), "backward-data", &c);
         if (!c.bf16) check_fd(&f, f.in_plain, want, in_size(nc), rng, "d loss / d input");
