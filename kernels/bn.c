@@ -175,6 +175,45 @@ void bn_backward_data_sums(BnPlan *p, float *din, const float *dout, const float
     profile_stop(PROF_BN_BACKWARD, t0);
 }
 
+/* Channel block cb's din, and its lanes' sums of dout xhat and dout over every image. */
+static void frozen_block(BnPlan *p, float *din, double *dgamma, double *dbeta, const float *dout, const float *in,
+                         const float *mean, const float *var, const float *gamma, int cb) {
+    Shape4 s = p->s;
+    size_t plane = (size_t)s.h * s.w * SN_CBLOCK;
+    float rstd[SN_CBLOCK], scale[SN_CBLOCK], mu[SN_CBLOCK];
+    for (int l = 0; l < SN_CBLOCK; l++) {
+        int c = cb * SN_CBLOCK + l, real = c < s.c;
+        rstd[l] = real ? 1.0f / sqrtf(var[c] + SN_BN_EPS) : 0.0f, mu[l] = real ? mean[c] : 0.0f;
+        scale[l] = real ? (gamma ? gamma[c] : 1.0f) * rstd[l] : 0.0f;
+        dgamma[l] = 0.0, dbeta[l] = 0.0;
+    }
+    for (int n = 0; n < s.n; n++) {
+        size_t at = ((size_t)n * shape_cblocks(s) + (size_t)cb) * plane;
+        for (size_t i = 0; i < plane; i += SN_CBLOCK)
+            for (int l = 0; l < SN_CBLOCK; l++) {
+                float dy = dout[at + i + l];
+                din[at + i + l] = scale[l] * dy;
+                dgamma[l] += (double)dy * (in[at + i + l] - mu[l]) * rstd[l], dbeta[l] += dy;
+            }
+    }
+}
+
+void bn_backward_frozen(BnPlan *p, float *din, float *dgamma, float *dbeta, const float *dout, const float *in,
+                        const float *mean, const float *var, const float *gamma) {
+    Shape4 s = p->s;
+    int cblocks = shape_cblocks(s);
+    double *sums = p->stat_parts; /* 2 x 16 lanes per block: room for cblocks x STAT_GROUPS */
+#pragma omp parallel for schedule(static)
+    for (int cb = 0; cb < cblocks; cb++)
+        frozen_block(p, din, sums + 2 * SN_CBLOCK * (size_t)cb, sums + 2 * SN_CBLOCK * (size_t)cb + SN_CBLOCK, dout, in,
+                     mean, var, gamma, cb);
+    for (int c = 0; c < s.c; c++) {
+        const double *block = sums + 2 * SN_CBLOCK * (size_t)(c / SN_CBLOCK);
+        if (dgamma) dgamma[c] = (float)block[c % SN_CBLOCK];
+        if (dbeta) dbeta[c] = (float)block[SN_CBLOCK + c % SN_CBLOCK];
+    }
+}
+
 void bn_update_running(float *running_mean, float *running_var, const float *mean, const float *var, int c,
                        size_t count, float momentum) {
     double unbias = count > 1 ? (double)count / (double)(count - 1) : 1.0;

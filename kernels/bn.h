@@ -44,6 +44,12 @@ void bn_backward_data_sums(BnPlan *p, float *din, const float *dout, const float
 void bn_backward(BnPlan *p, float *din, float *dgamma, float *dbeta, const float *dout, const float *in,
                  const float *mean, const float *var, const float *gamma, const float *beta);
 
+/* The backward of a BN that normalised with given statistics (mean and var, not the batch's): din =
+ * gamma rstd dout, dgamma = sum of dout xhat, dbeta = sum of dout, xhat = (in - mean) rstd. OVERWRITES
+ * din, dgamma and dbeta; gamma may be NULL (1), dgamma and dbeta too (not wanted). */
+void bn_backward_frozen(BnPlan *p, float *din, float *dgamma, float *dbeta, const float *dout, const float *in,
+                        const float *mean, const float *var, const float *gamma);
+
 /* running = (1 - momentum) * running + momentum * batch, with the batch variance made unbiased by
  * count / (count - 1), count = N * H * W (PyTorch's BatchNorm2d). */
 void bn_update_running(float *running_mean, float *running_var, const float *mean, const float *var, int c,

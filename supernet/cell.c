@@ -61,17 +61,20 @@ static void add_conv_op(CellRun *r, int e, int j, int slot, float w, NodeTerms *
     const BnParams *bp = &r->cp->bn[e][slot];
     float *out = a->conv[e][slot];
     ConvPlan *conv = r->ps->stage[r->stage].conv[slot];
+    observe_relu(r->net, a->x[j], stage_shape(r->net, r->stage, r->batch));
     node_relu(r, j);
     if (r->net->cfg.bf16) conv_forward_bf16(conv, out, a->relu_bf16[j], r->cp->conv[e][slot]);
     else conv_forward(conv, out, a->relu[j], r->cp->conv[e][slot]);
     if (bp->mean && !bn_uses_batch_stats(r->net, r->train)) {
+        if (r->train) bn_layer_keep_running(a->mean[e][slot], a->var[e][slot], bp, r->net->stage_channels[r->stage]);
         terms_add_bn(&to->plain, out, w, bp->mean, bp->var, bp->gamma, bp->beta);
         return;
     }
     Shape4 s = stage_shape(r->net, r->stage, r->batch);
     size_t count = bn_layer_stats(r->net, r->ps->stage[r->stage].bn, a->mean[e][slot], a->var[e][slot], out, s);
     terms_add_bn(&to->plain, out, w, a->mean[e][slot], a->var[e][slot], bp->gamma, bp->beta);
-    if (r->train && bp->mean) bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], s.c, count, 0.1f);
+    if (r->train && bp->mean)
+        bn_update_running(bp->mean, bp->var, a->mean[e][slot], a->var[e][slot], s.c, count, r->net->bn_momentum);
 }
 
 /* Adds op's term of edge e (from node j) with weight w, running the op if it is a convolution. */
@@ -87,8 +90,17 @@ static void add_op(CellRun *r, int e, int j, int op, float w, NodeTerms *to) {
 
 static int is_zero_node(const CellRun *r, int j) { return r->a->x[j] == r->net->zero[r->stage]; }
 
+/* A convolution of edge e on an all-`none` node j adds nothing, but the ReLU observer sees its zeros. */
+static void observe_zero_node(CellRun *r, const Selection *sel, int e, int j) {
+    for (int op = OP_CONV1; op <= OP_CONV3; op++)
+        if (sel->darts || sel->ops[e] == op) observe_relu(r->net, r->a->x[j], stage_shape(r->net, r->stage, r->batch));
+}
+
 static void edge_forward(CellRun *r, const Selection *sel, int e, int j, NodeTerms *to) {
-    if (is_zero_node(r, j)) return;
+    if (is_zero_node(r, j)) {
+        observe_zero_node(r, sel, e, j);
+        return;
+    }
     if (sel->darts) {
         for (int op = OP_SKIP; op < ARCH_N_OPS; op++) add_op(r, e, j, op, sel->w[e][op], to);
         return;
@@ -125,10 +137,10 @@ static const float *node_value(CellRun *r, const NodeTerms *t, float constant, f
 /* Whether node i's value can reach the cell output: on the selected path, a node whose outgoing edges
  * are all `none` (or lead only to such nodes) is not needed. Its ops still run when the supernet's cell
  * BNs keep running statistics, which every op's forward updates (a one-cell network never uses the
- * statistics of an op that does not reach its output). */
+ * statistics of an op that does not reach its output), and for a ReLU observer. */
 static int node_needed(const CellRun *r, const Selection *sel, int i) {
     const SupernetConfig *cfg = &r->net->cfg;
-    if (i == 3 || sel->darts || (cfg->track_running_stats && !cfg->single_cell)) return 1;
+    if (i == 3 || sel->darts || (cfg->track_running_stats && !cfg->single_cell) || r->net->relu_fn) return 1;
     for (int k = i + 1; k < 4; k++)
         if (sel->ops[k * (k - 1) / 2 + i] != OP_NONE && node_needed(r, sel, k)) return 1;
     return 0;

@@ -117,6 +117,10 @@ typedef struct {
 struct Supernet {
     SupernetConfig cfg;
     int eval_batch_stats; /* supernet_set_eval_batch_stats */
+    int bn_frozen;        /* supernet_set_bn_frozen */
+    float bn_momentum;    /* of the running-statistics update */
+    SupernetReluFn relu_fn; /* supernet_set_relu_observer, or NULL */
+    void *relu_ctx;
     int stage_channels[N_STAGES], stage_size[N_STAGES];
 
     float *weights, *grads, *stats;   /* flat arrays (weights and grads share a layout) */
@@ -169,13 +173,23 @@ static inline float *grad_of(Supernet *net, const float *w) { return net->grads 
 /* Whether a BN normalises with the batch's statistics: in training always, in evaluation with
  * eval_bn_batch_stats (as NATS-Bench does during search: running statistics gathered over many
  * sampled cells fit none of them, AutoDL-Projects#115). */
-static inline int bn_uses_batch_stats(const Supernet *net, int train) { return train || net->eval_batch_stats; }
+static inline int bn_uses_batch_stats(const Supernet *net, int train) {
+    return !net->bn_frozen && (train || net->eval_batch_stats);
+}
+/* The ReLU observer's call for a ReLU whose input is x (shape s). */
+static inline void observe_relu(const Supernet *net, const float *x, Shape4 s) {
+    if (net->relu_fn) net->relu_fn(net->relu_ctx, x, s.n, shape_padded_size(s) / (size_t)s.n);
+}
 
-/* bn_layer.c: the BN steps every layer shares, over this process's batch or the whole shared one */
+/* bn_layer.c: the BN steps every layer shares, over this process's batch or the whole shared one. A
+ * frozen network's training forward leaves the running statistics it normalised with in the batch
+ * statistics' buffers (mean, var), which backward then differentiates through. */
 size_t bn_layer_stats(const Supernet *net, BnPlan *plan, float *mean, float *var, const float *in, Shape4 s);
 void bn_layer_backward(const Supernet *net, BnPlan *plan, float *din, float *dgamma, float *dbeta,
                        const float *dout, const float *in, const float *mean, const float *var,
                        const float *gamma, const float *beta, Shape4 s);
+/* Frozen training forward: the running statistics of p into the buffers backward reads (C floats each). */
+void bn_layer_keep_running(float *mean, float *var, const BnParams *p, int c);
 
 /* plans.c */
 const PlanSet *plans_for_batch(Supernet *net, int batch);

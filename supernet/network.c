@@ -10,8 +10,6 @@
 #include "node_pass.h"
 #include "xent.h"
 
-#define BN_MOMENTUM 0.1f
-
 static void check_config(const SupernetConfig *c) {
     if (c->channels < 16 || c->channels % 16)
         sn_die(SN_EXIT_USAGE, "supernet channels must be a positive multiple of 16 (oneDNN's fast layout), got %d", c->channels);
@@ -52,6 +50,7 @@ size_t supernet_count_weights(const SupernetConfig *cfg) {
 Supernet *supernet_create(const SupernetConfig *cfg) {
     Supernet *net = sn_alloc(sizeof *net);
     set_shape(net, cfg);
+    net->bn_momentum = 0.1f;
     params_build(net);
     params_init(net);
     storage_build(net);
@@ -82,9 +81,12 @@ static Shape4 stage_shape(const Supernet *net, int stage, int batch) {
 
 void supernet_set_eval_batch_stats(Supernet *net, int on) { net->eval_batch_stats = on; }
 
+void supernet_set_relu_observer(Supernet *net, SupernetReluFn fn, void *ctx) { net->relu_fn = fn, net->relu_ctx = ctx; }
+
 static void bn_layer_forward(const Supernet *net, BnPlan *plan, float *out, float *mean, float *var, const float *in,
                              const BnParams *p, Shape4 s, int train) {
     if (!bn_uses_batch_stats(net, train)) {
+        if (train) bn_layer_keep_running(mean, var, p, s.c);
         bn_forward_eval(plan, out, in, p->mean, p->var, p->gamma, p->beta);
         return;
     }
@@ -94,7 +96,7 @@ static void bn_layer_forward(const Supernet *net, BnPlan *plan, float *out, floa
         bn_forward_eval(plan, out, in, mean, var, p->gamma, p->beta);
     } else
         bn_forward_train(plan, out, mean, var, in, p->gamma, p->beta);
-    if (train) bn_update_running(p->mean, p->var, mean, var, s.c, count, BN_MOMENTUM);
+    if (train) bn_update_running(p->mean, p->var, mean, var, s.c, count, net->bn_momentum);
 }
 
 static const float *stem_forward(Supernet *net, const PlanSet *ps, StemActs *a, const float *images, int batch, int train) {
@@ -109,9 +111,11 @@ static const float *reduce_forward(Supernet *net, const PlanSet *ps, int r, Redu
     const ReduceParams *p = &net->reduce[r];
     Shape4 in = stage_shape(net, r, batch), out = stage_shape(net, r + 1, batch);
     size_t n_out = shape_padded_size(out);
+    observe_relu(net, x, in);
     relu_forward(a->relu_in, x, shape_padded_size(in));
     conv_forward(ps->reduce[r].conv_a, a->a, a->relu_in, p->conv_a);
     bn_layer_forward(net, ps->reduce[r].bn, a->a_bn, a->mean_a, a->var_a, a->a, &p->bn_a, out, train);
+    observe_relu(net, a->a_bn, out);
     relu_forward(a->relu_a, a->a_bn, n_out);
     conv_forward(ps->reduce[r].conv_b, a->b, a->relu_a, p->conv_b);
     bn_layer_forward(net, ps->reduce[r].bn, a->b_bn, a->mean_b, a->var_b, a->b, &p->bn_b, out, train);
@@ -125,6 +129,7 @@ static double head_forward(Supernet *net, const PlanSet *ps, HeadActs *a, const 
                            int batch, int train, int *correct) {
     Shape4 s = stage_shape(net, N_STAGES - 1, batch);
     bn_layer_forward(net, ps->head_bn, a->bn, a->mean, a->var, x, &net->head_bn, s, train);
+    observe_relu(net, a->bn, s);
     relu_forward(a->relu, a->bn, shape_padded_size(s));
     gap_forward(a->pooled, a->relu, s);
     linear_forward(a->logits, a->pooled, net->fc_w, net->fc_b, batch, s.c, net->cfg.classes);
@@ -255,13 +260,14 @@ static float *reduce_backward(Supernet *net, const PlanSet *ps, int r, const flo
     return dx;
 }
 
-static void stem_backward(Supernet *net, const PlanSet *ps, const float *dy) {
+static void stem_backward(Supernet *net, const PlanSet *ps, const float *dy, float *d_images) {
     StemActs *a = &net->train.stem;
     float *dconv = net->grad.dconv[0];
     bn_layer_backward(net, ps->stem_bn, dconv, grad_of(net, net->stem_bn.gamma), grad_of(net, net->stem_bn.beta), dy,
                       a->conv, a->mean, a->var, net->stem_bn.gamma, net->stem_bn.beta,
                       stage_shape(net, 0, net->train_batch));
     conv_backward_weights(ps->stem, grad_of(net, net->stem_conv), net->train_images, dconv);
+    if (d_images) conv_backward_data(ps->stem, d_images, dconv, net->stem_conv);
 }
 
 /* Runs the cells of one stage backwards; returns dL/d(stage input). */
@@ -276,9 +282,12 @@ static float *stage_backward(Supernet *net, const PlanSet *ps, int stage, float 
     return dx;
 }
 
-void supernet_backward(Supernet *net, float *d_edge_weights) {
+void supernet_backward(Supernet *net, float *d_edge_weights) { supernet_backward_from(net, NULL, NULL, d_edge_weights); }
+
+void supernet_backward_from(Supernet *net, const float *dlogits, float *d_images, float *d_edge_weights) {
     SN_ASSERT(net->have_forward, "supernet_backward without a training forward before it");
     const PlanSet *ps = plans_for_batch(net, net->train_batch);
+    if (dlogits) memcpy(net->grad.dlogits, dlogits, sizeof(float) * (size_t)net->train_batch * net->cfg.classes);
     vec_fill(net->grads, 0.0f, net->weights_floats);
     memset(net->d_edge, 0, sizeof net->d_edge);
     float *dx = head_backward(net, ps, net->train_batch);
@@ -286,7 +295,7 @@ void supernet_backward(Supernet *net, float *d_edge_weights) {
         dx = stage_backward(net, ps, stage, dx);
         if (stage > 0) dx = reduce_backward(net, ps, stage - 1, dx, net->train_batch);
     }
-    stem_backward(net, ps, dx);
+    stem_backward(net, ps, dx, d_images);
     if (d_edge_weights)
         for (int e = 0; e < ARCH_N_EDGES; e++)
             for (int k = 0; k < ARCH_N_OPS; k++) d_edge_weights[e * ARCH_N_OPS + k] = (float)net->d_edge[e][k];

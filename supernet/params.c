@@ -164,6 +164,14 @@ void params_init(Supernet *net) {
     sn_free(plain);
 }
 
+void supernet_reset_running_stats(Supernet *net) {
+    for (int i = 0; i < net->num_tensors; i++) {
+        const Tensor *t = &net->tensors[i];
+        if (t->info.kind != TENSOR_RUNNING_STAT) continue; /* plain, contiguous: set in place */
+        for (size_t j = 0; j < t->info.count; j++) t->data[j] = t->init == INIT_ONE ? 1.0f : 0.0f;
+    }
+}
+
 int supernet_num_tensors(const Supernet *net) { return net->num_tensors; }
 
 const TensorInfo *supernet_tensor(const Supernet *net, int index) {

@@ -96,6 +96,18 @@ double supernet_forward(Supernet *net, const float *images, const int32_t *label
 /* Backward of the last training forward: sets supernet_grads() to the gradient of its loss (weights
  * the pass did not use get 0), and d_edge_weights (6 x 5, may be NULL) to dL/dW for DARTS and GDAS. */
 void supernet_backward(Supernet *net, float *d_edge_weights);
+/* The same from a given dL/dlogits (batch x classes, used as given; NULL: the cross-entropy's), also
+ * writing dL/dimages (batch x in_channels x H x W, plain; NULL: not computed). */
+void supernet_backward_from(Supernet *net, const float *dlogits, float *d_images, float *d_edge_weights);
+
+/* Called in every forward pass with the input of every ReLU, as a network with one ReLU module per layer
+ * would see them (a PyTorch forward hook): a cell node's once for each convolution that reads it, the
+ * reduction blocks' two, the head's. x holds batch images of per_image floats each, image after image
+ * (the order within an image is the network's own). While an observer is set, every node of every cell
+ * is computed, also those that cannot reach the cell's output, and a convolution on an all-`none`
+ * node reports that node's zeros. NULL removes it. */
+typedef void (*SupernetReluFn)(void *ctx, const float *x, int batch, size_t per_image);
+void supernet_set_relu_observer(Supernet *net, SupernetReluFn fn, void *ctx);
 
 /* ---------------------------------------------------------------------------------------------
  * Data-parallel use: several processes each hold a share of every batch. */
@@ -113,9 +125,23 @@ typedef void (*SupernetSumFn)(double *values, size_t n);
  * batch. NULL (the default): each process normalises with its own share's statistics. */
 void supernet_set_bn_sum(Supernet *net, SupernetSumFn sum);
 
+/* ---------------------------------------------------------------------------------------------
+ * Batch-norm modes and the running statistics. */
+
 /* on = 1: evaluation normalises every BN with the batch's statistics, as training does (default 0:
  * the stem, reduction and head BNs, and tracked cell BNs, use their running statistics). */
 void supernet_set_eval_batch_stats(Supernet *net, int on);
+/* on = 1 (a network whose BNs all keep running statistics: single_cell or track_running_stats):
+ * training passes normalise every BN with its running statistics and leave them unchanged, and backward
+ * differentiates through those fixed statistics. At initialisation (mean 0, variance 1, gamma 1,
+ * beta 0) every BN is then x / sqrt(1 + eps), SynFlow's network. */
+void supernet_set_bn_frozen(Supernet *net, int on);
+/* The momentum of the running-statistics update (default 0.1, PyTorch's), and every running mean set to
+ * 0 and running variance to 1, their initial values. With momentum 1 / (i + 1) for the i-th of k
+ * training passes after the reset, the running statistics become the plain average of the k batches'. */
+void supernet_set_bn_momentum(Supernet *net, float momentum);
+void supernet_reset_running_stats(Supernet *net);
+
 /* Evaluation forward (no gradients); logits (batch x classes) may be NULL. */
 double supernet_evaluate(Supernet *net, const float *images, const int32_t *labels, int batch, NetSelection sel,
                          int *correct, float *logits);

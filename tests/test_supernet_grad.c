@@ -16,7 +16,10 @@
  * DARTS path; every edge weight W (6 x 5) on the GDAS path, the scalar terms of unselected ops
  * included (GDAS's loss is piecewise constant in alpha itself: straight-through is not a derivative);
  * and the one-cell network of the discrete path's cell (single_cell: affine cell BNs), weights along
- * random directions, all and per group (its cell BNs' gamma and beta among them).
+ * random directions, all and per group (its cell BNs' gamma and beta among them). The same one-cell
+ * network with frozen BNs (running statistics made unequal to the initial ones first), and the input
+ * images' gradient (supernet_backward_from) with the cross-entropy and with a given dL/dlogits (the loss
+ * then sum(logits * r)), on the discrete path and the frozen one-cell network.
  */
 #include <math.h>
 #include <string.h>
@@ -33,11 +36,12 @@
 typedef struct Problem Problem;
 struct Problem {
     Supernet *net;
-    const float *images;
+    float *images;
     const int32_t *labels;
     const Arch *arch;
     float *edge_w;   /* GDAS: the hard weights; DARTS: softmax(alpha), recomputed */
     float *alpha;    /* DARTS */
+    const float *r;  /* NULL: the loss is the cross-entropy; else sum(logits * r), r batch x 10 */
     float *x;        /* what the check moves */
     const float *v;  /* the direction */
     size_t n;
@@ -47,12 +51,19 @@ struct Problem {
 
 static double forward(Problem *p) {
     if (p->alpha) softmax_forward(p->edge_w, p->alpha, 6, 5);
-    return supernet_forward(p->net, p->images, p->labels, BATCH, (NetSelection){p->arch, p->edge_w}, NULL);
+    double loss = supernet_forward(p->net, p->images, p->labels, BATCH, (NetSelection){p->arch, p->edge_w}, NULL);
+    return p->r ? dot_double(supernet_logits(p->net), p->r, BATCH * 10) : loss;
 }
 
 static double slope_weights(Problem *p) {
-    supernet_backward(p->net, NULL);
+    supernet_backward_from(p->net, p->r, NULL, NULL);
     return dot_double(supernet_grads(p->net) + (p->x - supernet_weights(p->net)), p->v, p->n);
+}
+
+static double slope_images(Problem *p) {
+    float d_images[BATCH * 3 * 8 * 8];
+    supernet_backward_from(p->net, p->r, d_images, NULL);
+    return dot_double(d_images, p->v, p->n);
 }
 
 static double slope_alpha(Problem *p) {
@@ -131,6 +142,20 @@ static void check_each_entry(Problem *p, float *x, double (*slope)(Problem *), c
     }
 }
 
+/* The input images along a random direction, with the cross-entropy loss and with sum(logits * r). */
+static void check_images(Problem *p, Rng *rng, const char *path) {
+    size_t n = (size_t)BATCH * 3 * 8 * 8;
+    float *v = random_array(n, rng, -1, 1), *r = random_array(BATCH * 10, rng, -1, 1);
+    char what[128];
+    for (int seeded = 0; seeded < 2; seeded++) {
+        p->x = p->images, p->v = v, p->n = n, p->slope = slope_images, p->r = seeded ? r : NULL;
+        snprintf(what, sizeof what, "%s: d images (%s)", path, seeded ? "given dL/dlogits" : "cross-entropy");
+        check_segment(p, 2e-3, what);
+    }
+    p->r = NULL;
+    sn_free(v), sn_free(r);
+}
+
 static void check_path(Problem *p, Rng *rng, const char *path) {
     check_weights(p, rng, NULL, NULL, path);
     check_weights(p, rng, "stem.conv.weight", "cells.0.edges.0.conv1x1.weight", path);
@@ -163,6 +188,7 @@ int main(void) {
 
     Problem discrete = {.net = net, .images = images, .labels = labels, .arch = &arch};
     check_path(&discrete, &rng, "discrete");
+    check_images(&discrete, &rng, "discrete");
 
     /* the one-cell network of the same cell: only its ops' weights, affine cell BNs */
     SupernetConfig one_cfg = cfg;
@@ -175,6 +201,23 @@ int main(void) {
     check_weights(&one_cell, &rng, "cells.0.edges.0.conv3x3_bn.weight", "cells.0.edges.3.conv1x1.weight", "one cell");
     check_weights(&one_cell, &rng, "cells.2.edges.5.conv3x3_bn.weight", "head.bn.weight", "one cell");
     check_weights(&one_cell, &rng, "head.bn.weight", NULL, "one cell");
+
+    /* frozen: the running statistics after three training passes, then fixed */
+    for (int i = 0; i < 3; i++) forward(&one_cell);
+    supernet_set_bn_frozen(one, 1);
+    float *stats_before = sn_alloc(supernet_weights_floats(one) * sizeof(float));
+    int mean = supernet_find_tensor(one, "head.bn.running_mean");
+    supernet_tensor_get(one, mean, stats_before);
+    check_weights(&one_cell, &rng, NULL, NULL, "frozen one cell");
+    check_weights(&one_cell, &rng, "stem.conv.weight", "cells.0.edges.0.conv3x3.weight", "frozen one cell");
+    check_weights(&one_cell, &rng, "cells.0.edges.0.conv3x3_bn.weight", "cells.0.edges.3.conv1x1.weight", "frozen one cell");
+    check_weights(&one_cell, &rng, "head.bn.weight", NULL, "frozen one cell");
+    check_images(&one_cell, &rng, "frozen one cell");
+    float *stats_after = sn_alloc(supernet_weights_floats(one) * sizeof(float));
+    supernet_tensor_get(one, mean, stats_after);
+    CHECK(memcmp(stats_before, stats_after, supernet_tensor(one, mean)->count * sizeof(float)) == 0,
+          "frozen training passes changed the running statistics");
+    sn_free(stats_before), sn_free(stats_after);
     supernet_free(one);
 
     sn_free(images);
