@@ -10,6 +10,8 @@
 #include "node_pass.h"
 #include "xent.h"
 
+#define BN_DEFAULT_MOMENTUM 0.1f /* PyTorch's */
+
 static void check_config(const SupernetConfig *c) {
     if (c->channels < 16 || c->channels % 16)
         sn_die(SN_EXIT_USAGE, "supernet channels must be a positive multiple of 16 (oneDNN's fast layout), got %d", c->channels);
@@ -50,7 +52,7 @@ size_t supernet_count_weights(const SupernetConfig *cfg) {
 Supernet *supernet_create(const SupernetConfig *cfg) {
     Supernet *net = sn_alloc(sizeof *net);
     set_shape(net, cfg);
-    net->bn_momentum = 0.1f;
+    net->bn_momentum = BN_DEFAULT_MOMENTUM;
     params_build(net);
     params_init(net);
     storage_build(net);
@@ -65,6 +67,21 @@ void supernet_free(Supernet *net) {
     sn_free(net);
 }
 
+const SupernetConfig *supernet_config(const Supernet *net) { return &net->cfg; }
+
+int supernet_reset_for_cell(Supernet *net, const Arch *cell) {
+    SN_ASSERT(net->cfg.single_cell, "supernet_reset_for_cell on a supernet");
+    SupernetConfig next = net->cfg;
+    next.cell = *cell;
+    for (int e = 0; e < ARCH_N_EDGES; e++)
+        for (int k = 0; k < 2; k++)
+            if (cell_has_conv(&next, e, k) != cell_has_conv(&net->cfg, e, k)) return -1;
+    net->cfg = next;
+    net->eval_batch_stats = 0, net->bn_frozen = 0, net->bn_momentum = BN_DEFAULT_MOMENTUM;
+    net->relu_fn = NULL, net->relu_ctx = NULL, net->have_forward = 0;
+    params_init(net);
+    return 0;
+}
 size_t supernet_num_weights(const Supernet *net) { return net->num_weights; }
 size_t supernet_weights_floats(const Supernet *net) { return net->weights_floats; }
 float *supernet_weights(Supernet *net) { return net->weights; }

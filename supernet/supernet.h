@@ -79,6 +79,13 @@ typedef struct Supernet Supernet;
 
 Supernet *supernet_create(const SupernetConfig *cfg);
 void supernet_free(Supernet *net);
+const SupernetConfig *supernet_config(const Supernet *net); /* as created */
+/* Makes a one-cell network the one supernet_create would build for `cell` with the same configuration,
+ * without building it again: cell must have its 1x1 and 3x3 convolutions on the same edges as the
+ * network's (the same tensors and buffers; the other ops may differ). Weights and running statistics
+ * are drawn again from the seed, and the BN modes, momentum and ReLU observer reset. Returns 0, or -1
+ * (nothing changed) when the convolutions differ. */
+int supernet_reset_for_cell(Supernet *net, const Arch *cell);
 
 /* The weights (every trainable tensor but alpha) as one flat array, and their gradient, same layout. */
 size_t supernet_num_weights(const Supernet *net); /* exact parameter count */

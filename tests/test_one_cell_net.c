@@ -2,7 +2,10 @@
  * Its parameter count against the table's `params` column for every cell and all three datasets (equal
  * except on the 150 cells of the benchmark's quirk list), the networks really built against that count
  * and holding no weight of an op the cell lacks, and evaluation with the running statistics of its
- * affine cell BNs. Its gradients are checked by finite differences in test_supernet_grad.c. */
+ * affine cell BNs. supernet_reset_for_cell: a network re-initialised for another cell with its
+ * convolutions on the same edges equals a freshly built one (weights, statistics, evaluation), and one
+ * whose convolutions differ is refused. Its gradients are checked by finite differences in
+ * test_supernet_grad.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +123,31 @@ static void test_running_statistics(void) {
     supernet_free(net);
 }
 
+static void test_reset_for_cell(void) {
+    Arch first = {{OP_CONV3, OP_SKIP, OP_CONV1, OP_NONE, OP_POOL, OP_CONV3}};
+    Arch second = {{OP_CONV3, OP_POOL, OP_CONV1, OP_SKIP, OP_NONE, OP_CONV3}}; /* the same convolutions */
+    Arch other = {{OP_CONV1, OP_POOL, OP_CONV1, OP_SKIP, OP_NONE, OP_CONV3}};
+    SupernetConfig a = one_cell_config(first, 10, 16, 4), b = one_cell_config(second, 10, 16, 4);
+    a.image_size = b.image_size = 16;
+    Supernet *reused = supernet_create(&a), *fresh = supernet_create(&b);
+    Rng rng;
+    rng_seed(&rng, 8, 0);
+    float *images = random_array(4 * 3 * 16 * 16, &rng, -1, 1), logits[2][40];
+    int32_t labels[4] = {1, 2, 3, 4};
+    supernet_forward(reused, images, labels, 4, (NetSelection){&first, NULL}, NULL); /* moves its statistics */
+    supernet_set_bn_frozen(reused, 1);
+    CHECK(supernet_reset_for_cell(reused, &other) == -1, "a cell with other convolutions was accepted");
+    CHECK(supernet_reset_for_cell(reused, &second) == 0, "a cell with the same convolutions was refused");
+    size_t n = supernet_weights_floats(fresh);
+    CHECK(n == supernet_weights_floats(reused) && memcmp(supernet_weights(fresh), supernet_weights(reused), n * sizeof(float)) == 0,
+          "the re-initialised weights differ from a fresh network's");
+    supernet_evaluate(reused, images, labels, 4, (NetSelection){&second, NULL}, NULL, logits[0]);
+    supernet_evaluate(fresh, images, labels, 4, (NetSelection){&second, NULL}, NULL, logits[1]);
+    CHECK(memcmp(logits[0], logits[1], sizeof logits[0]) == 0, "the re-initialised network evaluates differently");
+    sn_free(images);
+    supernet_free(reused), supernet_free(fresh);
+}
+
 int main(void) {
     char path[4096], err[512];
     const char *root = getenv("SUPERNET_ROOT");
@@ -130,6 +158,7 @@ int main(void) {
     test_counts_match_table(t);
     test_built_networks();
     test_running_statistics();
+    test_reset_for_cell();
     table_free(t);
     TEST_EXIT();
 }

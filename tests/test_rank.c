@@ -1,7 +1,9 @@
 /* test_rank.c: `supernet rank` through the binary: the cell sets (all 15,625, unique 6,466, a seeded
  * sample, the table's top K), rank.csv against the table (the params scorer is the table's own
- * parameter count except on the 150 quirk cells), rank.json's statistics recomputed from rank.csv, and
- * bad input (one line, exit 2). */
+ * parameter count except on the 150 quirk cells), rank.json's statistics recomputed from rank.csv, a
+ * zero-cost scorer end to end, the supernet scorer of a tiny GDAS run (the same scores with 1 and 2
+ * threads, with and without BN recalibration), and bad input (one line, exit 2): flags that do not
+ * apply, a data set that is not the column's, a missing, corrupt or non-search run folder. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +16,19 @@
 
 static char out[512];
 
+static char said[4096]; /* the last command's output */
+
 static int rank(const char *args) {
-    char cmd[2048], text[4096];
+    char cmd[2048];
     snprintf(cmd, sizeof cmd, "%s rank --out %s %s 2>&1", supernet_bin(), out, args);
-    return run_command(cmd, text, sizeof text);
+    return run_command(cmd, said, sizeof said);
+}
+
+/* Exit 2 with one line of output. */
+static void refused(const char *args, const char *why) {
+    int status = rank(args);
+    const char *nl = strchr(said, '\n');
+    CHECK(status == 2 && nl && nl[1] == '\0', "%s: exit %d, output: %s", why, status, said);
 }
 
 typedef struct {
@@ -43,6 +54,47 @@ static double json_value(const char *key) {
     snprintf(path, sizeof path, "%s/rank.json", out);
     const char *p = strstr(read_text_file(path), key);
     return p ? strtod(p + strlen(key) + 2, NULL) : NAN;
+}
+
+/* The supernet scorer on a one-epoch GDAS run of 48 + 48 embedded images. */
+static void check_supernet_scorer(void) {
+    char logs[512], cmd[3072], args[1024], run[600];
+    make_temp_dir(logs, sizeof logs, "rank_runs");
+    snprintf(cmd, sizeof cmd, "%s search --method gdas --set cells=1 --set train_images=48 --set valid_images=48 --set epochs=1 "
+             "--set batch_size=16 --set valid_batch=16 --logs %s --run g --quiet --threads 1 > /dev/null 2>&1", supernet_bin(), logs);
+    CHECK(run_command(cmd, said, sizeof said) == 0, "the GDAS run failed");
+    snprintf(run, sizeof run, "%s/g", logs);
+    static Csv one, two;
+    snprintf(args, sizeof args, "%s --cells sample:40 --images 40 --threads 1", run);
+    CHECK(rank(args) == 0, "supernet scorer failed: %s", said);
+    read_csv(&one);
+    snprintf(args, sizeof args, "%s --cells sample:40 --images 40 --threads 2", run);
+    CHECK(rank(args) == 0, "supernet scorer (2 threads) failed: %s", said);
+    read_csv(&two);
+    CHECK(one.n == 40 && memcmp(one.score, two.score, sizeof(double) * 40) == 0, "1 and 2 threads score differently");
+    int distinct = 0;
+    for (int i = 1; i < one.n; i++) distinct += one.score[i] != one.score[0];
+    CHECK(distinct > 0, "every cell scored %g", one.score[0]);
+    snprintf(args, sizeof args, "%s --cells sample:10 --images 40 --bn-recalibrate 2 --json", run);
+    CHECK(rank(args) == 0 && strstr(said, "\"bn_recalibrate\": 2"), "--bn-recalibrate 2 failed: %s", said);
+
+    snprintf(args, sizeof args, "%s --images 49", run);
+    refused(args, "more images than the run's search-valid split");
+    snprintf(args, sizeof args, "%s --bn-recalibrate 4", run);
+    refused(args, "more recalibration batches than search-train holds");
+    snprintf(args, sizeof args, "%s --scorer params", run);
+    refused(args, "a run and --scorer");
+    snprintf(args, sizeof args, "%s/none", logs);
+    refused(args, "a missing run folder");
+    snprintf(cmd, sizeof cmd, "%s train --arch 303101 --epochs 1 --logs %s --run t --set cells=1 --set train_images=32 "
+             "--set valid_images=32 --batch 32 --threads 1 --quiet > /dev/null 2>&1", supernet_bin(), logs);
+    CHECK(run_command(cmd, said, sizeof said) == 0, "the training run failed");
+    snprintf(args, sizeof args, "%s/t", logs);
+    refused(args, "a training run's folder");
+    snprintf(cmd, sizeof cmd, "head -c 3000 %s/g/checkpoint.bin > %s/g/cut && mv %s/g/cut %s/g/checkpoint.bin", logs, logs, logs, logs);
+    CHECK(run_command(cmd, said, sizeof said) == 0, "cannot cut the checkpoint");
+    refused(run, "a truncated checkpoint");
+    remove_tree(logs);
 }
 
 int main(void) {
@@ -84,7 +136,20 @@ int main(void) {
     CHECK(rank("--scorer params --cells sample:1") == 2, "sample:1 accepted");
     CHECK(rank("--scorer params --cells some") == 2, "--cells some accepted");
     CHECK(rank("--scorer params --dataset cifar10-valid --metric test") == 2, "cifar10-valid test accepted");
-    CHECK(rank("--scorer synflow") == 2, "an unknown scorer accepted");
+    CHECK(rank("--scorer fisher") == 2, "an unknown scorer accepted");
+    refused("--scorer params --bn-recalibrate 2", "--bn-recalibrate without a run");
+    refused("--scorer params --data /tmp", "--data for a cost scorer");
+    refused("--scorer params --images 8", "--images for a cost scorer");
+    refused("--scorer naswot --dataset cifar100 --cells sample:2", "CIFAR-10 data for the CIFAR-100 column");
+    refused("--scorer naswot --images 1 --cells sample:2", "a one-image batch");
+
+    CHECK(rank("--scorer naswot --cells sample:4 --images 8 --threads 1") == 0, "naswot failed: %s", said);
+    read_csv(&c);
+    int finite = 0;
+    for (int i = 0; i < c.n; i++) finite += isfinite(c.score[i]) && c.score[i] > 0;
+    CHECK(c.n == 4 && finite == 4, "naswot: %d rows, %d positive finite scores", c.n, finite);
+
+    check_supernet_scorer();
     remove_tree(out);
     table_free(t);
     TEST_EXIT();

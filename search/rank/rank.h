@@ -1,22 +1,30 @@
 /*
- * rank.h: `supernet rank --scorer NAME`: how well a score of every cell ranks the cells the way the
- * NAS-Bench-201 table does. Scores a set of cells (rank_cells.c), then reports Kendall's tau-b and
- * Spearman's rho against the table's 200-epoch and 12-epoch accuracies of one dataset column,
- * precision@top-k, the true accuracy and table rank of the scorer's top cell (rank_report.c), as text
- * or JSON, and writes rank.csv (one row per cell), rank.json and rank.png (score against accuracy, the
- * scorer's top 5 % marked) into the output folder, atomically.
+ * rank.h: `supernet rank`: how well a score of every cell ranks the cells the way the NAS-Bench-201
+ * table does. Scores a set of cells (rank_cells.c), then reports Kendall's tau-b and Spearman's rho
+ * against the table's 200-epoch and 12-epoch accuracies of one dataset column, precision@top-k, the true
+ * accuracy and table rank of the scorer's top cell, as text or JSON, and writes rank.csv (one row per
+ * cell), rank.json and rank.png (score against accuracy, the scorer's top 5 % marked) into the output
+ * folder, atomically (rank_run.c).
  *
- * Scorers so far: the cost baselines `params` and `flops` (the cell's network's parameter count and
- * multiply-adds, supernet/arch_cost). The supernet scorer (RUNDIR) and the zero-cost proxies are the
- * rest of issue 17.
+ * Scorers: the cost baselines `params` and `flops` (supernet/arch_cost); the zero-cost proxies
+ * (zero_cost.h) on each cell's one-cell network at initialisation, one batch of M search-train images
+ * for every cell (rank_zero_cost.c); a search run's supernet, each cell on the discrete path with the
+ * shared weights over the same M search-valid images, optionally after re-estimating the running
+ * statistics for that cell (rank_supernet.c).
  */
 #ifndef SN_RANK_H
 #define SN_RANK_H
 
+#include "arch.h"
 #include "table.h"
 
 typedef struct {
-    const char *scorer;  /* params | flops */
+    const char *scorer;  /* a cost or zero-cost scorer, or NULL with run_dir */
+    const char *run_dir; /* the supernet scorer: a search run's folder */
+    const char *data;    /* zero-cost scorers: the dataset folder (NULL: the embedded CIFAR-10 subset) */
+    int images;          /* M: the batch of the zero-cost scorers, the evaluation images of the supernet's */
+    int bn_recalibrate;  /* supernet scorer: B training batches re-estimate the running statistics per cell */
+    int threads;
     const char *cells;   /* all | unique | sample:K | top:K */
     const char *dataset; /* cifar10-valid | cifar10 | cifar100 | ImageNet16-120 */
     const char *metric;  /* valid | test */
@@ -26,7 +34,21 @@ typedef struct {
     int json;
 } RankArgs;
 
-#define RANK_SCORERS "params|flops"
+#define RANK_SCORERS "params|flops|synflow|snip|grad_norm|jacob_cov|naswot"
+
+/* RNG streams under --seed (rank's own: nothing else draws under them). */
+enum { RANK_STREAM_SAMPLE = 0x7a7c, RANK_STREAM_IMAGES = 0x7a7d, RANK_STREAM_RECALIBRATE = 0x7a7e };
+
+/* The classes and image size of the table's network for a dataset column. */
+void rank_table_network(int column, int *classes, int *image_size);
+
+/* score[i] of cells[i], i < n (rank_zero_cost.c, rank_supernet.c). The dataset and its network must
+ * match the table's column (classes, image size): exit 2 with one line if not. */
+void rank_zero_cost_scores(const RankArgs *a, int column, const Arch *cells, int n, double *score);
+void rank_supernet_scores(const RankArgs *a, int column, const Arch *cells, int n, double *score);
+
+/* A progress line on stderr while a scorer runs (a terminal only): done of n cells since t0. */
+void rank_progress(int done, int n, double t0);
 
 int rank_run(const RankArgs *a);
 

@@ -6,9 +6,6 @@
 #include "common.h"
 #include "rank/rank.h"
 
-/* The RNG stream of sample:K under --seed (rank's own: nothing else draws under it). */
-enum { SAMPLE_STREAM = 0x7a7c };
-
 static int ascending(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
 /* One cell per isomorphism class (skip_connect and none folded, 6,466 classes): its lowest index. */
@@ -38,7 +35,7 @@ static int *all_cells(int *n) {
 static int *sampled_cells(int k, int seed, int *n) {
     int *all = all_cells(n);
     Rng rng;
-    rng_seed(&rng, (uint64_t)seed, SAMPLE_STREAM);
+    rng_seed(&rng, (uint64_t)seed, RANK_STREAM_SAMPLE);
     for (int i = 0; i < k; i++) {
         int j = i + (int)rng_below(&rng, (uint32_t)(TABLE_N_ARCHS - i));
         int swap = all[i];

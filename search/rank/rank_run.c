@@ -12,26 +12,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <blis.h>
+#include <omp.h>
+
 #include "arch.h"
 #include "atomic_file.h"
 #include "common.h"
 #include "plot/chart.h"
 #include "rank/rank.h"
+#include "rank/zero_cost.h"
 #include "run/table_path.h"
 #include "stats/correlation.h"
 
 static const double TOP_FRACTIONS[] = {0.01, 0.05, 0.10};
 enum { N_TOP = 3 };
 
-typedef struct {
-    const char *name;
-    double (*score)(const Arch *a, int classes, int image_size);
-} Scorer;
+/* The cost baselines: the parameter count or the multiply-adds of each cell's network. */
+static void cost_scores(const RankArgs *a, int column, const Arch *cells, int n, double *score) {
+    int classes, image_size, params = strcmp(a->scorer, "params") == 0;
+    rank_table_network(column, &classes, &image_size);
+    for (int i = 0; i < n; i++) {
+        ArchCost cost = arch_cost(&cells[i], classes, image_size);
+        score[i] = (double)(params ? cost.params : cost.macs);
+    }
+}
 
-static double score_params(const Arch *a, int classes, int image_size) { return (double)arch_cost(a, classes, image_size).params; }
-static double score_flops(const Arch *a, int classes, int image_size) { return (double)arch_cost(a, classes, image_size).macs; }
+/* A scorer that is undefined for a cell (NaN) ranks it last. */
+static void nan_last(double *score, int n) {
+    for (int i = 0; i < n; i++)
+        if (score[i] != score[i]) score[i] = -INFINITY;
+}
 
-static const Scorer SCORERS[] = {{"params", score_params}, {"flops", score_flops}};
+static void score_cells(const RankArgs *a, int column, const Arch *cells, int n, double *score) {
+    if (a->run_dir) rank_supernet_scores(a, column, cells, n, score);
+    else if (zero_cost_find(a->scorer) >= 0) rank_zero_cost_scores(a, column, cells, n, score);
+    else cost_scores(a, column, cells, n, score);
+    nan_last(score, n);
+}
+
+static const char *scorer_name(const RankArgs *a) { return a->run_dir ? "supernet" : a->scorer; }
 
 typedef struct {
     int n, *index;
@@ -44,8 +63,7 @@ typedef struct {
     double top_acc;
 } RankResult;
 
-/* The table's network for a dataset column: classes and image size. */
-static void network_of(TableColumn col, int *classes, int *image_size) {
+void rank_table_network(int col, int *classes, int *image_size) {
     *classes = col == COL_C100_VALID || col == COL_C100_TEST ? 100 : col == COL_IN16_VALID || col == COL_IN16_TEST ? 120 : 10;
     *image_size = col == COL_IN16_VALID || col == COL_IN16_TEST ? 16 : 32;
 }
@@ -89,8 +107,12 @@ static RankResult compare(const Scored *s, const Table *t, TableColumn col) {
 
 static void write_json(FILE *f, const RankArgs *a, const Scored *s, const RankResult *r, double seconds) {
     fprintf(f, "{\"scorer\": \"%s\", \"cells\": \"%s\", \"n\": %d, \"dataset\": \"%s\", \"metric\": \"%s\", \"seconds\": %.3f, "
-               "\"kendall_tau_200\": %.6f, \"spearman_rho_200\": %.6f, \"kendall_tau_12\": %.6f, \"spearman_rho_12\": %.6f",
-            a->scorer, a->cells, s->n, a->dataset, a->metric, seconds, r->tau200, r->rho200, r->tau12, r->rho12);
+               "\"threads\": %d, \"seed\": %d",
+            scorer_name(a), a->cells, s->n, a->dataset, a->metric, seconds, a->threads, a->seed);
+    if (a->run_dir) fprintf(f, ", \"run\": \"%s\", \"bn_recalibrate\": %d", a->run_dir, a->bn_recalibrate);
+    if (a->run_dir || zero_cost_find(a->scorer) >= 0) fprintf(f, ", \"images\": %d", a->images);
+    fprintf(f, ", \"kendall_tau_200\": %.6f, \"spearman_rho_200\": %.6f, \"kendall_tau_12\": %.6f, \"spearman_rho_12\": %.6f",
+            r->tau200, r->rho200, r->tau12, r->rho12);
     for (int f_ = 0; f_ < N_TOP; f_++) fprintf(f, ", \"precision_top_%g%%\": %.6f", 100 * TOP_FRACTIONS[f_], r->precision[f_]);
     fprintf(f, ", \"top_cell\": {\"index\": %d, \"accuracy_200\": %.4f, \"rank_among_scored\": %d, \"rank_in_table\": %d}}\n",
             r->top_index, r->top_acc, r->top_rank_scored, r->top_rank_all);
@@ -102,7 +124,7 @@ static void write_csv(FILE *f, const Scored *s) {
 }
 
 static void print_text(const RankArgs *a, const Scored *s, const RankResult *r, double seconds) {
-    printf("scorer %s over %d cells (%s), %s %s, %.2f s\n", a->scorer, s->n, a->cells, a->dataset, a->metric, seconds);
+    printf("scorer %s over %d cells (%s), %s %s, %.2f s\n", scorer_name(a), s->n, a->cells, a->dataset, a->metric, seconds);
     printf("  against 200-epoch accuracy: Kendall tau-b %.4f, Spearman rho %.4f\n", r->tau200, r->rho200);
     printf("  against 12-epoch accuracy:  Kendall tau-b %.4f, Spearman rho %.4f\n", r->tau12, r->rho12);
     printf("  precision@top-k:");
@@ -116,8 +138,8 @@ static void draw(const char *path, const RankArgs *a, const Scored *s, const Ran
     int w = 1000, h = 760, scale = chart_text_scale(w, h);
     Canvas c = canvas_new(w, h, CHART_WHITE);
     char title[200], xlabel[64], ylabel[96];
-    snprintf(title, sizeof title, "%s over %d cells: Kendall %.3f, Spearman %.3f", a->scorer, s->n, r->tau200, r->rho200);
-    snprintf(xlabel, sizeof xlabel, "%s score", a->scorer);
+    snprintf(title, sizeof title, "%s over %d cells: Kendall %.3f, Spearman %.3f", scorer_name(a), s->n, r->tau200, r->rho200);
+    snprintf(xlabel, sizeof xlabel, "%s score", scorer_name(a));
     snprintf(ylabel, sizeof ylabel, "%s %s accuracy, 200 epochs (%%)", a->dataset, a->metric);
     LegendEntry legend[2] = {{"cells", chart_palette(0), MARKER_CIRCLE, LEGEND_LINE},
                              {"the scorer's top 5 %", chart_palette(1), MARKER_CIRCLE, LEGEND_LINE}};
@@ -149,25 +171,23 @@ static void write_file(const char *dir, const char *name, const char *text, size
 int rank_run(const RankArgs *a) {
     int col = table_column_find(a->dataset, a->metric);
     if (col < 0) sn_die(SN_EXIT_USAGE, "--dataset %s has no %s column in the table (cifar10-valid: valid; cifar10: test)", a->dataset, a->metric);
-    const Scorer *scorer = NULL;
-    for (size_t i = 0; i < sizeof SCORERS / sizeof SCORERS[0]; i++)
-        if (strcmp(SCORERS[i].name, a->scorer) == 0) scorer = &SCORERS[i];
-    SN_ASSERT(scorer, "scorer %s has no row", a->scorer);
+    omp_set_num_threads(a->threads);
+    bli_thread_set_num_threads(a->threads);
     Table *t = table_open(a->table);
     Scored s;
     s.index = rank_select_cells(a->cells, t, col, a->seed, &s.n);
     s.score = sn_alloc(sizeof(double) * (size_t)s.n), s.acc200 = sn_alloc(sizeof(double) * (size_t)s.n);
     s.acc12 = sn_alloc(sizeof(double) * (size_t)s.n);
-    int classes, image_size;
-    network_of((TableColumn)col, &classes, &image_size);
-    double t0 = sn_now();
+    Arch *cells = sn_alloc(sizeof(Arch) * (size_t)s.n);
     for (int i = 0; i < s.n; i++) {
         const TableArch *row = table_arch(t, s.index[i]);
-        Arch arch = arch_from_code(row->code);
-        s.score[i] = scorer->score(&arch, classes, image_size);
+        cells[i] = arch_from_code(row->code);
         s.acc200[i] = row->acc200[col], s.acc12[i] = row->acc12[col];
     }
+    double t0 = sn_now();
+    score_cells(a, col, cells, s.n, s.score);
     double seconds = sn_now() - t0;
+    sn_free(cells);
     RankResult r = compare(&s, t, (TableColumn)col);
     make_directories(a->out);
     char *text, png[4400];

@@ -32,7 +32,6 @@
 #include "run/run_dir.h"
 #include "run/table_path.h"
 
-#define CKPT_FORMAT "supernet-search 1"
 
 typedef struct {
     ConfigState config;
@@ -87,13 +86,18 @@ static void file_in_run(char *out, size_t n, const Run *r, const char *name) { s
 
 static int file_exists(const char *path) { return access(path, F_OK) == 0; }
 
+Dataset *search_open_data(const SearchConfig *c, Subset *train, Subset *valid) {
+    Dataset *d = c->data[0] ? dataset_open(c->data, NULL, DATASET_SPLIT_SEED) : dataset_open_default();
+    *train = d->search_train, *valid = d->search_valid;
+    if (c->train_images && c->train_images < train->n) train->n = c->train_images;
+    if (c->valid_images && c->valid_images < valid->n) valid->n = c->valid_images;
+    return d;
+}
+
 static void open_data(Run *r) {
     const SearchConfig *c = &r->config.c;
-    r->data = c->data[0] ? dataset_open(c->data, NULL, DATASET_SPLIT_SEED) : dataset_open_default();
+    r->data = search_open_data(c, &r->train_items, &r->valid_items);
     snprintf(r->dataset_name, sizeof r->dataset_name, "%s%s", r->data->spec->name, c->data[0] ? "" : "-embedded");
-    r->train_items = r->data->search_train, r->valid_items = r->data->search_valid;
-    if (c->train_images && c->train_images < r->train_items.n) r->train_items.n = c->train_images;
-    if (c->valid_images && c->valid_images < r->valid_items.n) r->valid_items.n = c->valid_images;
 }
 
 /* Before anything is written: every batch must split into equal shares over the ranks. */
@@ -102,17 +106,21 @@ static void check_shares(const Run *r) {
     if (r->method->strategy->needs_valid_loader) search_check_shares("valid_batch", r->config.c.valid_batch, r->valid_items.n);
 }
 
+SupernetConfig search_supernet_config(const SearchConfig *c, const DatasetSpec *spec, int max_batch,
+                                      int max_eval_batch, int darts) {
+    return (SupernetConfig){.channels = c->channels, .cells = c->cells, .classes = spec->n_classes,
+                            .in_channels = spec->channels, .image_size = spec->height, .max_batch = max_batch,
+                            .max_eval_batch = max_eval_batch, .darts = darts, .track_running_stats = c->track_running_stats,
+                            .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv,
+                            .bf16 = supernet_precision_is_bf16(c->precision) == 1};
+}
+
 static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
     const StrategyIface *iface = r->method->strategy;
-    const DatasetSpec *spec = r->data->spec;
     int ranks = dist_size();
-    SupernetConfig nc = {.channels = c->channels, .cells = c->cells, .classes = spec->n_classes,
-                         .in_channels = spec->channels, .image_size = spec->height, .max_batch = c->batch_size / ranks,
-                         .max_eval_batch = iface->needs_valid_loader ? c->valid_batch / ranks : 1,
-                         .darts = iface->needs_darts, .track_running_stats = c->track_running_stats,
-                         .seed = (uint64_t)c->seed, .direct_conv = c->direct_conv,
-                         .bf16 = supernet_precision_is_bf16(c->precision) == 1};
+    SupernetConfig nc = search_supernet_config(c, r->data->spec, c->batch_size / ranks,
+                                               iface->needs_valid_loader ? c->valid_batch / ranks : 1, iface->needs_darts);
     r->net = supernet_create(&nc);
     supernet_set_eval_batch_stats(r->net, c->eval_bn_batch_stats);
     if (ranks > 1 && c->sync_bn) supernet_set_bn_sum(r->net, dist_sum_f64);
@@ -144,7 +152,7 @@ static void save_checkpoint(Run *r, int epochs_done) {
     loader_tell(r->search, &le, &ls);
     const uint64_t progress[4] = {(uint64_t)epochs_done, (uint64_t)le, (uint64_t)ls, r->ctx.sgd_steps};
     const uint64_t ranks = (uint64_t)dist_size();
-    ckpt_put_text(w, "format", CKPT_FORMAT);
+    ckpt_put_text(w, "format", RUN_SEARCH_CKPT_FORMAT);
     ckpt_put_text(w, "config", config);
     ckpt_put_u64(w, "progress", 4, progress);
     ckpt_put_u64(w, "ranks", 1, &ranks);
@@ -241,7 +249,7 @@ static void resume_run(Run *r, const DriverArgs *a) {
     file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
     Checkpoint *ck = ckpt_read(path);
     const char *format = ckpt_get_text(ck, "format");
-    if (strcmp(format, CKPT_FORMAT) != 0) sn_die(SN_EXIT_USAGE, "%s: not a search checkpoint ('%s')", path, format);
+    if (strcmp(format, RUN_SEARCH_CKPT_FORMAT) != 0) sn_die(SN_EXIT_USAGE, "%s: not a search checkpoint ('%s')", path, format);
     config_init(&r->config);
     config_load_text(&r->config, ckpt_get_text(ck, "config"), path);
     config_validate(&r->config);

@@ -9,6 +9,10 @@
 #ifndef SN_DRIVER_H
 #define SN_DRIVER_H
 
+#include "dataset.h"
+#include "run/config.h"
+#include "supernet.h"
+
 typedef struct {
     const char *method;      /* NULL: from the config file */
     const char *config_path; /* NULL: configs/<method>-quick.cfg without --data, configs/<method>.cfg with */
@@ -26,5 +30,14 @@ typedef struct {
 
 /* Runs (or resumes) a weight-sharing search; returns the exit status. */
 int search_weight_sharing(const DriverArgs *a);
+
+/* The data of a search run of configuration c: its search-train and search-valid items, each cut to the
+ * configuration's train_images / valid_images. */
+Dataset *search_open_data(const SearchConfig *c, Subset *train, Subset *valid);
+
+/* The supernet a search run of configuration c on data of spec builds, for batches of up to max_batch
+ * (training) and max_eval_batch (evaluation) images per process; darts: with the DARTS path. */
+SupernetConfig search_supernet_config(const SearchConfig *c, const DatasetSpec *spec, int max_batch,
+                                      int max_eval_batch, int darts);
 
 #endif

@@ -15,6 +15,7 @@
 #define RUN_EPOCHS_CSV "epochs.csv"
 #define RUN_EPOCHS_JSONL "epochs.jsonl"
 #define RUN_CHECKPOINT_FILE "checkpoint.bin"
+#define RUN_SEARCH_CKPT_FORMAT "supernet-search 1" /* a search run's checkpoint: its "format" entry */
 #define RUN_SUMMARY_FILE "summary.json"
 /* summary.json's key of the search time in seconds; the accuracies have TABLE_COLUMNS' keys. */
 #define RUN_SUMMARY_SECONDS_KEY "search_seconds"

@@ -1,0 +1,126 @@
+/*
+ * rank_supernet.c: the supernet scorer (see rank.h): a search run's shared weights (its checkpoint, any
+ * weight-sharing method) rank the cells by their accuracy on the discrete path over the same M
+ * search-valid images (a seeded draw from the run's own search-valid split), evaluated in batches of the
+ * run's valid_batch with the BN modes of the run (its track_running_stats and eval_bn_batch_stats).
+ *
+ * --bn-recalibrate B: before each cell is evaluated, the running statistics (stem, reductions, head, and
+ * the cell BNs where tracked) are reset and re-estimated for that cell as the plain average over B
+ * training passes of the same B search-train batches (a seeded draw, not augmented, the run's
+ * batch_size), with the weights untouched.
+ */
+#include <string.h>
+
+#include "common.h"
+#include "loader.h"
+#include "methods.h"
+#include "rank/rank.h"
+#include "run/checkpoint.h"
+#include "run/config.h"
+#include "run/driver.h"
+#include "run/run_dir.h"
+
+typedef struct {
+    float *x;
+    int32_t *y;
+    int n;
+} Images;
+
+/* n images of items in a seeded order (the stream's), batch by batch, into one array. */
+static Images gather(const Dataset *d, const Subset *items, int n, int seed, int stream) {
+    size_t per = (size_t)d->spec->channels * d->spec->height * d->spec->width;
+    Images im = {.x = sn_alloc(per * (size_t)n * sizeof(float)), .y = sn_alloc((size_t)n * sizeof(int32_t)), .n = n};
+    LoaderConfig lc = {.mode = LOADER_EVAL, .items = items, .batch = n, .shuffle = 1,
+                       .seed = rng_stream_seed((uint64_t)seed, (uint64_t)stream), .threads = 1};
+    Loader *L = loader_create(d, &lc);
+    const Batch *b = loader_next(L);
+    memcpy(im.x, b->x, per * (size_t)n * sizeof(float));
+    memcpy(im.y, b->y, (size_t)n * sizeof(int32_t));
+    loader_free(L);
+    return im;
+}
+
+typedef struct {
+    Supernet *net;
+    Images valid, recal;
+    int eval_batch, train_batch, recal_batches;
+    size_t per_image;
+} Scorer;
+
+/* The run's configuration from its checkpoint, which must be a weight-sharing search's. */
+static Checkpoint *open_run(const char *dir, ConfigState *cfg) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/" RUN_CHECKPOINT_FILE, dir);
+    Checkpoint *ck = ckpt_read(path);
+    const char *format = ckpt_get_text(ck, "format");
+    if (strcmp(format, RUN_SEARCH_CKPT_FORMAT) != 0)
+        sn_die(SN_EXIT_USAGE, "%s: not a search run's checkpoint (format '%s'); the supernet scorer needs one", path, format);
+    config_init(cfg);
+    config_load_text(cfg, ckpt_get_text(ck, "config"), path);
+    config_validate(cfg);
+    const Method *m = method_find(cfg->c.method);
+    if (!m || m->kind != METHOD_WEIGHT_SHARING) sn_die(SN_EXIT_USAGE, "%s: method '%s' has no supernet", path, cfg->c.method);
+    return ck;
+}
+
+static void check_column(const Dataset *d, int column, const char *dir) {
+    int classes, image_size;
+    rank_table_network(column, &classes, &image_size);
+    if (d->spec->n_classes != classes || d->spec->height != image_size)
+        sn_die(SN_EXIT_USAGE, "%s searched on %s (%d classes), which is not --dataset %s's network", dir, d->spec->name,
+               d->spec->n_classes, TABLE_COLUMNS[column].dataset);
+}
+
+static double cell_accuracy(Scorer *s, const Arch *cell) {
+    NetSelection sel = {cell, NULL};
+    if (s->recal_batches) {
+        supernet_reset_running_stats(s->net);
+        for (int k = 0; k < s->recal_batches; k++) {
+            supernet_set_bn_momentum(s->net, 1.0f / (float)(k + 1));
+            supernet_forward(s->net, s->recal.x + (size_t)k * s->train_batch * s->per_image,
+                             s->recal.y + (size_t)k * s->train_batch, s->train_batch, sel, NULL);
+        }
+    }
+    int hits = 0;
+    for (int at = 0; at < s->valid.n; at += s->eval_batch) {
+        int n = s->valid.n - at < s->eval_batch ? s->valid.n - at : s->eval_batch, correct = 0;
+        supernet_evaluate(s->net, s->valid.x + (size_t)at * s->per_image, s->valid.y + at, n, sel, &correct, NULL);
+        hits += correct;
+    }
+    return 100.0 * hits / s->valid.n;
+}
+
+void rank_supernet_scores(const RankArgs *a, int column, const Arch *cells, int n, double *score) {
+    ConfigState cfg;
+    Checkpoint *ck = open_run(a->run_dir, &cfg);
+    const SearchConfig *c = &cfg.c;
+    const char *why = supernet_precision_unavailable(c->precision);
+    if (why) sn_die(SN_EXIT_USAGE, "%s: %s", a->run_dir, why);
+    Subset train, valid;
+    Dataset *d = search_open_data(c, &train, &valid);
+    check_column(d, column, a->run_dir);
+    if (a->images < 1 || a->images > valid.n)
+        sn_die(SN_EXIT_USAGE, "--images %d: the run's search-valid split has %d images", a->images, valid.n);
+    if ((long)a->bn_recalibrate * c->batch_size > train.n)
+        sn_die(SN_EXIT_USAGE, "--bn-recalibrate %d: %d batches of %d exceed the run's %d search-train images", a->bn_recalibrate,
+               a->bn_recalibrate, c->batch_size, train.n);
+    Scorer s = {.eval_batch = a->images < c->valid_batch ? a->images : c->valid_batch, .train_batch = c->batch_size,
+                .recal_batches = a->bn_recalibrate,
+                .per_image = (size_t)d->spec->channels * d->spec->height * d->spec->width};
+    SupernetConfig nc = search_supernet_config(c, d->spec, c->batch_size, s.eval_batch, 0);
+    s.net = supernet_create(&nc);
+    supernet_set_eval_batch_stats(s.net, c->eval_bn_batch_stats);
+    ckpt_get_supernet(ck, s.net, "net", NULL);
+    ckpt_free(ck);
+    s.valid = gather(d, &valid, a->images, a->seed, RANK_STREAM_IMAGES);
+    if (s.recal_batches) s.recal = gather(d, &train, s.recal_batches * c->batch_size, a->seed, RANK_STREAM_RECALIBRATE);
+    double t0 = sn_now();
+    for (int i = 0; i < n; i++) {
+        score[i] = cell_accuracy(&s, &cells[i]);
+        rank_progress(i + 1, n, t0);
+    }
+    sn_free(s.valid.x), sn_free(s.valid.y), sn_free(s.recal.x), sn_free(s.recal.y);
+    supernet_free(s.net);
+    dataset_free(d);
+    config_free(&cfg);
+}
