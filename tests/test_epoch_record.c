@@ -20,12 +20,13 @@
 #define RESNET "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|"
 
 static const char FULL_CSV[] =
-    "3,12.500,0.025,4.5,1.25,50,1.5,40.625,2,30," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2,"
+    "3,12.500,0.025,4.5,1.25,50,1.5,40.625,2,30,0.5,0.625," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2,"
     "0,0.03125,0.0625,0.09375,0.125,0.15625,0.1875,0.21875,0.25,0.28125,0.3125,0.34375,0.375,0.40625,0.4375,"
     "0.46875,0.5,0.53125,0.5625,0.59375,0.625,0.65625,0.6875,0.71875,0.75,0.78125,0.8125,0.84375,0.875,0.90625\n";
 static const char FULL_JSON[] =
     "{\"epoch\": 3, \"seconds\": 12.500, \"lr\": 0.025, \"tau\": 4.5, \"train_loss\": 1.25, \"train_acc\": 50, "
-    "\"arch_loss\": 1.5, \"arch_acc\": 40.625, \"valid_loss\": 2, \"valid_acc\": 30, \"arch\": \"" RESNET "\", "
+    "\"arch_loss\": 1.5, \"arch_acc\": 40.625, \"valid_loss\": 2, \"valid_acc\": 30, \"kendall_tau\": 0.5, "
+    "\"spearman_rho\": 0.625, \"arch\": \"" RESNET "\", "
     "\"index\": 11472, \"cifar10_valid\": 90.8, \"cifar10_test\": 93.9, \"cifar100_valid\": 70.5, \"cifar100_test\": 70.9, "
     "\"imagenet16_valid\": 44.1, \"imagenet16_test\": 44.2, \"p\": [[0, 0.03125, 0.0625, 0.09375, 0.125], "
     "[0.15625, 0.1875, 0.21875, 0.25, 0.28125], [0.3125, 0.34375, 0.375, 0.40625, 0.4375], "
@@ -33,10 +34,11 @@ static const char FULL_JSON[] =
     "[0.78125, 0.8125, 0.84375, 0.875, 0.90625]]}\n";
 /* A method without arch step, temperature, valid pass or probabilities (RSPS-like). */
 static const char SPARSE_CSV[] =
-    "4,20.250,0.0125,,1,60,,,,," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n";
+    "4,20.250,0.0125,,1,60,,,,,,," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n";
 static const char SPARSE_JSON[] =
     "{\"epoch\": 4, \"seconds\": 20.250, \"lr\": 0.0125, \"tau\": null, \"train_loss\": 1, \"train_acc\": 60, "
-    "\"arch_loss\": null, \"arch_acc\": null, \"valid_loss\": null, \"valid_acc\": null, \"arch\": \"" RESNET "\", "
+    "\"arch_loss\": null, \"arch_acc\": null, \"valid_loss\": null, \"valid_acc\": null, \"kendall_tau\": null, "
+    "\"spearman_rho\": null, \"arch\": \"" RESNET "\", "
     "\"index\": 11472, \"cifar10_valid\": 90.8, \"cifar10_test\": 93.9, \"cifar100_valid\": 70.5, \"cifar100_test\": 70.9, "
     "\"imagenet16_valid\": 44.1, \"imagenet16_test\": 44.2, \"p\": null}\n";
 
@@ -45,7 +47,8 @@ static char dir[64];
 static EpochRecord full_record(void) {
     static const double acc[TABLE_N_COLS] = {90.8, 93.9, 70.5, 70.9, 44.1, 44.2};
     EpochRecord r = {.epoch = 3, .seconds = 12.5, .lr = 0.025, .tau = 4.5, .train_loss = 1.25, .train_acc = 50,
-                     .arch_loss = 1.5, .arch_acc = 40.625, .valid_loss = 2, .valid_acc = 30, .index = 11472};
+                     .arch_loss = 1.5, .arch_acc = 40.625, .valid_loss = 2, .valid_acc = 30, .kendall_tau = 0.5, .spearman_rho = 0.625,
+                     .index = 11472};
     Arch a;
     char err[128];
     CHECK(arch_parse(RESNET, &a, err, sizeof err) == 0, "%s", err);
@@ -70,9 +73,9 @@ static int same(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
 static void check_same_record(const EpochRecord *got, const EpochRecord *want, const char *what) {
     CHECK(got->epoch == want->epoch && got->code == want->code && got->index == want->index, "%s: epoch/code/index", what);
     const double g[] = {got->seconds, got->lr, got->tau, got->train_loss, got->train_acc,
-                        got->arch_loss, got->arch_acc, got->valid_loss, got->valid_acc};
+                        got->arch_loss, got->arch_acc, got->valid_loss, got->valid_acc, got->kendall_tau, got->spearman_rho};
     const double w[] = {want->seconds, want->lr, want->tau, want->train_loss, want->train_acc,
-                        want->arch_loss, want->arch_acc, want->valid_loss, want->valid_acc};
+                        want->arch_loss, want->arch_acc, want->valid_loss, want->valid_acc, want->kendall_tau, want->spearman_rho};
     for (size_t k = 0; k < sizeof g / sizeof g[0]; k++)
         CHECK(same(g[k], w[k]), "%s: scalar %zu: %.9g, want %.9g", what, k, g[k], w[k]);
     for (int k = 0; k < TABLE_N_COLS; k++) CHECK(same(got->acc[k], want->acc[k]), "%s: acc %d", what, k);
@@ -81,6 +84,32 @@ static void check_same_record(const EpochRecord *got, const EpochRecord *want, c
 }
 
 static void file_path(char *out, size_t len, const char *file) { snprintf(out, len, "%s/%s", dir, file); }
+
+/* A run begun before kendall_tau / spearman_rho existed: truncation on resume rewrites epochs.csv with
+ * this version's header, the kept record unchanged, so the records appended next match it. */
+static void test_resume_upgrades_header(void) {
+    char path[128], want[1 << 13], old[1 << 13];
+    epochs_csv_header(want, sizeof want);
+    const char *from = strstr(want, "kendall_tau,spearman_rho,");
+    snprintf(old, sizeof old, "%.*s%s", (int)(from - want), want, from + strlen("kendall_tau,spearman_rho,"));
+    char row[sizeof FULL_CSV];
+    const char *cut = strstr(FULL_CSV, "0.5,0.625,");
+    snprintf(row, sizeof row, "%.*s%s", (int)(cut - FULL_CSV), FULL_CSV, cut + strlen("0.5,0.625,"));
+    strcat(old, row), strcat(old, row);
+    file_path(path, sizeof path, "epochs.csv");
+    FILE *f = fopen(path, "w");
+    fputs(old, f), fclose(f);
+    run_log_truncate(dir, 1);
+    EpochRecord kept = full_record(), next = full_record();
+    kept.kendall_tau = kept.spearman_rho = NAN;
+    next.epoch = kept.epoch + 1;
+    run_log_append(dir, &next);
+    RunEpochs log;
+    char err[600];
+    CHECK(epochs_csv_read(dir, &log, err, sizeof err) == 0 && log.n == 2, "an old-format run after resume: %s", err);
+    if (log.n == 2) check_same_record(&log.rec[0], &kept, "old-format record"), check_same_record(&log.rec[1], &next, "appended record");
+    run_epochs_free(&log);
+}
 
 static void test_write_and_read_back(void) {
     char path[128], want[1 << 13];
@@ -114,6 +143,7 @@ static void test_write_and_read_back(void) {
     snprintf(want, sizeof want, "%s", FULL_JSON);
     file_path(path, sizeof path, "epochs.jsonl");
     CHECK(strcmp(read_text_file(path), want) == 0, "epochs.jsonl after truncation:\n%s", read_text_file(path));
+    test_resume_upgrades_header();
 }
 
 /* Only the columns the plots need: the others come back missing. */

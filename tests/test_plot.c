@@ -39,7 +39,7 @@ static void make_run(const char *name, int n, const double *acc, const char *con
     mkdir(dir, 0755);
     epochs_csv_header(text, sizeof text);
     for (int i = 0; i < n; i++) {
-        snprintf(line, sizeof line, "%d,%d,0.025,,1.5,40,1.6,38,,,%s,0", i, 10 * (i + 1), arch[i]);
+        snprintf(line, sizeof line, "%d,%d,0.025,,1.5,40,1.6,38,,,,,%s,0", i, 10 * (i + 1), arch[i]);
         for (int k = 0; k < 6; k++) snprintf(line + strlen(line), sizeof line - strlen(line), ",%.2f", acc[i] + k);
         for (int e = 0; e < 6; e++)
             for (int k = 0; k < 5; k++) snprintf(line + strlen(line), sizeof line - strlen(line), ",%.2f", 0.05 + 0.15 * k);
@@ -203,7 +203,7 @@ static void bad_file_case(int lineno, const char *replacement, const char *expec
     if (lineno == 1) strcpy(text, replacement);
     for (int i = 2; i <= 4; i++) {
         char line[2048];
-        snprintf(line, sizeof line, "%d,1,0.025,,1,1,1,1,,," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2", i - 2);
+        snprintf(line, sizeof line, "%d,1,0.025,,1,1,1,1,,,,," RESNET ",11472,90.8,93.9,70.5,70.9,44.1,44.2", i - 2);
         for (int k = 0; k < 30; k++) strcat(line, ",0.2");
         strcat(line, "\n");
         strcat(text, i == lineno ? replacement : line);
@@ -220,16 +220,16 @@ static void bad_file_case(int lineno, const char *replacement, const char *expec
 }
 
 static void test_malformed(void) {
-    bad_file_case(3, "1,1,0.025,,1,1,1,1,,,|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|,11472,"
+    bad_file_case(3, "1,1,0.025,,1,1,1,1,,,,,|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|,11472,"
                      "90.8,abc,70.5,70.9,44.1,44.2" ",.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2\n",
                   "column 'cifar10_test': 'abc' is not a number");
-    bad_file_case(4, "2,1,0.025\n", "3 fields, but the header has 48");
-    bad_file_case(2, "0,1,0.025,,1,1,1,1,,,|nor_conv_3x3~0|+|none~0|conv~1|+|skip_connect~0|none~1|skip_connect~2|,1,"
+    bad_file_case(4, "2,1,0.025\n", "3 fields, but the header has 50");
+    bad_file_case(2, "0,1,0.025,,1,1,1,1,,,,,|nor_conv_3x3~0|+|none~0|conv~1|+|skip_connect~0|none~1|skip_connect~2|,1,"
                      "1,1,1,1,1,1" ",.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2\n",
                   "column 'arch'");
-    bad_file_case(3, "0,1,0.025,,1,1,1,1,,," RESNET ",1,1,1,1,1,1,1" ",.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2\n",
+    bad_file_case(3, "0,1,0.025,,1,1,1,1,,,,," RESNET ",1,1,1,1,1,1,1" ",.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2\n",
                   "epoch 0 does not follow epoch 0");
-    bad_file_case(2, "0,1,0.025,,1,1,1,1,,," RESNET ",1,1,1,1,1,1,1" ",.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,1.5\n",
+    bad_file_case(2, "0,1,0.025,,1,1,1,1,,,,," RESNET ",1,1,1,1,1,1,1" ",.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,.2,1.5\n",
                   "column 'p_e5_avg_pool_3x3': 1.5 is outside [0, 1]");
     bad_file_case(1, "epoch,arch,cifar10_valid\n", "the header has no column 'cifar10_test'");
     char args[300];

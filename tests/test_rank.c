@@ -2,7 +2,7 @@
  * sample, the table's top K), rank.csv against the table (the params scorer is the table's own
  * parameter count except on the 150 quirk cells), rank.json's statistics recomputed from rank.csv, a
  * zero-cost scorer end to end, the supernet scorer of a tiny GDAS run (the same scores with 1 and 2
- * threads, with and without BN recalibration), and bad input (one line, exit 2): flags that do not
+ * threads, with and without BN recalibration; the run's own rank_every records and chart), and bad input (one line, exit 2): flags that do not
  * apply, a data set that is not the column's, a missing, corrupt or non-search run folder. */
 #include <math.h>
 #include <stdio.h>
@@ -61,9 +61,14 @@ static void check_supernet_scorer(void) {
     char logs[512], cmd[3072], args[1024], run[600];
     make_temp_dir(logs, sizeof logs, "rank_runs");
     snprintf(cmd, sizeof cmd, "%s search --method gdas --set cells=1 --set train_images=48 --set valid_images=48 --set epochs=1 "
-             "--set batch_size=16 --set valid_batch=16 --logs %s --run g --quiet --threads 1 > /dev/null 2>&1", supernet_bin(), logs);
+             "--set batch_size=16 --set valid_batch=16 --set rank_every=1 --set rank_cells=12 --set rank_images=24 --logs %s "
+             "--run g --quiet --threads 1 > /dev/null 2>&1", supernet_bin(), logs);
     CHECK(run_command(cmd, said, sizeof said) == 0, "the GDAS run failed");
     snprintf(run, sizeof run, "%s/g", logs);
+    snprintf(cmd, sizeof cmd, "cut -d, -f11,12 %s/epochs.csv | tail -1; test -s %s/ranking.png", run, run);
+    double tau = NAN, rho = NAN;
+    CHECK(run_command(cmd, said, sizeof said) == 0 && sscanf(said, "%lf,%lf", &tau, &rho) == 2 && fabs(tau) <= 1 && fabs(rho) <= 1,
+          "rank_every = 1: no Kendall / Spearman in epochs.csv or no ranking.png: %s", said);
     static Csv one, two;
     snprintf(args, sizeof args, "%s --cells sample:40 --images 40 --threads 1", run);
     CHECK(rank(args) == 0, "supernet scorer failed: %s", said);

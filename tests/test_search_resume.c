@@ -106,10 +106,10 @@ static void test_run_directory(void) {
     snprintf(path, sizeof path, "%s/gdas-fp32-a/epochs.csv", logs);
     FILE *f = fopen(path, "r");
     CHECK(f && fgets(line, sizeof line, f), "cannot read %s", path);
-    CHECK(strncmp(line, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"
+    CHECK(strncmp(line, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,kendall_tau,spearman_rho,arch,index,"
                         "cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test,"
                         "p_e0_none,p_e0_skip_connect,p_e0_nor_conv_1x1,p_e0_nor_conv_3x3,p_e0_avg_pool_3x3,p_e1_none",
-                  strlen("epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"
+                  strlen("epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,kendall_tau,spearman_rho,arch,index,"
                          "cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test,"
                          "p_e0_none,p_e0_skip_connect,p_e0_nor_conv_1x1,p_e0_nor_conv_3x3,p_e0_avg_pool_3x3,p_e1_none")) == 0,
           "header: %s", line);

@@ -38,12 +38,18 @@ static void check(int rc, const char *err) {
     if (rc != 0) sn_die(SN_EXIT_USAGE, "%s", err);
 }
 
-/* Alpha and ops charts of one run: to -o when given (one run only), else into the run directory. */
-static void per_run_chart(int alpha, const RunEpochs *run, const char *dir, const char *out, const PlotOptions *opt) {
+typedef enum { CHART_ALPHA, CHART_OPS, CHART_RANKING } RunChart;
+
+/* One run's alpha, ops or ranking chart: to -o when given (one run only), else into the run directory. */
+static void per_run_chart(RunChart kind, const RunEpochs *run, const char *dir, const char *out, const PlotOptions *opt) {
+    static const char *const FILES[] = {"alpha.png", "ops.png", "ranking.png"};
     char path[4096], err[600];
     if (out) snprintf(path, sizeof path, "%s", out);
-    else snprintf(path, sizeof path, "%s/%s", dir, alpha ? "alpha.png" : "ops.png");
-    check(alpha ? plot_alpha(run, opt, path, NULL, err, sizeof err) : plot_ops(run, opt, path, NULL, err, sizeof err), err);
+    else snprintf(path, sizeof path, "%s/%s", dir, FILES[kind]);
+    check(kind == CHART_ALPHA ? plot_alpha(run, opt, path, NULL, err, sizeof err)
+          : kind == CHART_OPS ? plot_ops(run, opt, path, NULL, err, sizeof err)
+                              : plot_ranking(run, opt, path, NULL, err, sizeof err),
+          err);
     printf("wrote %s\n", path);
 }
 
@@ -52,7 +58,7 @@ int cmd_plot(int argc, char **argv) {
     const CliOption options[] = {
         {"-o", CLI_STRING, &a.out, "output PNG (derivation chart; for --kind alpha|ops with one run, that chart); "
                                    "default <first run>/derivation.png, derivation-compare.png for several runs", NULL, 0, 0},
-        {"--kind", CLI_CHOICE, &a.kind, "which charts", "derivation|alpha|ops|all", 0, 0},
+        {"--kind", CLI_CHOICE, &a.kind, "which charts (ranking: Kendall and Spearman per epoch, runs with rank_every)", "derivation|alpha|ops|ranking|all", 0, 0},
         {"--width", CLI_INT, &a.width, "image width in pixels (0: the chart's default)", NULL, 0, 20000},
         {"--height", CLI_INT, &a.height, "image height in pixels (0: the chart's default)", NULL, 0, 20000},
         {"--dataset", CLI_STRING, &a.datasets, "derivation panels, comma-separated: cifar10,cifar100,ImageNet16-120", NULL, 0, 0},
@@ -81,8 +87,10 @@ int cmd_plot(int argc, char **argv) {
         printf("wrote %s\n", path);
     }
     for (int r = 0; r < n; r++) {
-        if (all || strcmp(a.kind, "alpha") == 0) per_run_chart(1, &runs[r], dirs[r], all ? NULL : a.out, &opt);
-        if (all || strcmp(a.kind, "ops") == 0) per_run_chart(0, &runs[r], dirs[r], all ? NULL : a.out, &opt);
+        if (all || strcmp(a.kind, "alpha") == 0) per_run_chart(CHART_ALPHA, &runs[r], dirs[r], all ? NULL : a.out, &opt);
+        if (all || strcmp(a.kind, "ops") == 0) per_run_chart(CHART_OPS, &runs[r], dirs[r], all ? NULL : a.out, &opt);
+        if ((all && plot_has_ranking(&runs[r])) || strcmp(a.kind, "ranking") == 0)
+            per_run_chart(CHART_RANKING, &runs[r], dirs[r], all ? NULL : a.out, &opt);
     }
     for (int r = 0; r < n; r++) run_epochs_free(&runs[r]);
     return 0;

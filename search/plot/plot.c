@@ -1,5 +1,5 @@
 /*
- * plot.c: the derivation, alpha and ops charts of search runs (plot.h).
+ * plot.c: the derivation, alpha, ops and ranking charts of search runs (plot.h).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "plot/plot.h"
@@ -217,11 +217,49 @@ int plot_ops(const RunEpochs *run, const PlotOptions *opt, const char *png, Plot
     return finish(&c, png, err, err_len);
 }
 
+int plot_has_ranking(const RunEpochs *run) {
+    for (int i = 0; i < run->n; i++)
+        if (!isnan(run->rec[i].kendall_tau)) return 1;
+    return 0;
+}
+
+int plot_ranking(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len) {
+    int w = opt->width ? opt->width : 900, h = opt->height ? opt->height : 500, n = 0;
+    Canvas c = canvas_new(w, h, CHART_WHITE);
+    int scale = figure_scale(w, h, w);
+    double *x = sn_alloc(sizeof(double) * (size_t)(run->n + 1)), *tau = sn_alloc(sizeof(double) * (size_t)(run->n + 1));
+    double *rho = sn_alloc(sizeof(double) * (size_t)(run->n + 1));
+    for (int i = 0; i < run->n; i++)
+        if (!isnan(run->rec[i].kendall_tau))
+            x[n] = run->rec[i].epoch, tau[n] = run->rec[i].kendall_tau, rho[n++] = run->rec[i].spearman_rho;
+    LegendEntry legend[2] = {{"Kendall tau-b", chart_palette(0), MARKER_CIRCLE, LEGEND_LINE},
+                             {"Spearman rho", chart_palette(1), MARKER_SQUARE, LEGEND_LINE}};
+    char title[200];
+    snprintf(title, sizeof title, "%s: the supernet's ranking of sampled cells against the benchmark", run->label);
+    int top = chart_figure_header(&c, title, legend, 2, scale);
+    Panel p;
+    chart_grid(&c, top, 1, 1, scale, &p);
+    double e_lo, e_hi;
+    epoch_range(run, 1, &e_lo, &e_hi);
+    set_epoch_axis(&p, e_lo, e_hi);
+    p.ymin = 0, p.ymax = 0;
+    for (int i = 0; i < n; i++) p.ymin = fmin(p.ymin, fmin(tau[i], rho[i])), p.ymax = fmax(p.ymax, fmax(tau[i], rho[i]));
+    p.ystep = chart_nice_range(&p.ymin, &p.ymax, 6, 0);
+    chart_axes(&c, &p, NULL, "search epoch", "correlation with the table", scale);
+    chart_hline(&c, &p, 0.0, chart_palette(7), scale);
+    chart_series(&c, &p, x, tau, n, chart_palette(0), scale + 1, MARKER_CIRCLE, marker_size(&p, scale));
+    chart_series(&c, &p, x, rho, n, chart_palette(1), scale + 1, MARKER_SQUARE, marker_size(&p, scale));
+    if (n == 0) chart_note(&c, &p, "no ranking measured (rank_every = 0)", scale);
+    sn_free(x), sn_free(tau), sn_free(rho);
+    save_layout(layout, &p, 1);
+    return finish(&c, png, err, err_len);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Refresh after an epoch.
  */
 int plot_run_refresh(const char *rundir) {
-    static const char *const FILES[3] = {"derivation.png", "alpha.png", "ops.png"};
+    static const char *const FILES[4] = {"derivation.png", "alpha.png", "ops.png", "ranking.png"};
     char err[600], path[4096];
     RunEpochs log;
     if (epochs_csv_read(rundir, &log, err, sizeof err) != 0) {
@@ -230,11 +268,13 @@ int plot_run_refresh(const char *rundir) {
     }
     PlotOptions opt = plot_options_default();
     int rc = 0;
-    for (int k = 0; k < 3 && log.n > 0; k++) {
+    for (int k = 0; k < 4 && log.n > 0; k++) {
+        if (k == 3 && !plot_has_ranking(&log)) break;
         snprintf(path, sizeof path, "%s/%s", rundir, FILES[k]);
         int ok = k == 0 ? plot_derivation(&log, 1, &opt, path, NULL, err, sizeof err)
                : k == 1 ? plot_alpha(&log, &opt, path, NULL, err, sizeof err)
-                        : plot_ops(&log, &opt, path, NULL, err, sizeof err);
+               : k == 2 ? plot_ops(&log, &opt, path, NULL, err, sizeof err)
+                        : plot_ranking(&log, &opt, path, NULL, err, sizeof err);
         if (ok != 0) {
             fprintf(stderr, "warning: plot not refreshed: %s\n", err);
             rc = -1;

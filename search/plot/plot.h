@@ -44,6 +44,10 @@ int plot_derivation(const RunEpochs *runs, int n_runs, const PlotOptions *opt, c
                     char *err, size_t err_len);
 int plot_alpha(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len);
 int plot_ops(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len);
+/* Kendall's tau and Spearman's rho of the supernet's ranking per epoch where the run measured them
+ * (rank_every); plot_has_ranking: whether it did. */
+int plot_ranking(const RunEpochs *run, const PlotOptions *opt, const char *png, PlotLayout *layout, char *err, size_t err_len);
+int plot_has_ranking(const RunEpochs *run);
 
 /* The colour and marker of run i on the derivation chart, and of op k on the alpha and ops charts. */
 Color plot_run_color(int i);
@@ -51,7 +55,8 @@ MarkerShape plot_run_marker(int i);
 Color plot_op_color(int op);
 
 /* For the search driver, after every finished epoch (once epochs.csv holds the epoch's line):
- * redraws <rundir>/derivation.png, alpha.png and ops.png from <rundir>/epochs.csv with the default
+ * redraws <rundir>/derivation.png, alpha.png, ops.png (and ranking.png when the run measured its
+ * ranking) from <rundir>/epochs.csv with the default
  * options, each file replaced atomically so a viewer never sees a partial image. Returns 0 (also
  * when the file holds no epoch yet); on a problem with epochs.csv prints one warning line to stderr
  * and returns -1 without stopping the search. */

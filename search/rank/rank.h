@@ -16,6 +16,9 @@
 #define SN_RANK_H
 
 #include "arch.h"
+#include "dataset.h"
+#include "run/config.h"
+#include "supernet.h"
 #include "table.h"
 
 typedef struct {
@@ -46,6 +49,33 @@ void rank_table_network(int column, int *classes, int *image_size);
  * match the table's column (classes, image size): exit 2 with one line if not. */
 void rank_zero_cost_scores(const RankArgs *a, int column, const Arch *cells, int n, double *score);
 void rank_supernet_scores(const RankArgs *a, int column, const Arch *cells, int n, double *score);
+
+/* The supernet scorer on a network of one's own (rank_supernet.c): the accuracy of a cell on the
+ * discrete path over `images` search-valid images (seeded), evaluated in batches of the network's
+ * max_eval_batch; with recalibration, after re-estimating the running statistics for the cell from
+ * `batches` training batches of batch_size (the network's max_batch at least). net is borrowed. */
+typedef struct SupernetScorer SupernetScorer;
+SupernetScorer *supernet_scorer_create(Supernet *net, const Dataset *d, const Subset *valid, int images, int seed);
+void supernet_scorer_recalibrate(SupernetScorer *s, const Dataset *d, const Subset *train, int batches, int batch_size, int seed);
+double supernet_scorer_accuracy(SupernetScorer *s, const Arch *cell);
+void supernet_scorer_free(SupernetScorer *s);
+/* The evaluation batch the supernet scorer uses for a run of configuration c: min(images, valid_batch). */
+int rank_eval_batch(const SearchConfig *c, int images);
+/* The table's x-valid column of the data's benchmark dataset, or -1 (Fashion-MNIST). */
+int rank_column_of_data(const DatasetSpec *spec);
+
+/* The search driver's ranking every rank_every epochs (config keys rank_every, rank_cells, rank_images):
+ * Kendall's tau-b and Spearman's rho of the supernet's accuracies of rank_cells cells sampled with the
+ * run's seed against the table's 200-epoch accuracies of the run's dataset. */
+typedef struct {
+    SupernetScorer *scorer;
+    Arch *cells;
+    double *truth, *score;
+    int n;
+} RankProbe;
+RankProbe *rank_probe_create(const SearchConfig *c, Supernet *net, const Dataset *d, const Subset *valid, const Table *t);
+void rank_probe_measure(RankProbe *p, double *tau, double *rho);
+void rank_probe_free(RankProbe *p);
 
 /* A progress line on stderr while a scorer runs (a terminal only): done of n cells since t0. */
 void rank_progress(int done, int n, double t0);

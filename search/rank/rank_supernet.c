@@ -8,6 +8,10 @@
  * the cell BNs where tracked) are reset and re-estimated for that cell as the plain average over B
  * training passes of the same B search-train batches (a seeded draw, not augmented, the run's
  * batch_size), with the weights untouched.
+ *
+ * The search driver's probe (rank_every): the same scorer on the run's own supernet after an epoch, over
+ * rank_cells cells sampled with the run's seed and rank_images search-valid images, against the table's
+ * column of the run's data (x-valid, 200 epochs). It only evaluates: no state of the run changes.
  */
 #include <string.h>
 
@@ -19,6 +23,8 @@
 #include "run/config.h"
 #include "run/driver.h"
 #include "run/run_dir.h"
+#include "stats/correlation.h"
+#include "table.h"
 
 typedef struct {
     float *x;
@@ -40,12 +46,33 @@ static Images gather(const Dataset *d, const Subset *items, int n, int seed, int
     return im;
 }
 
-typedef struct {
-    Supernet *net;
+struct SupernetScorer {
+    Supernet *net; /* borrowed */
     Images valid, recal;
     int eval_batch, train_batch, recal_batches;
     size_t per_image;
-} Scorer;
+};
+typedef SupernetScorer Scorer;
+
+SupernetScorer *supernet_scorer_create(Supernet *net, const Dataset *d, const Subset *valid, int images, int seed) {
+    Scorer *s = sn_alloc(sizeof *s);
+    s->net = net;
+    s->eval_batch = supernet_config(net)->max_eval_batch;
+    s->per_image = (size_t)d->spec->channels * d->spec->height * d->spec->width;
+    s->valid = gather(d, valid, images, seed, RANK_STREAM_IMAGES);
+    return s;
+}
+
+void supernet_scorer_recalibrate(SupernetScorer *s, const Dataset *d, const Subset *train, int batches, int batch_size, int seed) {
+    s->recal_batches = batches, s->train_batch = batch_size;
+    if (batches) s->recal = gather(d, train, batches * batch_size, seed, RANK_STREAM_RECALIBRATE);
+}
+
+void supernet_scorer_free(SupernetScorer *s) {
+    if (!s) return;
+    sn_free(s->valid.x), sn_free(s->valid.y), sn_free(s->recal.x), sn_free(s->recal.y);
+    sn_free(s);
+}
 
 /* The run's configuration from its checkpoint, which must be a weight-sharing search's. */
 static Checkpoint *open_run(const char *dir, ConfigState *cfg) {
@@ -71,7 +98,7 @@ static void check_column(const Dataset *d, int column, const char *dir) {
                d->spec->n_classes, TABLE_COLUMNS[column].dataset);
 }
 
-static double cell_accuracy(Scorer *s, const Arch *cell) {
+double supernet_scorer_accuracy(SupernetScorer *s, const Arch *cell) {
     NetSelection sel = {cell, NULL};
     if (s->recal_batches) {
         supernet_reset_running_stats(s->net);
@@ -90,6 +117,51 @@ static double cell_accuracy(Scorer *s, const Arch *cell) {
     return 100.0 * hits / s->valid.n;
 }
 
+int rank_eval_batch(const SearchConfig *c, int images) { return images < c->valid_batch ? images : c->valid_batch; }
+
+int rank_column_of_data(const DatasetSpec *spec) {
+    switch (spec->kind) {
+    case DATASET_CIFAR10: return COL_C10_VALID;
+    case DATASET_CIFAR100: return COL_C100_VALID;
+    case DATASET_IMAGENET16_120: return COL_IN16_VALID;
+    default: return -1;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The search driver's probe */
+
+RankProbe *rank_probe_create(const SearchConfig *c, Supernet *net, const Dataset *d, const Subset *valid, const Table *t) {
+    int col = rank_column_of_data(d->spec);
+    if (col < 0) sn_die(SN_EXIT_USAGE, "config: rank_every needs data the benchmark table holds, not %s", d->spec->name);
+    if (c->rank_images > valid->n)
+        sn_die(SN_EXIT_USAGE, "config: rank_images = %d, but search-valid has %d images", c->rank_images, valid->n);
+    RankProbe *p = sn_alloc(sizeof *p);
+    char word[32];
+    snprintf(word, sizeof word, "sample:%d", c->rank_cells);
+    int *index = rank_select_cells(word, t, col, c->seed, &p->n);
+    p->cells = sn_alloc(sizeof(Arch) * (size_t)p->n);
+    p->truth = sn_alloc(sizeof(double) * (size_t)p->n), p->score = sn_alloc(sizeof(double) * (size_t)p->n);
+    for (int i = 0; i < p->n; i++) {
+        p->cells[i] = arch_from_code(table_arch(t, index[i])->code);
+        p->truth[i] = table_arch(t, index[i])->acc200[col];
+    }
+    sn_free(index);
+    p->scorer = supernet_scorer_create(net, d, valid, c->rank_images, c->seed);
+    return p;
+}
+
+void rank_probe_measure(RankProbe *p, double *tau, double *rho) {
+    for (int i = 0; i < p->n; i++) p->score[i] = supernet_scorer_accuracy(p->scorer, &p->cells[i]);
+    *tau = kendall_tau_b(p->score, p->truth, p->n), *rho = spearman_rho(p->score, p->truth, p->n);
+}
+
+void rank_probe_free(RankProbe *p) {
+    if (!p) return;
+    supernet_scorer_free(p->scorer);
+    sn_free(p->cells), sn_free(p->truth), sn_free(p->score), sn_free(p);
+}
+
 void rank_supernet_scores(const RankArgs *a, int column, const Arch *cells, int n, double *score) {
     ConfigState cfg;
     Checkpoint *ck = open_run(a->run_dir, &cfg);
@@ -104,23 +176,20 @@ void rank_supernet_scores(const RankArgs *a, int column, const Arch *cells, int 
     if ((long)a->bn_recalibrate * c->batch_size > train.n)
         sn_die(SN_EXIT_USAGE, "--bn-recalibrate %d: %d batches of %d exceed the run's %d search-train images", a->bn_recalibrate,
                a->bn_recalibrate, c->batch_size, train.n);
-    Scorer s = {.eval_batch = a->images < c->valid_batch ? a->images : c->valid_batch, .train_batch = c->batch_size,
-                .recal_batches = a->bn_recalibrate,
-                .per_image = (size_t)d->spec->channels * d->spec->height * d->spec->width};
-    SupernetConfig nc = search_supernet_config(c, d->spec, c->batch_size, s.eval_batch, 0);
-    s.net = supernet_create(&nc);
-    supernet_set_eval_batch_stats(s.net, c->eval_bn_batch_stats);
-    ckpt_get_supernet(ck, s.net, "net", NULL);
+    SupernetConfig nc = search_supernet_config(c, d->spec, c->batch_size, rank_eval_batch(c, a->images), 0);
+    Supernet *net = supernet_create(&nc);
+    supernet_set_eval_batch_stats(net, c->eval_bn_batch_stats);
+    ckpt_get_supernet(ck, net, "net", NULL);
     ckpt_free(ck);
-    s.valid = gather(d, &valid, a->images, a->seed, RANK_STREAM_IMAGES);
-    if (s.recal_batches) s.recal = gather(d, &train, s.recal_batches * c->batch_size, a->seed, RANK_STREAM_RECALIBRATE);
+    Scorer *s = supernet_scorer_create(net, d, &valid, a->images, a->seed);
+    supernet_scorer_recalibrate(s, d, &train, a->bn_recalibrate, c->batch_size, a->seed);
     double t0 = sn_now();
     for (int i = 0; i < n; i++) {
-        score[i] = cell_accuracy(&s, &cells[i]);
+        score[i] = supernet_scorer_accuracy(s, &cells[i]);
         rank_progress(i + 1, n, t0);
     }
-    sn_free(s.valid.x), sn_free(s.valid.y), sn_free(s.recal.x), sn_free(s.recal.y);
-    supernet_free(s.net);
+    supernet_scorer_free(s);
+    supernet_free(net);
     dataset_free(d);
     config_free(&cfg);
 }

@@ -38,6 +38,7 @@ typedef struct {
     int direct_conv;         /* no Winograd convolutions */
     char precision[8];       /* fp32 | bf16 (supernet.h: bf16 convolutions, fp32 everything else) */
     int valid_pass;         /* evaluate on the valid loader after each epoch (methods that have one) */
+    int rank_every, rank_cells, rank_images; /* the supernet's ranking of sampled cells, logged every E epochs */
     int loader_threads;     /* threads that fill one batch (results do not depend on it) */
     int sync_bn;            /* under mpirun: BN statistics of the whole global batch (ignored in one process) */
     int select_num;         /* RSPS, SETN, ENAS: candidates scored after each epoch */

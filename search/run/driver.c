@@ -25,6 +25,7 @@
 #include "run/epochs_csv.h"
 #include "optim.h"
 #include "plot/plot.h"
+#include "rank/rank.h"
 #include "run/run_log.h"
 #include "strategies/darts.h" /* supernet_running_stats_* */
 #include "strategies/strategy.h"
@@ -48,6 +49,7 @@ typedef struct {
     double seconds;
     int quiet, progress;
     int root; /* rank 0: the one rank that writes the run folder and prints (dist.h) */
+    RankProbe *probe; /* rank_every, or NULL */
 } Run;
 
 /* ---------------------------------------------------------------------------------------------
@@ -119,8 +121,9 @@ static void build_engine(Run *r) {
     const SearchConfig *c = &r->config.c;
     const StrategyIface *iface = r->method->strategy;
     int ranks = dist_size();
-    SupernetConfig nc = search_supernet_config(c, r->data->spec, c->batch_size / ranks,
-                                               iface->needs_valid_loader ? c->valid_batch / ranks : 1, iface->needs_darts);
+    int eval_batch = iface->needs_valid_loader ? c->valid_batch / ranks : 1;
+    if (c->rank_every && rank_eval_batch(c, c->rank_images) > eval_batch) eval_batch = rank_eval_batch(c, c->rank_images);
+    SupernetConfig nc = search_supernet_config(c, r->data->spec, c->batch_size / ranks, eval_batch, iface->needs_darts);
     r->net = supernet_create(&nc);
     supernet_set_eval_batch_stats(r->net, c->eval_bn_batch_stats);
     if (ranks > 1 && c->sync_bn) supernet_set_bn_sum(r->net, dist_sum_f64);
@@ -138,6 +141,7 @@ static void build_engine(Run *r) {
     r->ctx = (SearchContext){.cfg = c, .net = r->net, .data = r->data, .valid = r->valid};
     r->ctx.momentum = sn_alloc(supernet_weights_floats(r->net) * sizeof(float));
     r->strategy = (Strategy){iface, iface->create(c, &r->ctx)};
+    if (c->rank_every) r->probe = rank_probe_create(c, r->net, r->data, &r->valid_items, r->table);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -323,6 +327,10 @@ static void fill_record(Run *r, const StepStats *st, const EpochReport *rep, Epo
     Arch arch;
     float probs[ARCH_N_EDGES * ARCH_N_OPS];
     rec->epoch = r->ctx.epoch, rec->seconds = r->seconds, rec->lr = r->ctx.lr, rec->tau = rep->tau;
+    rec->kendall_tau = rec->spearman_rho = NAN;
+    int e = r->ctx.epoch, every = r->config.c.rank_every;
+    if (r->probe && ((e + 1) % every == 0 || e + 1 == r->config.c.epochs))
+        rank_probe_measure(r->probe, &rec->kendall_tau, &rec->spearman_rho); /* evaluation only: the run is unchanged */
     rec->train_loss = mean_or_nan(st->train_loss_sum, st->train_images);
     rec->train_acc = mean_or_nan(100.0 * st->train_correct, st->train_images);
     rec->arch_loss = mean_or_nan(st->arch_loss_sum, st->arch_images);
@@ -351,6 +359,7 @@ static void print_epoch(const Run *r, const EpochRecord *rec, double epoch_secon
     printf("  train %.4f/%.2f%%", rec->train_loss, rec->train_acc);
     if (!isnan(rec->arch_loss)) printf("  arch %.4f/%.2f%%", rec->arch_loss, rec->arch_acc);
     if (!isnan(rec->valid_loss)) printf("  valid %.4f/%.2f%%", rec->valid_loss, rec->valid_acc);
+    if (!isnan(rec->kendall_tau)) printf("  ranking: Kendall %.3f, Spearman %.3f", rec->kendall_tau, rec->spearman_rho);
     printf("\n    %s  index %d  %s %.2f  %s %.2f\n", arch, rec->index, TABLE_COLUMNS[COL_C10_VALID].label,
            rec->acc[COL_C10_VALID], TABLE_COLUMNS[COL_C10_TEST].split, rec->acc[COL_C10_TEST]);
     fflush(stdout);
@@ -411,6 +420,7 @@ static void free_run(Run *r) {
     sn_free(r->ctx.momentum);
     if (r->valid) loader_free(r->valid);
     loader_free(r->search);
+    rank_probe_free(r->probe);
     supernet_free(r->net);
     table_free(r->table);
     dataset_free(r->data);

@@ -45,6 +45,7 @@ static const struct {
     {"train_loss", KIND_NUMBER, AT(train_loss)}, {"train_acc", KIND_NUMBER, AT(train_acc)},
     {"arch_loss", KIND_NUMBER, AT(arch_loss)},   {"arch_acc", KIND_NUMBER, AT(arch_acc)},
     {"valid_loss", KIND_NUMBER, AT(valid_loss)}, {"valid_acc", KIND_NUMBER, AT(valid_acc)},
+    {"kendall_tau", KIND_NUMBER, AT(kendall_tau)}, {"spearman_rho", KIND_NUMBER, AT(spearman_rho)},
     {"arch", KIND_ARCH, AT(code)},              {"index", KIND_INDEX, AT(index)},
 };
 enum { N_LEADING = sizeof LEADING / sizeof LEADING[0], COL_ACC0 = N_LEADING, COL_P0 = COL_ACC0 + TABLE_N_COLS };

@@ -4,7 +4,7 @@
  * reader (epochs_csv.c) both go through this list, so the two cannot drift apart.
  *
  * Columns, in file order: epoch, seconds, lr, tau, train_loss, train_acc, arch_loss, arch_acc,
- * valid_loss, valid_acc, arch (the cell string), index (its benchmark index), the six 200-epoch table
+ * valid_loss, valid_acc, kendall_tau, spearman_rho (rank_every), arch (the cell string), index (its benchmark index), the six 200-epoch table
  * accuracies (keyed as TABLE_COLUMNS: cifar10_valid, ..., imagenet16_test), then p_e{e}_{op} for the
  * 30 op probabilities (edge e = 0..5, op as ARCH_OP_NAMES). epochs.jsonl: one JSON object per line
  * with the same keys, except that the probabilities are one 6 x 5 array `p`.
@@ -28,14 +28,15 @@ typedef struct {
     double seconds;                     /* cumulative search time */
     double lr, tau;                     /* this epoch's weight learning rate, GDAS temperature */
     double train_loss, train_acc, arch_loss, arch_acc, valid_loss, valid_acc; /* epoch means, acc in % */
+    double kendall_tau, spearman_rho;   /* rank_every: the supernet's ranking of sampled cells vs the table */
     int code;                           /* op code of the derived cell; -1: none */
     int index;                          /* its benchmark index; -1: none */
     double acc[TABLE_N_COLS];           /* its 200-epoch table accuracies (TableColumn order), % */
     double p[ARCH_N_EDGES][ARCH_N_OPS]; /* op probabilities per edge */
 } EpochRecord;
 
-/* The 12 leading columns (epoch .. index), the accuracies, the probabilities. */
-enum { EPOCH_N_COLUMNS = 12 + TABLE_N_COLS + ARCH_N_EDGES * ARCH_N_OPS };
+/* The 14 leading columns (epoch .. index), the accuracies, the probabilities. */
+enum { EPOCH_N_COLUMNS = 14 + TABLE_N_COLS + ARCH_N_EDGES * ARCH_N_OPS };
 
 /* The largest epochs.csv or epochs.jsonl read back (100,000 epochs, the most a config allows, take
  * about 100 MB). */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "run/epochs_csv.h"
 #include "run/run_dir.h"
 #include "common.h"
 #include "whole_file.h"
@@ -66,8 +67,25 @@ void run_log_keep_lines(const char *path, int lines) {
     free(text);
 }
 
+/* epochs.csv rewritten with this version's columns (a run begun by an older one may lack some), so that
+ * the records appended next match its header. */
+static void rewrite_csv(const char *dir, const char *path) {
+    RunEpochs log;
+    char err[512], *text;
+    size_t len;
+    if (epochs_csv_read(dir, &log, err, sizeof err) != 0) sn_die(SN_EXIT_USAGE, "%s", err);
+    FILE *f = open_memstream(&text, &len);
+    epochs_csv_write_header(f);
+    for (int i = 0; i < log.n; i++) epochs_csv_write_record(f, &log.rec[i]);
+    fclose(f);
+    atomic_write_file(path, text, len);
+    free(text);
+    run_epochs_free(&log);
+}
+
 void run_log_truncate(const char *dir, int n) {
     char path[4200];
     path_of(path, sizeof path, dir, RUN_EPOCHS_CSV), run_log_keep_lines(path, n + 1);
+    rewrite_csv(dir, path);
     path_of(path, sizeof path, dir, RUN_EPOCHS_JSONL), run_log_keep_lines(path, n);
 }

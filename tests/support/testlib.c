@@ -123,7 +123,7 @@ void append_probability_columns(char *buf, size_t len) {
 }
 
 void epochs_csv_header(char *buf, size_t len) {
-    snprintf(buf, len, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,arch,index,"
+    snprintf(buf, len, "epoch,seconds,lr,tau,train_loss,train_acc,arch_loss,arch_acc,valid_loss,valid_acc,kendall_tau,spearman_rho,arch,index,"
                        "cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
     append_probability_columns(buf, len);
     snprintf(buf + strlen(buf), len - strlen(buf), "\n");
