@@ -92,8 +92,10 @@ void table_free(Table *t);
 static inline const TableArch *table_arch(const Table *t, int index) { return &t->archs[index]; }
 static inline int table_index_of_code(const Table *t, int code) { return t->index_of_code[code]; }
 
-/* 12-epoch simulated training time (s) of a cell for the dataset whose accuracies sit in the 12-epoch
- * column `valid_col` (COL_C10_VALID, COL_C100_VALID or COL_IN16_VALID): 200-epoch time x 12/200. */
+/* Simulated training time (s) of a cell for the dataset whose validation accuracies sit in column
+ * `valid_col` (COL_C10_VALID, COL_C100_VALID or COL_IN16_VALID), over the 200- or the 12-epoch schedule;
+ * the 12-epoch time is the 200-epoch time x 12/200 (the same time per epoch). */
+double table_train_time_200(const TableArch *a, TableColumn valid_col);
 double table_train_time_12(const TableArch *a, TableColumn valid_col);
 
 /* Builds a table file from nasbench201_tss_all.csv and nasbench201_tss_per_seed_200.csv. Every
