@@ -201,6 +201,11 @@ def main(path):
         stats = running_stats()
         network(images, base, stats, True, "discrete", ops=ops)  # moves the running statistics
         fixture["eval.logits"] = network(images, base, stats, False, "discrete", ops=ops)
+    write_fixture(path, fixture)
+
+
+def write_fixture(path, fixture):
+    """The fixture file (format in the docstring); shared with make_zero_cost_fixture.py."""
     with open(path, "wb") as f:
         f.write(b"SNFX" + struct.pack("<II", 1, len(fixture)))
         for name, t in fixture.items():

@@ -22,7 +22,6 @@ Run: /usr/bin/python3 tests/reference/make_zero_cost_fixture.py tests/reference/
 """
 import copy
 import os
-import struct
 import sys
 
 import numpy as np
@@ -30,6 +29,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_supernet_fixture import write_fixture  # noqa: E402
 from train_cell_torch import Cell, Net, Reduction  # noqa: E402
 
 torch.manual_seed(20261203)
@@ -160,15 +160,7 @@ def main(path):
             score = fn(copy.deepcopy(net), images, labels)
             fixture[f"{tag}.score.{proxy}"] = torch.tensor([score], dtype=torch.float64)
             print(f"{tag:10s} {proxy:10s} {score:.8g}")
-    with open(path, "wb") as f:
-        f.write(b"SNFX" + struct.pack("<II", 1, len(fixture)))
-        for name, t in fixture.items():
-            t = t.detach().to(torch.float32).contiguous()
-            f.write(struct.pack("<I", len(name)) + name.encode())
-            f.write(struct.pack("<I", t.dim()) + struct.pack(f"<{t.dim()}I", *t.shape))
-            f.write(t.numpy().astype("<f4").tobytes())
-    print(f"wrote {len(fixture)} tensors to {path}")
-
+    write_fixture(path, fixture)
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "zero_cost_fixture.bin")
