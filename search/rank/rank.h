@@ -42,8 +42,19 @@ typedef struct {
 /* RNG streams under --seed (rank's own: nothing else draws under them). */
 enum { RANK_STREAM_SAMPLE = 0x7a7c, RANK_STREAM_IMAGES = 0x7a7d, RANK_STREAM_RECALIBRATE = 0x7a7e };
 
-/* The classes and image size of the table's network for a dataset column. */
+/* The classes and image size of the table's network for a dataset column, and whether the data's
+ * network is that one. */
 void rank_table_network(int column, int *classes, int *image_size);
+int rank_data_fits_column(const Dataset *d, int column);
+
+/* n images of items in the seeded order of `stream` under seed, copied out of the loader (sn_free x, y):
+ * the fixed images every cell is scored on. */
+typedef struct {
+    float *x;
+    int32_t *y;
+    int n;
+} RankImages;
+RankImages rank_draw_images(const Dataset *d, const Subset *items, int n, int seed, int stream);
 
 /* score[i] of cells[i], i < n (rank_zero_cost.c, rank_supernet.c). The dataset and its network must
  * match the table's column (classes, image size): exit 2 with one line if not. */

@@ -26,16 +26,9 @@
 #include "stats/correlation.h"
 #include "table.h"
 
-typedef struct {
-    float *x;
-    int32_t *y;
-    int n;
-} Images;
-
-/* n images of items in a seeded order (the stream's), batch by batch, into one array. */
-static Images gather(const Dataset *d, const Subset *items, int n, int seed, int stream) {
+RankImages rank_draw_images(const Dataset *d, const Subset *items, int n, int seed, int stream) {
     size_t per = (size_t)d->spec->channels * d->spec->height * d->spec->width;
-    Images im = {.x = sn_alloc(per * (size_t)n * sizeof(float)), .y = sn_alloc((size_t)n * sizeof(int32_t)), .n = n};
+    RankImages im = {.x = sn_alloc(per * (size_t)n * sizeof(float)), .y = sn_alloc((size_t)n * sizeof(int32_t)), .n = n};
     LoaderConfig lc = {.mode = LOADER_EVAL, .items = items, .batch = n, .shuffle = 1,
                        .seed = rng_stream_seed((uint64_t)seed, (uint64_t)stream), .threads = 1};
     Loader *L = loader_create(d, &lc);
@@ -46,9 +39,15 @@ static Images gather(const Dataset *d, const Subset *items, int n, int seed, int
     return im;
 }
 
+int rank_data_fits_column(const Dataset *d, int column) {
+    int classes, image_size;
+    rank_table_network(column, &classes, &image_size);
+    return d->spec->n_classes == classes && d->spec->height == image_size;
+}
+
 struct SupernetScorer {
     Supernet *net; /* borrowed */
-    Images valid, recal;
+    RankImages valid, recal;
     int eval_batch, train_batch, recal_batches;
     size_t per_image;
 };
@@ -59,13 +58,13 @@ SupernetScorer *supernet_scorer_create(Supernet *net, const Dataset *d, const Su
     s->net = net;
     s->eval_batch = supernet_config(net)->max_eval_batch;
     s->per_image = (size_t)d->spec->channels * d->spec->height * d->spec->width;
-    s->valid = gather(d, valid, images, seed, RANK_STREAM_IMAGES);
+    s->valid = rank_draw_images(d, valid, images, seed, RANK_STREAM_IMAGES);
     return s;
 }
 
 void supernet_scorer_recalibrate(SupernetScorer *s, const Dataset *d, const Subset *train, int batches, int batch_size, int seed) {
     s->recal_batches = batches, s->train_batch = batch_size;
-    if (batches) s->recal = gather(d, train, batches * batch_size, seed, RANK_STREAM_RECALIBRATE);
+    if (batches) s->recal = rank_draw_images(d, train, batches * batch_size, seed, RANK_STREAM_RECALIBRATE);
 }
 
 void supernet_scorer_free(SupernetScorer *s) {
@@ -91,9 +90,7 @@ static Checkpoint *open_run(const char *dir, ConfigState *cfg) {
 }
 
 static void check_column(const Dataset *d, int column, const char *dir) {
-    int classes, image_size;
-    rank_table_network(column, &classes, &image_size);
-    if (d->spec->n_classes != classes || d->spec->height != image_size)
+    if (!rank_data_fits_column(d, column))
         sn_die(SN_EXIT_USAGE, "%s searched on %s (%d classes), which is not --dataset %s's network", dir, d->spec->name,
                d->spec->n_classes, TABLE_COLUMNS[column].dataset);
 }

@@ -12,7 +12,6 @@
 
 #include "common.h"
 #include "dataset.h"
-#include "loader.h"
 #include "rank/rank.h"
 #include "rank/zero_cost.h"
 #include "table.h"
@@ -21,31 +20,16 @@
 static void check_data(const Dataset *d, int column) {
     int classes, image_size;
     rank_table_network(column, &classes, &image_size);
-    if (d->spec->n_classes != classes || d->spec->height != image_size)
+    if (!rank_data_fits_column(d, column))
         sn_die(SN_EXIT_USAGE, "--dataset %s is scored on its own data (%d classes, %dx%d), but the data is %s (%s); give --data",
                TABLE_COLUMNS[column].dataset, classes, image_size, image_size, d->spec->name, d->source);
 }
 
-typedef struct {
-    float *images;
-    int32_t *labels;
-    int n;
-} ScoringBatch;
-
-static ScoringBatch draw_batch(const Dataset *d, int images, int seed) {
+static RankImages draw_batch(const Dataset *d, int images, int seed) {
     if (images < 2 || images > d->search_train.n)
         sn_die(SN_EXIT_USAGE, "--images %d: the zero-cost scorers take 2 to %d images (search-train of %s)", images,
                d->search_train.n, d->spec->name);
-    LoaderConfig lc = {.mode = LOADER_EVAL, .items = &d->search_train, .batch = images, .shuffle = 1,
-                       .seed = rng_stream_seed((uint64_t)seed, RANK_STREAM_IMAGES), .threads = 1};
-    Loader *L = loader_create(d, &lc);
-    const Batch *b = loader_next(L);
-    size_t floats = (size_t)b->n * d->spec->channels * d->spec->height * d->spec->width;
-    ScoringBatch s = {.images = sn_alloc(floats * sizeof(float)), .labels = sn_alloc((size_t)b->n * sizeof(int32_t)), .n = b->n};
-    memcpy(s.images, b->x, floats * sizeof(float));
-    memcpy(s.labels, b->y, (size_t)b->n * sizeof(int32_t));
-    loader_free(L);
-    return s;
+    return rank_draw_images(d, &d->search_train, images, seed, RANK_STREAM_IMAGES);
 }
 
 /* Which convolution (none, 1x1, 3x3) each edge holds, as one number: the cells of one network. */
@@ -77,7 +61,7 @@ void rank_zero_cost_scores(const RankArgs *a, int column, const Arch *cells, int
     SN_ASSERT(kind >= 0, "%s is not a zero-cost scorer", a->scorer);
     Dataset *d = a->data ? dataset_open(a->data, NULL, DATASET_SPLIT_SEED) : dataset_open_default();
     check_data(d, column);
-    ScoringBatch b = draw_batch(d, a->images, a->seed);
+    RankImages b = draw_batch(d, a->images, a->seed);
     int *order = sn_alloc(sizeof(int) * (size_t)n);
     for (int i = 0; i < n; i++) order[i] = i;
     sort_cells = cells;
@@ -87,11 +71,11 @@ void rank_zero_cost_scores(const RankArgs *a, int column, const Arch *cells, int
     for (int k = 0; k < n; k++) {
         int i = order[k];
         net = network_for(net, &cells[i], d, b.n, a->seed);
-        score[i] = zero_cost_score((ZeroCost)kind, net, b.images, b.labels, b.n);
+        score[i] = zero_cost_score((ZeroCost)kind, net, b.x, b.y, b.n);
         rank_progress(k + 1, n, t0);
     }
     supernet_free(net);
-    sn_free(order), sn_free(b.images), sn_free(b.labels);
+    sn_free(order), sn_free(b.x), sn_free(b.y);
     dataset_free(d);
 }
 
