@@ -10,30 +10,32 @@
 
 #include "common.h"
 #include "sha256.h"
+#include "whole_file.h"
 
 int file_exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-uint8_t *read_file_bytes(const char *path, size_t *len) {
-    /* gzread passes plain files through unchanged, so one reader serves .gz and raw files. */
-    errno = 0;
-    if (!file_exists(path))
-        sn_die(SN_EXIT_USAGE, "cannot open %s: %s", path, errno ? strerror(errno) : "not a regular file");
+/* The unpacked size a gzip file promises in its trailer (ISIZE, the size mod 2^32), or -1 for a file
+ * that is not gzip data. The stream is left at its start. */
+static long long gzip_promised_size(FILE *f, long long stored) {
+    uint8_t b[4];
+    if (stored < 18 || fread(b, 1, 2, f) != 2 || b[0] != 0x1f || b[1] != 0x8b) return rewind(f), -1;
+    if (fseek(f, -4, SEEK_END) != 0 || fread(b, 1, 4, f) != 4) return rewind(f), -1;
+    rewind(f);
+    return (long long)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+}
+
+/* Inflates (or copies) exactly `size` bytes; one byte more is the sign of a file that lied. */
+static uint8_t *read_promised(const char *path, size_t size, int gzip) {
     gzFile f = gzopen(path, "rb");
     if (!f) sn_die(SN_EXIT_USAGE, "cannot open %s: %s", path, strerror(errno));
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *buf = sn_alloc(cap);
+    uint8_t *buf = sn_alloc(size + 1);
+    size_t n = 0;
     for (;;) {
-        if (n == cap) {
-            uint8_t *bigger = sn_alloc(cap * 2);
-            memcpy(bigger, buf, n);
-            sn_free(buf);
-            buf = bigger, cap *= 2;
-        }
-        unsigned want = cap - n > (1u << 30) ? (1u << 30) : (unsigned)(cap - n);
-        int got = gzread(f, buf + n, want);
+        size_t left = size + 1 - n;
+        int got = left ? gzread(f, buf + n, left > (1u << 30) ? (1u << 30) : (unsigned)left) : 0;
         if (got < 0) {
             int code;
             const char *msg = gzerror(f, &code);
@@ -45,10 +47,28 @@ uint8_t *read_file_bytes(const char *path, size_t *len) {
     int code;
     const char *msg = gzerror(f, &code);
     if (code != Z_OK && code != Z_BUF_ERROR) sn_die(SN_EXIT_USAGE, "%s: offset %zu: read error (%s)", path, n, msg);
-    if (code == Z_BUF_ERROR) sn_die(SN_EXIT_USAGE, "%s: offset %zu of the unpacked data: truncated gzip data", path, n);
+    if (code == Z_BUF_ERROR || n < size)
+        sn_die(SN_EXIT_USAGE, "%s: offset %zu of the unpacked data: truncated %s", path, n, gzip ? "gzip data" : "file");
+    if (n > size)
+        sn_die(SN_EXIT_USAGE, "%s: unpacks to more than the %zu bytes its gzip trailer promises (corrupt, or a "
+               "member of 4 GiB or more)", path, size);
     gzclose(f);
-    *len = n;
     return buf;
+}
+
+uint8_t *read_file_bytes(const char *path, size_t *len) {
+    char why[256];
+    FILE *f = open_input_file(path, DATASET_FILE_MAX_BYTES, why, sizeof why);
+    if (!f) sn_die(SN_EXIT_USAGE, "%s: %s", path, why);
+    struct stat st;
+    fstat(fileno(f), &st);
+    long long promised = gzip_promised_size(f, (long long)st.st_size);
+    fclose(f);
+    if (promised > (long long)DATASET_FILE_MAX_BYTES)
+        sn_die(SN_EXIT_USAGE, "%s: its gzip trailer promises %lld unpacked bytes, more than the %zu a dataset file may have",
+               path, promised, (size_t)DATASET_FILE_MAX_BYTES);
+    *len = promised >= 0 ? (size_t)promised : (size_t)st.st_size;
+    return read_promised(path, *len, promised >= 0);
 }
 
 void image_array_free(ImageArray *a) {
@@ -121,8 +141,9 @@ void load_record_files(ImageArray *out, const char *const *paths, int n_files, c
 }
 
 void file_sha256(const char *path, char hex[65], size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) sn_die(SN_EXIT_USAGE, "cannot open %s: %s", path, strerror(errno));
+    char why[256];
+    FILE *f = open_input_file(path, DATASET_FILE_MAX_BYTES, why, sizeof why);
+    if (!f) sn_die(SN_EXIT_USAGE, "%s: %s", path, why);
     static uint8_t chunk[1 << 16];
     Sha256 h;
     uint8_t d[32];

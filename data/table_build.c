@@ -13,6 +13,7 @@
 #include "common.h"
 #include "table.h"
 #include "table_format.h"
+#include "whole_file.h"
 
 static const char ALL_HEADER[] =
     "index,arch,op_e01,op_e02,op_e12,op_e03,op_e13,op_e23,cifar10_valid_acc_200,cifar10_test_acc_200,"
@@ -26,6 +27,7 @@ static const char SEED_HEADER[] =
     "cifar100_valtest_acc_200,imagenet16_valtest_acc_200";
 
 enum { ALL_FIELDS = 31, SEED_FIELDS = 7, MAX_FIELDS = 32 };
+#define TABLE_SOURCE_MAX_BYTES ((size_t)256 << 20) /* the CSV sources are about 10 MB */
 
 typedef struct {
     const char *path;
@@ -40,8 +42,9 @@ typedef struct {
 static void csv_open(CsvReader *r, const char *path, const char *header) {
     memset(r, 0, sizeof *r);
     r->path = path;
-    r->f = fopen(path, "r");
-    if (!r->f) sn_die(SN_EXIT_USAGE, "cannot open %s: %s", path, strerror(errno));
+    char why[256];
+    r->f = open_input_file(path, TABLE_SOURCE_MAX_BYTES, why, sizeof why);
+    if (!r->f) sn_die(SN_EXIT_USAGE, "%s: %s", path, why);
     ssize_t n = getline(&r->line, &r->cap, r->f);
     r->line_no = 1;
     if (n <= 0) sn_die(SN_EXIT_USAGE, "%s:1: empty file, expected the header line", path);

@@ -23,12 +23,33 @@ static char *grow(char *buf, size_t cap, const char *path) {
     return grown;
 }
 
-char *read_whole_file(const char *path, size_t max_bytes, size_t *len, char *why, size_t why_len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+static const char *file_kind(mode_t mode) {
+    return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device"
+         : S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a plain file";
+}
+
+FILE *open_input_file(const char *path, size_t max_bytes, char *why, size_t why_len) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
         snprintf(why, why_len, "cannot open: %s", strerror(errno));
         return NULL;
     }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, why_len, "not a regular file (%s)", file_kind(st.st_mode));
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > max_bytes) {
+        snprintf(why, why_len, "%lld bytes, more than the %zu this file may have", (long long)st.st_size, max_bytes);
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) snprintf(why, why_len, "cannot open: %s", strerror(errno));
+    return f;
+}
+
+char *read_whole_file(const char *path, size_t max_bytes, size_t *len, char *why, size_t why_len) {
+    FILE *f = open_input_file(path, max_bytes, why, why_len);
+    if (!f) return NULL;
     /* Up to one byte past the limit is read: that byte tells a file over it. */
     size_t limit = max_bytes + 1, hint = size_hint(f) + 1, cap = hint < limit ? hint : limit, n = 0;
     char *buf = grow(NULL, cap, path);

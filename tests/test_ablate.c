@@ -80,12 +80,6 @@ static const char *read_text_proc(pid_t pid) {
     return buf;
 }
 
-static int count_lines(const char *text) {
-    int n = 0;
-    for (; *text; text++) n += *text == '\n';
-    return n;
-}
-
 /* Two methods x two seeds, one at a time; the stand-in kills ablate during run 3. */
 static void test_interrupt_and_resume(void) {
     char cfg[128], args[512], calls[128], path[256];

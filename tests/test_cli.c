@@ -9,6 +9,7 @@
 
 #include "methods.h"
 #include "test_util.h"
+#include "testlib.h"
 
 typedef struct {
     int status;
@@ -32,12 +33,6 @@ static RunResult run(const char *args) {
     r.err[n] = '\0';
     if (e) fclose(e);
     return r;
-}
-
-static int count_lines(const char *s) {
-    int n = 0;
-    for (; *s; s++) n += *s == '\n';
-    return n;
 }
 
 static void expect_usage_error(const char *args, const char *must_contain) {

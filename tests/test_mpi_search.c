@@ -309,12 +309,6 @@ static void check_kill_resume(const char *method, int victims) {
 /* ---------------------------------------------------------------------------------------------
  * Usage errors */
 
-static int count_lines(const char *text) {
-    int n = 0;
-    for (const char *p = text; *p; p++) n += *p == '\n';
-    return n;
-}
-
 static void check_usage_errors(void) {
     static char out[1 << 16];
     char args[2048];

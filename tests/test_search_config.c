@@ -27,12 +27,6 @@ static int run(const char *args) {
 
 static void write_file(const char *path, const char *text) { CHECK(write_text_file(path, text) == 0, "cannot write %s", path); }
 
-static int count_lines(const char *s) {
-    int n = 0;
-    for (; *s; s++) n += *s == '\n';
-    return n;
-}
-
 /* A config file with `body`, run; expects exit 2 and one line containing every needle. */
 static void expect_file_error(const char *body, const char *needle1, const char *needle2) {
     char path[512], args[1024];

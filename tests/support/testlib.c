@@ -100,6 +100,21 @@ int run_command(const char *cmd, char *out, size_t cap) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+int run_supernet(const char *args, char *err, size_t cap) {
+    size_t n = strlen(supernet_bin()) + strlen(args) + 64;
+    char *cmd = malloc(n);
+    snprintf(cmd, n, "timeout 120 %s %s 2>&1 >/dev/null </dev/null", supernet_bin(), args);
+    int status = run_command(cmd, err, cap);
+    free(cmd);
+    return status;
+}
+
+int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
 void make_temp_dir(char *out, size_t n, const char *name) {
     snprintf(out, n, "/tmp/sn_%s_XXXXXX", name);
     if (!mkdtemp(out)) {

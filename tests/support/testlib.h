@@ -34,6 +34,14 @@ const char *fixture_file(const char *name);
  * command for stderr too). Returns the exit status, or 128 + the signal that ended it, or -1. */
 int run_command(const char *cmd, char *out, size_t cap);
 
+/* Runs `supernet ARGS` (the binary under test, at most 120 s, stdin from /dev/null), its stderr into
+ * err (NUL-terminated, at most cap - 1 bytes), stdout discarded. Returns the exit status as
+ * run_command does (124: timed out, a hang). */
+int run_supernet(const char *args, char *err, size_t cap);
+
+/* The number of lines of s (its '\n's). */
+int count_lines(const char *s);
+
 /* A new, empty folder /tmp/sn_<name>_XXXXXX; its path goes to out (n bytes). Exits 1 with a message
  * if it cannot be made. */
 void make_temp_dir(char *out, size_t n, const char *name);
