@@ -226,6 +226,13 @@ static void test_lock_and_errors(void) {
         {"[grid]\nmethods = gdas\nseeds = 1\nmethods = rsps\n", "bad.cfg:4: 'methods' is given twice"},
         {"[grid]\nmethods = gdas\nseeds = 1\nswitch = a: 1\nswitch = b: 1\nswitch = c: 1\nswitch = d: 1\n"
          "[grid]\nmethods = gdas\nseeds = 1\nswitch = e: 1\n", "bad.cfg:11: more than 4 switch keys in the file's grids"},
+        /* a switch or set of what names the run would run something else than the run's name says */
+        {"methods = gdas\nseeds = 1\nswitch = method: darts-v1\n", "bad.cfg:3: 'method' cannot be a switch: it names the run"},
+        {"methods = gdas\nseeds = 1\nswitch = seed: 2, 3\n", "bad.cfg:3: 'seed' cannot be a switch: it names the run"},
+        {"set = seed=4\n[grid]\nmethods = gdas\nseeds = 1\n", "bad.cfg:1: 'seed' cannot be a set: it names the run"},
+        {"set = epochs=1\nset = epochs=2\n[grid]\nmethods = gdas\nseeds = 1\n", "bad.cfg:2: set 'epochs' is given twice"},
+        {"set = epochs=1\n[grid]\nmethods = gdas\nseeds = 1\nswitch = epochs: 2, 3\n",
+         "bad.cfg:5: switch 'epochs' is also fixed by 'set = epochs=1'"},
     };
     snprintf(cfg, sizeof cfg, "%s/configs/ablations/bad.cfg", root);
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {

@@ -73,5 +73,18 @@ int main(void) {
     expect_usage_error("frobnicate", "frobnicate");
     expect_usage_error("version --bogus", "--bogus");
     expect_usage_error("version extra", "extra");
+
+    /* flags of the other kind of method, flags given twice, --set against a flag: errors, never ignored */
+    expect_usage_error("search --method rs --config configs/gdas.cfg", "--config does not apply: --method rs searches the table");
+    expect_usage_error("search --method rs --data /nonexistent", "--data does not apply: --method rs searches the table");
+    expect_usage_error("search --method rs --set epochs=1", "--set does not apply: --method rs searches the table");
+    expect_usage_error("search --method gdas --runs 5", "--runs does not apply: --method gdas trains a supernet");
+    expect_usage_error("search --resume /nonexistent --json", "--json does not apply: without --method");
+    expect_usage_error("search --method gdas --seed 1 --seed 2", "--seed is given twice");
+    expect_usage_error("search --method rs --runs 1 --runs=2", "--runs is given twice");
+    expect_usage_error("search --method gdas --set method=darts-v1", "key 'method' is already given on the command line (by --method)");
+    expect_usage_error("search --method gdas --set epochs=1 --set epochs=2", "key 'epochs' is already given on the command line (by an earlier --set)");
+    expect_usage_error("train --arch 1 --epochs 2 --set epochs=3", "key 'epochs' is already given on the command line (by --epochs)");
+    expect_usage_error("query 1 --json --json", "--json is given twice");
     TEST_EXIT();
 }

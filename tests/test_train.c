@@ -77,7 +77,7 @@ static void test_resume(void) {
 static void test_learning_rates(void) {
     static const double want[12] = {0.1, 0.0982962913, 0.0933012702, 0.0853553391, 0.075, 0.0629409523,
                                     0.05, 0.0370590477, 0.025, 0.0146446609, 0.0066987298, 0.0017037087};
-    const char *const cell[] = {"--arch", "303101", "--set", "train_images=32", "--set", "valid_images=32", NULL};
+    const char *const cell[] = {"--arch", "303101", NULL};
     CHECK(wait_exit_status(spawn_train("lr", cell)) == 0, "12-epoch run failed");
     char path[1024], line[512];
     run_dir(path, sizeof path, "lr", "epochs.csv");

@@ -90,6 +90,15 @@ static int key_column(AblationSpec *s, const KvWhere *w, const char *key) {
     return s->n_keys++;
 }
 
+/* The keys that name a run (its method, seed and data) have their own lines: as a switch or a set they
+ * would run something other than the run's name says. */
+static void refuse_run_identity_key(const KvWhere *w, const char *key, size_t len, const char *as) {
+    static const char *const OWN_LINE[3][2] = {{"method", "methods = ..."}, {"seed", "seeds = ..."}, {"data", "data = ..."}};
+    for (int k = 0; k < 3; k++)
+        if (strlen(OWN_LINE[k][0]) == len && strncmp(key, OWN_LINE[k][0], len) == 0)
+            kv_error(w, "'%s' cannot be a %s: it names the run; list it in '%s'", OWN_LINE[k][0], as, OWN_LINE[k][1]);
+}
+
 /* "key: v1, v2, ..." */
 static void parse_switch(const KvWhere *w, char *value, Grid *g, AblationSpec *s) {
     if (g->n_switches == ABL_MAX_SWITCHES) kv_error(w, "more than %d switches", ABL_MAX_SWITCHES);
@@ -99,6 +108,10 @@ static void parse_switch(const KvWhere *w, char *value, Grid *g, AblationSpec *s
     Switch *sw = &g->sw[g->n_switches];
     char *key = kv_trim(value), *words[ABL_MAX_VALUES];
     check_word(w, key, "switch key");
+    refuse_run_identity_key(w, key, strlen(key), "switch");
+    for (int i = 0; i < s->n_sets; i++)
+        if (strncmp(s->sets[i], key, strlen(key)) == 0 && s->sets[i][strlen(key)] == '=')
+            kv_error(w, "switch '%s' is also fixed by 'set = %s'", key, s->sets[i]);
     for (int k = 0; k < g->n_switches; k++)
         if (strcmp(g->sw[k].key, key) == 0) kv_error(w, "switch '%s' is given twice", key);
     key_column(s, w, key);
@@ -113,6 +126,10 @@ static void parse_shared(const KvWhere *w, const char *key, char *value, Ablatio
         if (s->n_sets == ABL_MAX_SETS) kv_error(w, "more than %d set lines", ABL_MAX_SETS);
         if (!strchr(value, '=') || value[0] == '=' || strchr(value, ' ')) kv_error(w, "set needs 'key=value' without spaces, got '%s'", value);
         if ((int)strlen(value) >= ABL_WORD * 4) kv_error(w, "set value too long");
+        refuse_run_identity_key(w, value, (size_t)(strchr(value, '=') - value), "set");
+        for (int i = 0; i < s->n_sets; i++)
+            if (strncmp(s->sets[i], value, (size_t)(strchr(value, '=') - value) + 1) == 0)
+                kv_error(w, "set '%.*s' is given twice", (int)(strchr(value, '=') - value), value);
         snprintf(s->sets[s->n_sets++], ABL_WORD * 4, "%s", value);
     } else if (strcmp(key, "profile") == 0) {
         if (s->profile[0]) kv_error(w, "'profile' is given twice");

@@ -77,8 +77,33 @@ static const CliOption *find_option(const CliSpec *spec, const char *name, size_
     return NULL;
 }
 
+static unsigned char given[CLI_MAX_OPTIONS];
+
+int cli_given(const CliSpec *spec, const char *name) {
+    for (int i = 0; i < spec->n_options; i++)
+        if (strcmp(spec->options[i].name, name) == 0) return given[i];
+    return 0;
+}
+
+void cli_refuse_other_scopes(const CliSpec *spec, int scope, const char *use) {
+    for (int i = 0; i < spec->n_options; i++) {
+        const CliOption *o = &spec->options[i];
+        if (given[i] && o->scope && o->scope != scope)
+            cli_usage_error(spec, "%s does not apply: %s (it is a %s flag)", o->name, use, spec->scopes[o->scope - 1]);
+    }
+}
+
+static void mark_given(const CliSpec *spec, const CliOption *o) {
+    size_t i = (size_t)(o - spec->options);
+    if (given[i]) cli_usage_error(spec, "%s is given twice", o->name);
+    given[i] = 1;
+}
+
 int cli_parse(const CliSpec *spec, int argc, char **argv, char **positional) {
     int n_pos = 0;
+    SN_ASSERT(spec->n_options <= CLI_MAX_OPTIONS, "supernet %s has %d options, more than CLI_MAX_OPTIONS", spec->command,
+              spec->n_options);
+    memset(given, 0, sizeof given);
     for (int i = 0; i < argc; i++) {
         const char *word = argv[i];
         if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
@@ -94,6 +119,7 @@ int cli_parse(const CliSpec *spec, int argc, char **argv, char **positional) {
         size_t name_len = eq ? (size_t)(eq - word) : strlen(word);
         const CliOption *o = find_option(spec, word, name_len);
         if (!o) cli_usage_error(spec, "unknown flag '%.*s'", (int)name_len, word);
+        mark_given(spec, o);
         if (o->kind == CLI_FLAG) {
             if (eq) cli_usage_error(spec, "%s takes no value", o->name);
             set_value(spec, o, "");
@@ -131,7 +157,7 @@ void cli_print_help(const CliSpec *spec) {
         const char *arg = o->kind == CLI_FLAG ? "" : o->kind == CLI_CHOICE ? o->choices
                         : o->kind == CLI_INT ? "N" : o->kind == CLI_FLOAT ? "X" : "TEXT";
         snprintf(head, sizeof head, "%s%s%s", o->name, *arg ? " " : "", arg);
-        printf("  %-28s %s", head, o->help);
+        printf("  %-28s %s%s%s", head, o->scope ? spec->scopes[o->scope - 1] : "", o->scope ? ": " : "", o->help);
         print_default(o);
         printf("\n");
     }

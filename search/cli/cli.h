@@ -27,6 +27,7 @@ typedef struct {
     const char *help;
     const char *choices; /* CLI_CHOICE: "darts|gdas|discrete|eval" */
     double lo, hi;       /* CLI_INT / CLI_FLOAT: accepted range, inclusive; lo == hi means unbounded */
+    int scope;           /* 0: every use of the command; k > 0: only the uses named CliSpec.scopes[k - 1] */
 } CliOption;
 
 /* The number of entries of an options[] array, for CliSpec.n_options. */
@@ -40,12 +41,25 @@ typedef struct {
     int n_options;
     int min_positional, max_positional;
     void (*print_epilogue)(void); /* may be NULL: prints more after the options in --help */
+    const char *const *scopes;    /* may be NULL: the names of the option scopes ("weight-sharing"), which
+                                   * --help prints before each scoped option's help */
 } CliSpec;
+
+/* The most options a command may have. */
+#define CLI_MAX_OPTIONS 48
 
 /* Parses argv[0..argc) (the words after the command name). Positional words are stored in
  * positional[] (room for spec->max_positional) and counted in the return value. `--help` prints the
- * command's help and exits 0; any error exits 2 with one line naming the offending word. */
+ * command's help and exits 0; any error exits 2 with one line naming the offending word, a flag given
+ * twice included. A process parses one command line: the flags given are kept for cli_given. */
 int cli_parse(const CliSpec *spec, int argc, char **argv, char **positional);
+
+/* Whether the last cli_parse saw the flag `name`. */
+int cli_given(const CliSpec *spec, const char *name);
+
+/* A usage error if the last cli_parse saw a flag of a scope other than 0 and `scope`; `use` names the
+ * use in the message ("--method rs searches the table"). */
+void cli_refuse_other_scopes(const CliSpec *spec, int scope, const char *use);
 
 void cli_print_help(const CliSpec *spec);
 

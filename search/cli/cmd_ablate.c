@@ -33,12 +33,12 @@ int cmd_ablate(int argc, char **argv) {
     const char *out = NULL, *search_cmd = NULL;
     int jobs = 0, threads = 0, report_only = 0, ranks_per_run = 1;
     const CliOption options[] = {
-        {"--out", CLI_STRING, &out, "folder of the runs and the summary (default logs/ablations/<name>)", NULL, 0, 0},
-        {"--jobs", CLI_INT, &jobs, "runs at the same time (0: the file's 'jobs', else 1)", NULL, 0, 64},
-        {"--threads", CLI_INT, &threads, "--threads for each run (0: not passed, the run's default)", NULL, 0, 256},
-        {"--search-cmd", CLI_STRING, &search_cmd, "executable run as '<cmd> search ...' for each run (default: this supernet)", NULL, 0, 0},
-        {"--ranks-per-run", CLI_INT, &ranks_per_run, "under mpirun: the MPI ranks of each data-parallel run", NULL, 1, 4096},
-        {"--report-only", CLI_FLAG, &report_only, "start no run; only write the summary of the finished ones", NULL, 0, 0},
+        {"--out", CLI_STRING, &out, "folder of the runs and the summary (default logs/ablations/<name>)", NULL, 0, 0, 0},
+        {"--jobs", CLI_INT, &jobs, "runs at the same time (0: the file's 'jobs', else 1)", NULL, 0, 64, 0},
+        {"--threads", CLI_INT, &threads, "--threads for each run (0: not passed, the run's default)", NULL, 0, 256, 0},
+        {"--search-cmd", CLI_STRING, &search_cmd, "executable run as '<cmd> search ...' for each run (default: this supernet)", NULL, 0, 0, 0},
+        {"--ranks-per-run", CLI_INT, &ranks_per_run, "under mpirun: the MPI ranks of each data-parallel run", NULL, 1, 4096, 0},
+        {"--report-only", CLI_FLAG, &report_only, "start no run; only write the summary of the finished ones", NULL, 0, 0, 0},
     };
     const CliSpec spec = {.command = "ablate",
                           .summary = "run grids of searches (methods x config switches x seeds) and summarise them",

@@ -30,16 +30,16 @@ int cmd_bench(int argc, char **argv) {
     BenchArgs a = {.mode = "darts", .batch = 64, .steps = 20, .threads = omp_get_max_threads(), .json = 0, .data = NULL,
                    .profile = 0, .arch = "333333", .direct_conv = 0, .precision = "fp32"};
     const CliOption options[] = {
-        {"--mode", CLI_CHOICE, &a.mode, "what to time", "darts|gdas|discrete|eval|train|kernels|data", 0, 0},
-        {"--batch", CLI_INT, &a.batch, "images per step", NULL, 1, 65536},
-        {"--steps", CLI_INT, &a.steps, "timed steps after the warm-up", NULL, 1, 1000000},
-        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
-        {"--json", CLI_FLAG, &a.json, "print one JSON object instead of a table", NULL, 0, 0},
-        {"--data", CLI_STRING, &a.data, "dataset folder (modes that read data)", NULL, 0, 0},
-        {"--profile", CLI_FLAG, &a.profile, "network modes: time per kind of kernel", NULL, 0, 0},
-        {"--arch", CLI_STRING, &a.arch, "eval and train modes: the cell (string or 6-digit code)", NULL, 0, 0},
-        {"--direct-conv", CLI_FLAG, &a.direct_conv, "network modes: direct convolutions only (no Winograd)", NULL, 0, 0},
-        {"--precision", CLI_CHOICE, &a.precision, "network modes: bf16 convolutions, or all fp32", SUPERNET_PRECISIONS, 0, 0},
+        {"--mode", CLI_CHOICE, &a.mode, "what to time", "darts|gdas|discrete|eval|train|kernels|data", 0, 0, 0},
+        {"--batch", CLI_INT, &a.batch, "images per step", NULL, 1, 65536, 0},
+        {"--steps", CLI_INT, &a.steps, "timed steps after the warm-up", NULL, 1, 1000000, 0},
+        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024, 0},
+        {"--json", CLI_FLAG, &a.json, "print one JSON object instead of a table", NULL, 0, 0, 0},
+        {"--data", CLI_STRING, &a.data, "dataset folder (modes that read data)", NULL, 0, 0, 0},
+        {"--profile", CLI_FLAG, &a.profile, "network modes: time per kind of kernel", NULL, 0, 0, 0},
+        {"--arch", CLI_STRING, &a.arch, "eval and train modes: the cell (string or 6-digit code)", NULL, 0, 0, 0},
+        {"--direct-conv", CLI_FLAG, &a.direct_conv, "network modes: direct convolutions only (no Winograd)", NULL, 0, 0, 0},
+        {"--precision", CLI_CHOICE, &a.precision, "network modes: bf16 convolutions, or all fp32", SUPERNET_PRECISIONS, 0, 0, 0},
     };
     const CliSpec spec = {.command = "bench", .summary = "Time the engine's building blocks and report throughput.",
                           .synopsis = "[options]", .options = options, .n_options = CLI_COUNT(options)};

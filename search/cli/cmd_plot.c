@@ -57,12 +57,12 @@ int cmd_plot(int argc, char **argv) {
     PlotArgs a = {.kind = "all", .datasets = "cifar10,cifar100,ImageNet16-120", .metric = "test"};
     const CliOption options[] = {
         {"-o", CLI_STRING, &a.out, "output PNG (derivation chart; for --kind alpha|ops with one run, that chart); "
-                                   "default <first run>/derivation.png, derivation-compare.png for several runs", NULL, 0, 0},
-        {"--kind", CLI_CHOICE, &a.kind, "which charts (ranking: Kendall and Spearman per epoch, runs with rank_every)", "derivation|alpha|ops|ranking|all", 0, 0},
-        {"--width", CLI_INT, &a.width, "image width in pixels (0: the chart's default)", NULL, 0, 20000},
-        {"--height", CLI_INT, &a.height, "image height in pixels (0: the chart's default)", NULL, 0, 20000},
-        {"--dataset", CLI_STRING, &a.datasets, "derivation panels, comma-separated: cifar10,cifar100,ImageNet16-120", NULL, 0, 0},
-        {"--metric", CLI_CHOICE, &a.metric, "derivation: the benchmark's test or valid accuracies", "test|valid", 0, 0},
+                                   "default <first run>/derivation.png, derivation-compare.png for several runs", NULL, 0, 0, 0},
+        {"--kind", CLI_CHOICE, &a.kind, "which charts (ranking: Kendall and Spearman per epoch, runs with rank_every)", "derivation|alpha|ops|ranking|all", 0, 0, 0},
+        {"--width", CLI_INT, &a.width, "image width in pixels (0: the chart's default)", NULL, 0, 20000, 0},
+        {"--height", CLI_INT, &a.height, "image height in pixels (0: the chart's default)", NULL, 0, 20000, 0},
+        {"--dataset", CLI_STRING, &a.datasets, "derivation panels, comma-separated: cifar10,cifar100,ImageNet16-120", NULL, 0, 0, 0},
+        {"--metric", CLI_CHOICE, &a.metric, "derivation: the benchmark's test or valid accuracies", "test|valid", 0, 0, 0},
     };
     const CliSpec spec = {.command = "plot", .summary = "draw PNG charts of search runs from their epochs.csv",
                           .synopsis = "RUNDIR [RUNDIR...] [options]", .options = options, .n_options = CLI_COUNT(options),

@@ -185,12 +185,12 @@ static void print_best(const Table *t, const QueryArgs *q, TableColumn col) {
 int cmd_query(int argc, char **argv) {
     QueryArgs q = {.json = 0, .best = 0, .top = 1, .dataset = "cifar10-valid", .metric = "auto", .table = NULL};
     const CliOption options[] = {
-        {"--json", CLI_FLAG, &q.json, "print JSON instead of a table", NULL, 0, 0},
-        {"--best", CLI_FLAG, &q.best, "rank all cells by --dataset's 200-epoch accuracy", NULL, 0, 0},
-        {"--dataset", CLI_CHOICE, &q.dataset, "dataset --best ranks on", "cifar10-valid|cifar10|cifar100|ImageNet16-120", 0, 0},
-        {"--metric", CLI_CHOICE, &q.metric, "--best ranks by x-valid or x-test (auto: valid, ori-test for cifar10)", "auto|valid|test", 0, 0},
-        {"--top", CLI_INT, &q.top, "how many cells --best prints", NULL, 1, TABLE_N_ARCHS},
-        {"--table", CLI_STRING, &q.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
+        {"--json", CLI_FLAG, &q.json, "print JSON instead of a table", NULL, 0, 0, 0},
+        {"--best", CLI_FLAG, &q.best, "rank all cells by --dataset's 200-epoch accuracy", NULL, 0, 0, 0},
+        {"--dataset", CLI_CHOICE, &q.dataset, "dataset --best ranks on", "cifar10-valid|cifar10|cifar100|ImageNet16-120", 0, 0, 0},
+        {"--metric", CLI_CHOICE, &q.metric, "--best ranks by x-valid or x-test (auto: valid, ori-test for cifar10)", "auto|valid|test", 0, 0, 0},
+        {"--top", CLI_INT, &q.top, "how many cells --best prints", NULL, 1, TABLE_N_ARCHS, 0},
+        {"--table", CLI_STRING, &q.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0, 0},
     };
     const CliSpec spec = {.command = "query",
                           .summary = "Print the benchmark table's values for one cell, or the best cells of a dataset.",

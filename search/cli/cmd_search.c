@@ -147,6 +147,20 @@ static int search_on_table(const SearchArgs *a, const Method *m) {
     return 0;
 }
 
+enum { SCOPE_WEIGHT_SHARING = 1, SCOPE_TABLE_ONLY = 2 };
+static const char *const SCOPES[] = {"weight-sharing", "table only"};
+
+/* Flags of the other kind of method are mistakes, never silently ignored (a table-only method given
+ * --config, a weight-sharing one --runs). Without --method the run is weight-sharing (--config, --resume). */
+static void refuse_flags_of_the_other_kind(const CliSpec *spec, const Method *m, int n_sets) {
+    char use[160];
+    int table_only = m && m->kind == METHOD_TABLE_ONLY;
+    if (m) snprintf(use, sizeof use, "--method %s %s", m->name, table_only ? "searches the table" : "trains a supernet");
+    else snprintf(use, sizeof use, "without --method the search is a weight-sharing run");
+    cli_refuse_other_scopes(spec, table_only ? SCOPE_TABLE_ONLY : SCOPE_WEIGHT_SHARING, use);
+    if (table_only && n_sets) cli_usage_error(spec, "--set does not apply: %s (it is a weight-sharing flag)", use);
+}
+
 int cmd_search(int argc, char **argv) {
     SearchArgs a = {.method = NULL, .dataset = "cifar10-valid", .table = NULL, .out_dir = "logs",
                     .budget = 12000, .runs = 500, .seed = -1, .threads = omp_get_max_threads(), .json = 0};
@@ -157,31 +171,33 @@ int cmd_search(int argc, char **argv) {
     method_names(METHOD_TABLE_ONLY, table_only, sizeof table_only);
     snprintf(method_help, sizeof method_help, "%s (weight-sharing) or %s (table only)", weight_sharing, table_only);
     const CliOption options[] = {
-        {"--method", CLI_STRING, &a.method, method_help, NULL, 0, 0},
-        {"--config", CLI_STRING, &d.config_path, "weight-sharing: config file; when unset configs/<method>-quick.cfg, or configs/<method>.cfg with --data", NULL, 0, 0},
-        {"--set", CLI_STRING, &set_help, "weight-sharing: key=value overriding a config key (repeatable)", NULL, 0, 0},
-        {"--seed", CLI_INT, &a.seed, "seed (-1: the config's seed; table-only: 1)", NULL, -1, 2147483647},
-        {"--data", CLI_STRING, &d.data, "weight-sharing: dataset folder; when unset the embedded CIFAR-10 subset", NULL, 0, 0},
-        {"--run", CLI_STRING, &d.run_name, "weight-sharing: run name; when unset <method>-<dataset>-s<seed>-<UTC time>", NULL, 0, 0},
-        {"--logs", CLI_STRING, &d.logs_dir, "weight-sharing: folder of run directories", NULL, 0, 0},
-        {"--resume", CLI_STRING, &d.resume, "weight-sharing: continue the run in this directory from its checkpoint", NULL, 0, 0},
-        {"--quiet", CLI_FLAG, &d.quiet, "weight-sharing: print only the final summary", NULL, 0, 0},
-        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024},
-        {"--dataset", CLI_CHOICE, &a.dataset, "table only: dataset whose 12-epoch validation accuracy is the fitness", "cifar10-valid|cifar100|ImageNet16-120", 0, 0},
-        {"--budget", CLI_FLOAT, &a.budget, "table only: simulated training seconds per run", NULL, 1, 1e9},
-        {"--runs", CLI_INT, &a.runs, "table only: independent runs (run r uses stream r of --seed)", NULL, 1, 1000000},
-        {"--json", CLI_FLAG, &a.json, "table only: print the JSON summary instead of a table", NULL, 0, 0},
-        {"--out-dir", CLI_STRING, &a.out_dir, "table only: folder for the JSON and CSV results", NULL, 0, 0},
-        {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0},
+        {"--method", CLI_STRING, &a.method, method_help, NULL, 0, 0, 0},
+        {"--config", CLI_STRING, &d.config_path, "config file; when unset configs/<method>-quick.cfg, or configs/<method>.cfg with --data", NULL, 0, 0, SCOPE_WEIGHT_SHARING},
+        {"--set", CLI_STRING, &set_help, "key=value overriding a config key (repeatable)", NULL, 0, 0, SCOPE_WEIGHT_SHARING},
+        {"--seed", CLI_INT, &a.seed, "seed (-1: the config's seed; table-only: 1)", NULL, -1, 2147483647, 0},
+        {"--data", CLI_STRING, &d.data, "dataset folder; when unset the embedded CIFAR-10 subset", NULL, 0, 0, SCOPE_WEIGHT_SHARING},
+        {"--run", CLI_STRING, &d.run_name, "run name; when unset <method>-<dataset>-s<seed>-<UTC time>", NULL, 0, 0, SCOPE_WEIGHT_SHARING},
+        {"--logs", CLI_STRING, &d.logs_dir, "folder of run directories", NULL, 0, 0, SCOPE_WEIGHT_SHARING},
+        {"--resume", CLI_STRING, &d.resume, "continue the run in this directory from its checkpoint", NULL, 0, 0, SCOPE_WEIGHT_SHARING},
+        {"--quiet", CLI_FLAG, &d.quiet, "print only the final summary", NULL, 0, 0, SCOPE_WEIGHT_SHARING},
+        {"--threads", CLI_INT, &a.threads, "OpenMP threads", NULL, 1, 1024, 0},
+        {"--dataset", CLI_CHOICE, &a.dataset, "dataset whose 12-epoch validation accuracy is the fitness", "cifar10-valid|cifar100|ImageNet16-120", 0, 0, SCOPE_TABLE_ONLY},
+        {"--budget", CLI_FLOAT, &a.budget, "simulated training seconds per run", NULL, 1, 1e9, SCOPE_TABLE_ONLY},
+        {"--runs", CLI_INT, &a.runs, "independent runs (run r uses stream r of --seed)", NULL, 1, 1000000, SCOPE_TABLE_ONLY},
+        {"--json", CLI_FLAG, &a.json, "print the JSON summary instead of a table", NULL, 0, 0, SCOPE_TABLE_ONLY},
+        {"--out-dir", CLI_STRING, &a.out_dir, "folder for the JSON and CSV results", NULL, 0, 0, SCOPE_TABLE_ONLY},
+        {"--table", CLI_STRING, &a.table, "benchmark table file; when unset: $SUPERNET_TABLE, then data/" TABLE_FILE_NAME " beside the build or in the source tree", NULL, 0, 0, 0},
     };
     const CliSpec spec = {.command = "search",
                           .summary = "Run a search method and report its chosen cells' benchmark accuracies.",
                           .synopsis = "--method M [options] | --resume RUNDIR", .options = options,
-                          .n_options = CLI_COUNT(options), .print_epilogue = methods_print_help};
+                          .n_options = CLI_COUNT(options), .print_epilogue = methods_print_help,
+                          .scopes = SCOPES};
     argc = cli_take_sets(&spec, argc, argv, sets, &d.n_sets);
     cli_parse(&spec, argc, argv, NULL);
     const Method *m = a.method ? method_find(a.method) : NULL;
     if (a.method && !m) cli_usage_error(&spec, "--method %s is not available", a.method);
+    refuse_flags_of_the_other_kind(&spec, m, d.n_sets);
     if (m && m->kind == METHOD_TABLE_ONLY) {
         if (dist_size() > 1) cli_usage_error(&spec, "--method %s searches the table in one process; run it without mpirun", a.method);
         if (a.seed < 0) a.seed = 1;

@@ -12,9 +12,9 @@ int cmd_table_build(int argc, char **argv) {
     const char *seeds = "../shared/benchmark/nasbench201_tss_per_seed_200.csv";
     const char *out = "data/nasbench201.sntab";
     const CliOption options[] = {
-        {"--all", CLI_STRING, &all, "the main table CSV", NULL, 0, 0},
-        {"--seeds", CLI_STRING, &seeds, "the per-seed 200-epoch CSV", NULL, 0, 0},
-        {"--out", CLI_STRING, &out, "table file to write (atomically)", NULL, 0, 0},
+        {"--all", CLI_STRING, &all, "the main table CSV", NULL, 0, 0, 0},
+        {"--seeds", CLI_STRING, &seeds, "the per-seed 200-epoch CSV", NULL, 0, 0, 0},
+        {"--out", CLI_STRING, &out, "table file to write (atomically)", NULL, 0, 0, 0},
     };
     const CliSpec spec = {.command = "table-build",
                           .summary = "Build the binary benchmark table from the NAS-Bench-201 CSVs (maintenance).",

@@ -116,16 +116,17 @@ void config_init(ConfigState *s) {
     memset(&s->c, 0, sizeof s->c);
     s->only = NULL;
     s->source = sn_alloc(sizeof(ConfigSource) * N_KEYS);
+    s->set_by = sn_alloc(sizeof(const char *) * N_KEYS);
     for (int k = 0; k < N_KEYS; k++) {
         const char *err = assign(&s->c, k, CONFIG_KEYS[k].def);
         SN_ASSERT(!err, "bad default of config key %s", CONFIG_KEYS[k].name);
-        s->source[k] = CONFIG_FROM_DEFAULT;
+        s->source[k] = CONFIG_FROM_DEFAULT, s->set_by[k] = NULL;
     }
 }
 
 void config_free(ConfigState *s) {
-    sn_free(s->source);
-    s->source = NULL;
+    sn_free(s->source), sn_free(s->set_by);
+    s->source = NULL, s->set_by = NULL;
 }
 
 static void describe_range(const ConfigKey *key, char *buf, size_t n) {
@@ -174,12 +175,22 @@ void config_load_file(ConfigState *s, const char *path) {
     kv_parse_file(path, KV_SECTIONS, apply_file_line, &load);
 }
 
-void config_set(ConfigState *s, const char *assignment) {
+/* Applies "key=value" from the command line, where a key may be given once: by --set or by `flag`. */
+static void set_once(ConfigState *s, const char *flag, const char *assignment) {
     char *copy = sn_strdup(assignment), *key, *value;
-    if (kv_split(copy, &key, &value) != 0) sn_die(SN_EXIT_USAGE, "--set %s: expected key=value", copy);
-    apply(s, "--set", key, value, CONFIG_FROM_SET, NULL);
+    if (kv_split(copy, &key, &value) != 0) sn_die(SN_EXIT_USAGE, "%s %s: expected key=value", flag, copy);
+    int k = find_key(key);
+    if (k >= 0 && s->source[k] == CONFIG_FROM_SET)
+        sn_die(SN_EXIT_USAGE, "%s %s=%s: key '%s' is already given on the command line (by %s)", flag, key, value, key,
+               s->set_by[k] ? s->set_by[k] : "an earlier --set");
+    apply(s, flag, key, value, CONFIG_FROM_SET, NULL);
+    s->set_by[k] = strcmp(flag, "--set") ? flag : NULL;
     sn_free(copy);
 }
+
+void config_set(ConfigState *s, const char *assignment) { set_once(s, "--set", assignment); }
+
+void config_set_flag(ConfigState *s, const char *flag, const char *assignment) { set_once(s, flag, assignment); }
 
 void config_validate(const ConfigState *s) {
     const SearchConfig *c = &s->c;

@@ -58,6 +58,7 @@ typedef enum { CONFIG_FROM_DEFAULT, CONFIG_FROM_FILE, CONFIG_FROM_SET } ConfigSo
 typedef struct {
     SearchConfig c;
     ConfigSource *source; /* per key of CONFIG_KEYS */
+    const char **set_by;  /* per key: the flag that set it (config_set_flag), else NULL */
     /* NULL: every key; else the keys a command reads (NULL-terminated, e.g. `supernet train`'s): only
      * they are accepted from files and --set, and written */
     const char *const *only;
@@ -70,8 +71,11 @@ void config_free(ConfigState *s);
 void config_load_file(ConfigState *s, const char *path);
 /* Parses text as if it were the file `label` (used for the copy saved in a checkpoint). */
 void config_load_text(ConfigState *s, const char *text, const char *label);
-/* Applies one "key=value" override; errors name "--set", exit 2. */
+/* Applies one "key=value" override; errors name "--set", exit 2, a key given twice on the command
+ * line (by --set, or by a flag and --set) included. */
 void config_set(ConfigState *s, const char *assignment);
+/* The same for a flag of the command that sets a key ("--seed", "seed=3"); errors name the flag. */
+void config_set_flag(ConfigState *s, const char *flag, const char *assignment);
 /* Checks relations between keys (e.g. tau_min <= tau_max); exit 2 naming the keys. */
 void config_validate(const ConfigState *s);
 /* Every key as `key = value` lines (re-loadable); with annotate, a `# default` / `# --set` mark. */

@@ -74,9 +74,9 @@ static void resolve_config(const DriverArgs *a, ConfigState *s) {
         file = path;
     }
     config_load_file(s, file);
-    if (a->method) snprintf(buf, sizeof buf, "method=%s", a->method), config_set(s, buf);
-    if (a->seed >= 0) snprintf(buf, sizeof buf, "seed=%d", a->seed), config_set(s, buf);
-    if (a->data) snprintf(buf, sizeof buf, "data=%s", a->data), config_set(s, buf);
+    if (a->method) snprintf(buf, sizeof buf, "method=%s", a->method), config_set_flag(s, "--method", buf);
+    if (a->seed >= 0) snprintf(buf, sizeof buf, "seed=%d", a->seed), config_set_flag(s, "--seed", buf);
+    if (a->data) snprintf(buf, sizeof buf, "data=%s", a->data), config_set_flag(s, "--data", buf);
     for (int i = 0; i < a->n_sets; i++) config_set(s, a->sets[i]);
     config_validate(s);
 }

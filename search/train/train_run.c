@@ -90,10 +90,10 @@ static int trains_as_recipe(const SearchConfig *c, const char *recipe) {
     return same;
 }
 
-static void set_int(ConfigState *s, const char *key, int v) {
+static void set_int(ConfigState *s, const char *flag, const char *key, int v) {
     char buf[96];
     snprintf(buf, sizeof buf, "%s=%d", key, v);
-    config_set(s, buf);
+    config_set_flag(s, flag, buf);
 }
 
 static void resolve_config(TrainRun *r, const TrainArgs *a, const char *data) {
@@ -102,11 +102,11 @@ static void resolve_config(TrainRun *r, const TrainArgs *a, const char *data) {
     if (data) {
         char buf[1200];
         snprintf(buf, sizeof buf, "data=%s", data);
-        config_set(&r->config, buf);
+        config_set_flag(&r->config, "--data", buf);
     }
-    if (a->seed >= 0) set_int(&r->config, "seed", a->seed);
-    if (a->epochs >= 0) set_int(&r->config, "epochs", a->epochs);
-    if (a->batch >= 0) set_int(&r->config, "batch_size", a->batch);
+    if (a->seed >= 0) set_int(&r->config, "--seed", "seed", a->seed);
+    if (a->epochs >= 0) set_int(&r->config, "--epochs", "epochs", a->epochs);
+    if (a->batch >= 0) set_int(&r->config, "--batch", "batch_size", a->batch);
     for (int i = 0; i < a->n_sets; i++) config_set(&r->config, a->sets[i]);
     config_validate(&r->config);
     r->recipe_intact = trains_as_recipe(&r->config.c, r->recipe);
