@@ -31,6 +31,7 @@
 #include "strategies/strategy.h"
 #include "run/locate.h"
 #include "run/run_dir.h"
+#include "run/run_folder.h"
 #include "run/table_path.h"
 
 
@@ -86,13 +87,16 @@ static void resolve_config(const DriverArgs *a, ConfigState *s) {
 
 static void file_in_run(char *out, size_t n, const Run *r, const char *name) { snprintf(out, n, "%s/%s", r->dir, name); }
 
-static int file_exists(const char *path) { return access(path, F_OK) == 0; }
-
 Dataset *search_open_data(const SearchConfig *c, Subset *train, Subset *valid) {
     Dataset *d = c->data[0] ? dataset_open(c->data, NULL, DATASET_SPLIT_SEED) : dataset_open_default();
     *train = d->search_train, *valid = d->search_valid;
-    if (c->train_images && c->train_images < train->n) train->n = c->train_images;
-    if (c->valid_images && c->valid_images < valid->n) valid->n = c->valid_images;
+    /* config.cfg records the size asked for: a subset the split cannot give would mislabel the run */
+    if (c->train_images > train->n || c->valid_images > valid->n)
+        sn_die(SN_EXIT_USAGE, "config: %s = %d, but the search-%s split of %s has %d images", c->train_images > train->n
+               ? "train_images" : "valid_images", c->train_images > train->n ? c->train_images : c->valid_images,
+               c->train_images > train->n ? "train" : "valid", d->source, c->train_images > train->n ? train->n : valid->n);
+    if (c->train_images) train->n = c->train_images;
+    if (c->valid_images) valid->n = c->valid_images;
     return d;
 }
 
@@ -191,13 +195,10 @@ static void load_checkpoint(Run *r, const Checkpoint *ck) {
 /* ---------------------------------------------------------------------------------------------
  * Start or resume */
 
-static void default_run_name(const Run *r, char *out, size_t n) {
-    char stamp[32];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(out, n, "%s-%s-s%d-%s", r->config.c.method, r->dataset_name, r->config.c.seed, stamp);
+static void default_run_name(const Run *r, const char *logs, char *out, size_t n) {
+    char stem[256];
+    snprintf(stem, sizeof stem, "%s-%s-s%d", r->config.c.method, r->dataset_name, r->config.c.seed);
+    run_folder_default_name(logs, stem, out, n);
 }
 
 static void announce(const Run *r, const char *what) {
@@ -225,15 +226,16 @@ static void start_run(Run *r, const DriverArgs *a) {
     find_method(r, "supernet search");
     open_data(r);
     check_shares(r);
-    char name[512];
+    char name[512] = "";
+    run_folder_check_names(a->logs_dir, a->run_name);
     if (a->run_name) snprintf(name, sizeof name, "%s", a->run_name);
-    else default_run_name(r, name, sizeof name);
+    else if (r->root) default_run_name(r, a->logs_dir, name, sizeof name);
     dist_broadcast(name, sizeof name); /* rank 0's clock names the run */
     snprintf(r->dir, sizeof r->dir, "%s/%s", a->logs_dir, name);
     char path[4200];
-    file_in_run(path, sizeof path, r, RUN_EPOCHS_CSV);
-    if (file_exists(path)) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
-    dist_barrier(); /* every rank has looked before rank 0 creates it */
+    static const char *const RUN_FILES[] = {RUN_CONFIG_FILE, RUN_EPOCHS_CSV, RUN_EPOCHS_JSONL, NULL};
+    dist_barrier(); /* every rank has looked before rank 0 claims the folder */
+    if (r->root) run_folder_claim(r->dir, RUN_FILES);
     if (r->root) {
         make_directories(r->dir);
         char *text = config_text(&r->config);
@@ -251,9 +253,11 @@ static void resume_run(Run *r, const DriverArgs *a) {
     snprintf(r->dir, sizeof r->dir, "%s", a->resume);
     char path[4200];
     file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
+    if (access(path, F_OK) != 0) run_folder_no_checkpoint(r->dir, path, strerror(errno));
     Checkpoint *ck = ckpt_read(path);
     const char *format = ckpt_get_text(ck, "format");
     if (strcmp(format, RUN_SEARCH_CKPT_FORMAT) != 0) sn_die(SN_EXIT_USAGE, "%s: not a search checkpoint ('%s')", path, format);
+    run_folder_check_resume(r->dir, path, ckpt_get_text(ck, "config"), NULL);
     config_init(&r->config);
     config_load_text(&r->config, ckpt_get_text(ck, "config"), path);
     config_validate(&r->config);

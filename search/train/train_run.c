@@ -8,6 +8,7 @@
 #include "train/train.h"
 
 #include <blis.h>
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include "supernet.h"
 #include "train/train_records.h"
 #include "whole_file.h"
+#include "run/run_folder.h"
 
 #define CKPT_FORMAT "supernet-train 1"
 
@@ -147,7 +149,10 @@ static void open_data(TrainRun *r, const char *setting_name) {
                r->setting->embedded ? "the embedded subset (no --data)" : "a folder of its dataset (--data)",
                r->data->spec->name, r->data->source);
     train_setting_subsets(r->setting, r->data, &r->train_set, r->eval);
-    if (c->train_images && c->train_images < r->train_set.n) r->train_set.n = c->train_images;
+    if (c->train_images > r->train_set.n)
+        sn_die(SN_EXIT_USAGE, "config: train_images = %d, but the training set of %s has %d images", c->train_images,
+               r->setting->name, r->train_set.n);
+    if (c->train_images) r->train_set.n = c->train_images;
     for (int k = 0; k < TRAIN_N_EVALS; k++)
         if (c->valid_images && c->valid_images < r->eval[k].n) r->eval[k].n = c->valid_images;
 }
@@ -241,21 +246,11 @@ static void announce(const TrainRun *r, const char *what) {
     fflush(stdout);
 }
 
-static void default_run_name(const TrainRun *r, char *out, size_t n) {
-    char stamp[32], digits[ARCH_N_EDGES + 1];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+static void default_run_name(const TrainRun *r, const char *logs, char *out, size_t n) {
+    char stem[256], digits[ARCH_N_EDGES + 1];
     arch_code_digits(arch_to_code(&r->arch), digits);
-    snprintf(out, n, "train-%s-%s-%s-s%d-%s", digits, r->setting->name, r->recipe, r->config.c.seed, stamp);
-}
-
-/* A run folder that was stopped before its first checkpoint holds nothing worth keeping. */
-static void remove_unfinished(const char *dir) {
-    static const char *const files[] = {RUN_CONFIG_FILE, RUN_EPOCHS_CSV, RUN_EPOCHS_JSONL, "curve.png"};
-    char path[4400];
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) snprintf(path, sizeof path, "%s/%s", dir, files[i]), unlink(path);
+    snprintf(stem, sizeof stem, "train-%s-%s-%s-s%d", digits, r->setting->name, r->recipe, r->config.c.seed);
+    run_folder_default_name(logs, stem, out, n);
 }
 
 static void start_run(TrainRun *r, const TrainArgs *a) {
@@ -266,12 +261,12 @@ static void start_run(TrainRun *r, const TrainArgs *a) {
     resolve_config(r, a, a->data ? a->data : a->from ? search_data : NULL);
     open_data(r, a->setting);
     char name[512], path[4200];
+    static const char *const RUN_FILES[] = {RUN_CONFIG_FILE, RUN_EPOCHS_CSV, RUN_EPOCHS_JSONL, "curve.png", NULL};
+    run_folder_check_names(a->logs_dir, a->run_name);
     if (a->run_name) snprintf(name, sizeof name, "%s", a->run_name);
-    else default_run_name(r, name, sizeof name);
+    else default_run_name(r, a->logs_dir, name, sizeof name);
     snprintf(r->dir, sizeof r->dir, "%s/%s", a->logs_dir, name);
-    file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
-    if (access(path, F_OK) == 0) sn_die(SN_EXIT_USAGE, "run directory %s already holds a run (use --resume %s)", r->dir, r->dir);
-    remove_unfinished(r->dir); /* a run stopped before its first checkpoint starts again */
+    run_folder_claim(r->dir, RUN_FILES);
     build_engine(r);
     make_directories(r->dir);
     char *text = config_text(&r->config);
@@ -292,9 +287,11 @@ static void resume_run(TrainRun *r, const TrainArgs *a) {
     snprintf(r->dir, sizeof r->dir, "%s", a->resume);
     char path[4200], err[256];
     file_in_run(path, sizeof path, r, RUN_CHECKPOINT_FILE);
+    if (access(path, F_OK) != 0) run_folder_no_checkpoint(r->dir, path, strerror(errno));
     Checkpoint *ck = ckpt_read(path);
     const char *format = ckpt_get_text(ck, "format");
     if (strcmp(format, CKPT_FORMAT) != 0) sn_die(SN_EXIT_USAGE, "%s: not a training checkpoint ('%s')", path, format);
+    run_folder_check_resume(r->dir, path, ckpt_get_text(ck, "config"), TRAIN_KEYS);
     if (arch_parse(ckpt_get_text(ck, "arch"), &r->arch, err, sizeof err) != 0)
         sn_die(SN_EXIT_USAGE, "%s: entry arch: %s", path, err);
     r->index = table_index_of_code(r->table, arch_to_code(&r->arch));
