@@ -22,12 +22,22 @@ void sn_die_begin(void) {
     if (die_hook) die_hook();
 }
 
+void sn_print_error_text(const char *fmt, va_list ap) {
+    char text[4096];
+    vsnprintf(text, sizeof text, fmt, ap);
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\n') fputs("\\n", stderr);
+        else if (*p < 0x20 || *p == 0x7f) fprintf(stderr, "\\x%02x", *p);
+        else fputc(*p, stderr);
+    }
+}
+
 void sn_die(int status, const char *fmt, ...) {
     va_list ap;
     sn_die_begin();
     fputs("supernet: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    sn_print_error_text(fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     exit(status);

@@ -9,6 +9,7 @@
 #ifndef SN_COMMON_H
 #define SN_COMMON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
@@ -27,6 +28,9 @@ typedef void (*SnDieHook)(void);
 SnDieHook sn_set_die_hook(SnDieHook hook);
 /* Flushes stdout and runs the die hook: the start of every error exit, also outside this file. */
 void sn_die_begin(void);
+/* Prints an error message's text to stderr with its control bytes escaped (\n, \x1b): words from the
+ * user's input never break the one-line message or send terminal sequences. */
+void sn_print_error_text(const char *fmt, va_list ap);
 
 #define SN_ASSERT(cond, ...)                                                   \
     do {                                                                       \

@@ -86,5 +86,14 @@ int main(void) {
     expect_usage_error("search --method gdas --set epochs=1 --set epochs=2", "key 'epochs' is already given on the command line (by an earlier --set)");
     expect_usage_error("train --arch 1 --epochs 2 --set epochs=3", "key 'epochs' is already given on the command line (by --epochs)");
     expect_usage_error("query 1 --json --json", "--json is given twice");
+
+    /* words of the user's input come back with their control bytes escaped: one line, no terminal sequences */
+    expect_usage_error("search --method 'gd\033[31mas\nX'", "--method gd\\x1b[31mas\\nX is not available");
+    expect_usage_error("query '|none~0|\n'", "found '\\n' at offset 8");
+    r = run("search --method 'gd\033[31mas'");
+    CHECK(!strchr(r.err, '\033'), "an ESC byte reached the terminal: %s", r.err);
+    CHECK(write_text_file("/tmp/sn_test_cli_bom.cfg", "\xef\xbb\xbfmethod = gdas\n") == 0, "cannot write the BOM config");
+    expect_usage_error("search --config /tmp/sn_test_cli_bom.cfg", "sn_test_cli_bom.cfg:1: starts with a UTF-8 byte-order mark");
+    remove("/tmp/sn_test_cli_bom.cfg");
     TEST_EXIT();
 }

@@ -16,7 +16,7 @@ void cli_usage_error(const CliSpec *spec, const char *fmt, ...) {
     sn_die_begin();
     fprintf(stderr, "supernet %s: ", spec->command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    sn_print_error_text(fmt, ap);
     va_end(ap);
     fprintf(stderr, " (see 'supernet %s --help')\n", spec->command);
     exit(SN_EXIT_USAGE);

@@ -53,6 +53,8 @@ static void parse_line(char *line, const KvWhere *where, KvSyntax syntax, KvHand
 
 void kv_parse_text(char *text, const char *file, KvSyntax syntax, KvHandler handle, void *ctx) {
     KvWhere where = {file, 0};
+    if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+        sn_die(SN_EXIT_USAGE, "%s:1: starts with a UTF-8 byte-order mark (EF BB BF); save the file without it", file);
     for (char *line = text, *next; line; line = next) {
         next = strchr(line, '\n');
         if (next) *next++ = '\0';
