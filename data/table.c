@@ -108,14 +108,22 @@ static int decode_rows(const LoadContext *c, const uint8_t *data, const TableHea
         if (a->n_seeds < 2 || a->n_seeds > 3) return load_error(c, "row %d (offset %zu): %d seeds, expected 2 or 3", row, offset, a->n_seeds);
         if (next_seed + a->n_seeds > (int)h->n_seed_rows) return load_error(c, "row %d (offset %zu): seed rows run past the %u in the header", row, offset, h->n_seed_rows);
         const uint8_t *seeds = seeds_base + (size_t)next_seed * TABLE_SEED_RECORD_BYTES;
-        if (table_arch_checksum(rec, seeds, a->n_seeds) != table_arch_stored_checksum(rec))
-            return load_error(c, "row %d (offset %zu): checksum mismatch, the row or its seed rows are corrupted", row, offset);
+        if (table_arch_checksum(rec, row, seeds, a->n_seeds) != table_arch_stored_checksum(rec))
+            return load_error(c, "row %d (offset %zu): checksum mismatch, the row or its seed rows are corrupted or "
+                              "not at their index", row, offset);
         if (a->code >= TABLE_N_ARCHS || t->index_of_code[a->code] >= 0)
             return load_error(c, "row %d (offset %zu): op code %d is out of range or repeated", row, offset, a->code);
         if (check_values(c, a, row, offset) != 0) return -1;
         t->index_of_code[a->code] = row;
         a->first_seed = next_seed;
-        for (int s = 0; s < a->n_seeds; s++) table_seed_decode(seeds + (size_t)s * TABLE_SEED_RECORD_BYTES, &t->seeds[next_seed + s]);
+        for (int s = 0; s < a->n_seeds; s++) {
+            TableSeed *seed = &t->seeds[next_seed + s];
+            table_seed_decode(seeds + (size_t)s * TABLE_SEED_RECORD_BYTES, seed);
+            for (int k = 0; k < TABLE_N_SEED_COLS; k++)
+                if (!in_range(seed->v[k], 0, 100))
+                    return load_error(c, "seed row %d of row %d (offset %zu): column %d is not a percentage", next_seed + s,
+                                      row, (size_t)(seeds - data) + (size_t)s * TABLE_SEED_RECORD_BYTES + 8 * (size_t)k, k);
+        }
         next_seed += a->n_seeds;
     }
     if (next_seed != (int)h->n_seed_rows) return load_error(c, "the cells use %d seed rows, the header says %u", next_seed, h->n_seed_rows);

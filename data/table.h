@@ -6,12 +6,13 @@
  * code (0..15624 as an integer, first edge most significant; see supernet/arch.h). Both lookups
  * are O(1). Accuracies are percentages; times are simulated training seconds.
  *
- * File format (version 1, little-endian, README "Table file"):
+ * File format (version 2, little-endian, README "Table file"):
  *   header, 48 bytes: magic "SNTB201\0", u32 version, u32 n_archs, u32 n_seed_rows,
  *                     u32 arch_record_bytes, u32 seed_record_bytes, u32 zero, u64 payload_bytes,
  *                     u64 FNV-1a-64 of header bytes 0..39
  *   n_archs arch records, in index order, 184 bytes each:
- *     u16 code, u8 n_seeds, u8 zero, u32 FNV-1a-32 of (the other 180 bytes + this cell's seed records),
+ *     u16 code, u8 n_seeds, u8 zero, u32 FNV-1a-32 of (u32 index + the other 180 bytes + this cell's seed
+ *     records: version 2 binds a row to its index),
  *     f64 acc200[6], f64 acc12[6], f64 train_time[4], f64 params_m[3], f64 flops_m[3]
  *   n_seed_rows seed records, 40 bytes each, cell by cell in index order (n_seeds of them per cell):
  *     f64 seed[5] (see TableSeedColumn)
@@ -22,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { TABLE_N_ARCHS = 15625, TABLE_VERSION = 1 };
+enum { TABLE_N_ARCHS = 15625, TABLE_VERSION = 2 };
 
 /* The six columns of the paper's Table 5, in its order; used for both the 200- and 12-epoch values. */
 typedef enum {

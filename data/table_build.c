@@ -149,7 +149,7 @@ static uint8_t *encode_table(const TableArch *archs, const TableSeed *seeds, int
     for (int i = 0; i < TABLE_N_ARCHS; i++) {
         uint8_t *rec = arch_base + (size_t)i * TABLE_ARCH_RECORD_BYTES;
         table_arch_encode(&archs[i], rec);
-        table_arch_seal(rec, seed_base + (size_t)archs[i].first_seed * TABLE_SEED_RECORD_BYTES, archs[i].n_seeds);
+        table_arch_seal(rec, i, seed_base + (size_t)archs[i].first_seed * TABLE_SEED_RECORD_BYTES, archs[i].n_seeds);
     }
     return buf;
 }

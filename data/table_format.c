@@ -99,14 +99,17 @@ void table_arch_decode(const uint8_t in[TABLE_ARCH_RECORD_BYTES], TableArch *a) 
     for (int k = 0; k < TABLE_ARCH_VALUES; k++) *arch_value(a, k) = get_f64(in + 8 + 8 * k);
 }
 
-uint32_t table_arch_checksum(const uint8_t record[TABLE_ARCH_RECORD_BYTES], const uint8_t *seeds, int n_seeds) {
-    uint32_t h = fnv1a32(FNV32_BASIS, record, 4);
+uint32_t table_arch_checksum(const uint8_t record[TABLE_ARCH_RECORD_BYTES], int index, const uint8_t *seeds, int n_seeds) {
+    uint8_t at[4];
+    put_u32(at, (uint32_t)index);
+    uint32_t h = fnv1a32(FNV32_BASIS, at, 4);
+    h = fnv1a32(h, record, 4);
     h = fnv1a32(h, record + 8, TABLE_ARCH_RECORD_BYTES - 8);
     return fnv1a32(h, seeds, (size_t)n_seeds * TABLE_SEED_RECORD_BYTES);
 }
 
-void table_arch_seal(uint8_t record[TABLE_ARCH_RECORD_BYTES], const uint8_t *seeds, int n_seeds) {
-    put_u32(record + 4, table_arch_checksum(record, seeds, n_seeds));
+void table_arch_seal(uint8_t record[TABLE_ARCH_RECORD_BYTES], int index, const uint8_t *seeds, int n_seeds) {
+    put_u32(record + 4, table_arch_checksum(record, index, seeds, n_seeds));
 }
 
 uint32_t table_arch_stored_checksum(const uint8_t record[TABLE_ARCH_RECORD_BYTES]) { return get_u32(record + 4); }

@@ -32,9 +32,11 @@ int table_header_decode(const uint8_t in[TABLE_HEADER_BYTES], TableHeader *h, si
 /* Arch record without its checksum; the checksum is written by table_arch_seal. */
 void table_arch_encode(const TableArch *a, uint8_t out[TABLE_ARCH_RECORD_BYTES]);
 void table_arch_decode(const uint8_t in[TABLE_ARCH_RECORD_BYTES], TableArch *a);
-uint32_t table_arch_checksum(const uint8_t record[TABLE_ARCH_RECORD_BYTES], const uint8_t *seeds, int n_seeds);
+/* FNV-1a-32 of the row's index, its record (the checksum field left out) and its seed rows: a row
+ * moved to another index fails it like a corrupted one. */
+uint32_t table_arch_checksum(const uint8_t record[TABLE_ARCH_RECORD_BYTES], int index, const uint8_t *seeds, int n_seeds);
 uint32_t table_arch_stored_checksum(const uint8_t record[TABLE_ARCH_RECORD_BYTES]);
-void table_arch_seal(uint8_t record[TABLE_ARCH_RECORD_BYTES], const uint8_t *seeds, int n_seeds);
+void table_arch_seal(uint8_t record[TABLE_ARCH_RECORD_BYTES], int index, const uint8_t *seeds, int n_seeds);
 
 void table_seed_encode(const TableSeed *s, uint8_t out[TABLE_SEED_RECORD_BYTES]);
 void table_seed_decode(const uint8_t in[TABLE_SEED_RECORD_BYTES], TableSeed *s);

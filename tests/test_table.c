@@ -243,6 +243,39 @@ static void expect_load_error(const Blob *b, size_t size, long flip_at, const ch
     remove(path);
 }
 
+/* Two neighbouring rows of equal seed count swapped together with their seed rows (each row's own
+ * checksum intact) are refused, since the checksum binds a row to its index; a NaN or absurd value in a
+ * seed row with a resealed checksum is refused by range. */
+static void check_rows_bound_and_seed_ranges(Blob *b, size_t arch_end) {
+    int row = 0;
+    while (b->bytes[TABLE_HEADER_BYTES + (size_t)row * TABLE_ARCH_RECORD_BYTES + 2] !=
+           b->bytes[TABLE_HEADER_BYTES + (size_t)(row + 1) * TABLE_ARCH_RECORD_BYTES + 2])
+        row++;
+    int first_seed = 0, n_seeds = b->bytes[TABLE_HEADER_BYTES + (size_t)row * TABLE_ARCH_RECORD_BYTES + 2];
+    for (int r = 0; r < row; r++) first_seed += b->bytes[TABLE_HEADER_BYTES + (size_t)r * TABLE_ARCH_RECORD_BYTES + 2];
+    uint8_t *copy = malloc(b->size);
+    memcpy(copy, b->bytes, b->size);
+    uint8_t *rec = copy + TABLE_HEADER_BYTES + (size_t)row * TABLE_ARCH_RECORD_BYTES, tmp[TABLE_ARCH_RECORD_BYTES];
+    uint8_t *seeds = copy + arch_end + (size_t)first_seed * TABLE_SEED_RECORD_BYTES, tmp_seeds[3 * TABLE_SEED_RECORD_BYTES];
+    size_t block = (size_t)n_seeds * TABLE_SEED_RECORD_BYTES;
+    memcpy(tmp, rec, sizeof tmp), memcpy(rec, rec + TABLE_ARCH_RECORD_BYTES, sizeof tmp), memcpy(rec + TABLE_ARCH_RECORD_BYTES, tmp, sizeof tmp);
+    memcpy(tmp_seeds, seeds, block), memcpy(seeds, seeds + block, block), memcpy(seeds + block, tmp_seeds, block);
+    Blob swapped = {copy, b->size};
+    char expect[96];
+    snprintf(expect, sizeof expect, "row %d (offset %zu): checksum mismatch", row, TABLE_HEADER_BYTES + (size_t)row * TABLE_ARCH_RECORD_BYTES);
+    expect_load_error(&swapped, swapped.size, -1, expect);
+    memcpy(copy, b->bytes, b->size);
+    const double bad[2] = {NAN, 1e300};
+    for (int k = 0; k < 2; k++) {
+        memcpy(seeds + 16, &bad[k], 8); /* seed row first_seed, column 2 */
+        table_arch_seal(rec, row, seeds, n_seeds);
+        snprintf(expect, sizeof expect, "seed row %d of row %d (offset %zu): column 2 is not a percentage", first_seed, row,
+                 (size_t)(seeds - copy) + 16);
+        expect_load_error(&swapped, swapped.size, -1, expect);
+    }
+    free(copy);
+}
+
 static void test_loader_errors(void) {
     Blob b = read_blob(table_path);
     CHECK(b.size > 0, "cannot read %s", table_path);
@@ -255,6 +288,7 @@ static void test_loader_errors(void) {
     expect_load_error(&b, b.size, 12, "header checksum mismatch at offset 40");
     expect_load_error(&b, b.size, TABLE_HEADER_BYTES + 5 * TABLE_ARCH_RECORD_BYTES + 30, "row 5 (offset 968): checksum mismatch");
     expect_load_error(&b, b.size, (long)arch_end + 10, "row 0 (offset 48): checksum mismatch");
+    check_rows_bound_and_seed_ranges(&b, arch_end);
     uint8_t *grown = realloc(b.bytes, b.size + 16);
     CHECK(grown != NULL, "realloc");
     if (!grown) return;
@@ -266,7 +300,7 @@ static void test_loader_errors(void) {
     CHECK(table_header_decode(b.bytes, &h, &bad) == 0, "header of the real table");
     h.version = TABLE_VERSION + 1;
     table_header_encode(&h, b.bytes);
-    expect_load_error(&b, b.size, -1, "format version 2 at offset 8");
+    expect_load_error(&b, b.size, -1, "format version 3 at offset 8");
     free(b.bytes);
     char err[512];
     Table *t;
