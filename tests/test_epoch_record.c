@@ -167,6 +167,16 @@ static void test_optional_columns(void) {
         CHECK(r->acc[COL_IN16_TEST] == 6 && r->p[5][4] == 0.2, "values: %g %g", r->acc[COL_IN16_TEST], r->p[5][4]);
     }
     run_epochs_free(&log);
+    /* present but empty: an epoch without its time would make every summary's search time NaN */
+    char header[1 << 11];
+    snprintf(header, sizeof header, "epoch,seconds,arch,cifar10_valid,cifar10_test,cifar100_valid,cifar100_test,imagenet16_valid,imagenet16_test");
+    append_probability_columns(header, sizeof header);
+    snprintf(text, sizeof text, "%s\n7,,,1,2,3,4,5,6", header);
+    for (int k = 0; k < 30; k++) strcat(text, ",0.2");
+    strcat(text, "\n");
+    CHECK(write_text_file(path, text) == 0, "cannot write %s", path);
+    CHECK(epochs_csv_read(dir, &log, err, sizeof err) != 0 && strstr(err, "epochs.csv:2: column 'seconds' is empty"),
+          "an empty seconds field was accepted: %s", err);
 }
 
 int main(void) {

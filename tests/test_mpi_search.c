@@ -45,13 +45,16 @@
 #define P_TIE 1e-4
 #define TINY_IMAGES 48
 
-static const char *TINY = "--set cells=1 --set train_images=48 --set valid_images=48 --set epochs=2 "
-                          "--set batch_size=16 --set valid_batch=16 --seed 7 --threads 1 --set select_num=5 "
-                          "--set final_select_num=7 --set controller_train_steps=3 --set controller_num_aggregate=4 "
-                          /* the reference's rates and modes, not the quick profiles' (whose large rates
-                           * turn float rounding into different cells) */
-                          "--set arch_lr=0.0003 --set tau_max=10 --set controller_lr=0.001 --set valid_pass=1 "
-                          "--set select_common=0 --set eval_bn_batch_stats=0";
+/* Everything of the tiny runs but their size (train_images, epochs, batch_size), which some checks set themselves. */
+#define TINY_SETTINGS "--set cells=1 --set valid_images=48 " \
+                          "--set valid_batch=16 --seed 7 --threads 1 --set select_num=5 " \
+                          "--set final_select_num=7 --set controller_train_steps=3 --set controller_num_aggregate=4 " \
+                          /* the reference's rates and modes, not the quick profiles' (whose large rates \
+                           * turn float rounding into different cells) */ \
+                          "--set arch_lr=0.0003 --set tau_max=10 --set controller_lr=0.001 --set valid_pass=1 " \
+                          "--set select_common=0 --set eval_bn_batch_stats=0"
+#define TINY_SIZE(epochs) "--set train_images=48 --set batch_size=16 --set epochs=" #epochs " " TINY_SETTINGS
+static const char *TINY = TINY_SIZE(2);
 
 static char logs[512];
 
@@ -202,8 +205,8 @@ static void check_one_step(const char *method) {
     RunEpochs log[2];
     for (int ranks = 1; ranks <= 2; ranks++) {
         snprintf(run[ranks - 1], sizeof run[0], "%s-step%d", method, ranks);
-        snprintf(args, sizeof args, "--method %s %s --set train_images=16 --set epochs=1 --logs %s --run %s --quiet",
-                 method, TINY, logs, run[ranks - 1]);
+        snprintf(args, sizeof args, "--method %s " TINY_SETTINGS " --set batch_size=16 --set train_images=16 --set epochs=1 --logs %s --run %s --quiet",
+                 method, logs, run[ranks - 1]);
         CHECK(search(ranks, args, out, sizeof out) == 0, "%s one step, %d rank(s): %s", method, ranks, out);
     }
     if (read_run(run[0], &log[0])) return;
@@ -281,7 +284,7 @@ static void check_kill_resume(const char *method, int victims) {
     static char out[1 << 16], whole[1 << 16], resumed[1 << 16];
     char args[2048], ckpt[1024], run[256];
     snprintf(run, sizeof run, "%s-killed", method);
-    snprintf(args, sizeof args, "--method %s %s --set epochs=3 --logs %s --run %s --quiet", method, TINY, logs, run);
+    snprintf(args, sizeof args, "--method %s " TINY_SIZE(3) " --logs %s --run %s --quiet", method, logs, run);
     snprintf(ckpt, sizeof ckpt, "%s/%s/checkpoint.bin", logs, run);
     pid_t pid = spawn_job(args), ranks[8];
     struct timespec pause = {0, 2000000};
@@ -297,7 +300,7 @@ static void check_kill_resume(const char *method, int victims) {
     for (int i = 0; i < n; i++) CHECK(process_ends_within(ranks[i], 5000), "%s: rank process %d outlived the job", method, (int)ranks[i]);
     snprintf(args, sizeof args, "--resume %s/%s --quiet --threads 1", logs, run);
     CHECK(search(2, args, out, sizeof out) == 0, "%s: resume under 2 ranks: %s", method, out);
-    snprintf(args, sizeof args, "--method %s %s --set epochs=3 --logs %s --run %s-whole --quiet", method, TINY, logs, method);
+    snprintf(args, sizeof args, "--method %s " TINY_SIZE(3) " --logs %s --run %s-whole --quiet", method, logs, method);
     CHECK(search(2, args, out, sizeof out) == 0, "%s: uninterrupted 2-rank run: %s", method, out);
     snprintf(run, sizeof run, "%s-whole", method);
     records_without_seconds(run, whole, sizeof whole);
@@ -312,7 +315,8 @@ static void check_kill_resume(const char *method, int victims) {
 static void check_usage_errors(void) {
     static char out[1 << 16];
     char args[2048];
-    snprintf(args, sizeof args, "--method gdas %s --set batch_size=15 --logs %s --run odd --quiet", TINY, logs);
+    snprintf(args, sizeof args, "--method gdas " TINY_SETTINGS " --set train_images=48 --set epochs=2 --set batch_size=15 "
+             "--logs %s --run odd --quiet", logs);
     int rc = search(2, args, out, sizeof out);
     CHECK(rc == 2 && count_lines(out) == 1 && strstr(out, "batch_size = 15") && strstr(out, "2 MPI ranks"),
           "indivisible batch: status %d, output:\n%s", rc, out);

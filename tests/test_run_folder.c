@@ -4,7 +4,9 @@
  * its split is an error; a failed atomic write leaves no temporary file and a kill's leftovers go on
  * resume. Runs the real binary on tiny GDAS / DARTS-V1 searches (one epoch, 64 images). */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,8 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "table_format.h" /* fnv1a64, the checkpoint's checksum too */
+#include "whole_file.h"
 #include "run/run_folder.h"
 #include "test_util.h"
 #include "testlib.h"
@@ -75,6 +79,48 @@ static void foreign_checkpoint(void) {
     CHECK(!path_exists(cmd), "resume left a kill's temporary file");
 }
 
+/* The data of checkpoint entry `name` in bytes (u16 name length, name, u8 type, u8 ndims, u32 dims, data). */
+static uint8_t *entry_data(uint8_t *bytes, size_t len, const char *name) {
+    size_t n = strlen(name);
+    for (size_t at = 0; at + 2 + n + 2 < len; at++) {
+        uint16_t l;
+        memcpy(&l, bytes + at, 2);
+        if (l == n && memcmp(bytes + at + 2, name, n) == 0) return bytes + at + 2 + n + 2 + 4 * bytes[at + 2 + n + 1];
+    }
+    return NULL;
+}
+
+/* A copy of finished run g whose checkpoint has `value` (8 bytes) at entry `name`, resealed: well-formed,
+ * but a state no run reaches. */
+static void expect_impossible(const char *name, const void *value, size_t size, const char *what) {
+    char cmd[1200], out[256], path[600], args[700];
+    snprintf(cmd, sizeof cmd, "rm -rf %s/bad && cp -r %s/g %s/bad", dir, dir, dir);
+    CHECK(run_command(cmd, out, sizeof out) == 0, "%s", cmd);
+    snprintf(path, sizeof path, "%s/bad/checkpoint.bin", dir);
+    size_t len;
+    char why[256];
+    uint8_t *bytes = (uint8_t *)read_whole_file(path, 1 << 30, &len, why, sizeof why);
+    uint8_t *data = bytes ? entry_data(bytes, len, name) : NULL;
+    CHECK(data != NULL, "no entry %s in %s", name, path);
+    if (!data) return free(bytes);
+    memcpy(data, value, size);
+    uint64_t sum = fnv1a64(bytes, len - 8);
+    memcpy(bytes + len - 8, &sum, 8);
+    CHECK(write_bytes_file(path, bytes, len) == 0, "cannot write %s", path);
+    free(bytes);
+    snprintf(args, sizeof args, "search --resume %s/bad --quiet", dir);
+    expect_refused(args, what);
+}
+
+static void impossible_checkpoint_values(void) {
+    const uint64_t epochs_done = 999;
+    const float nan_alpha = NAN;
+    const double negative = -5;
+    expect_impossible("progress", &epochs_done, 8, "entry 'progress' (999 epochs done");
+    expect_impossible("arch.alpha", &nan_alpha, 4, "entry 'arch.alpha' holds nan at position 0");
+    expect_impossible("seconds", &negative, 8, "entry 'seconds' is -5");
+}
+
 static void subset_larger_than_split(void) {
     char args[1024];
     snprintf(args, sizeof args, "search --method gdas --logs %s --run big --set train_images=2501", dir);
@@ -110,6 +156,7 @@ int main(void) {
     names();
     died_before_first_checkpoint();
     foreign_checkpoint();
+    impossible_checkpoint_values();
     subset_larger_than_split();
     failed_write();
     remove_tree(dir);

@@ -1,6 +1,7 @@
 /* checkpoint.c: the checkpoint container and the supernet's entries in it (see checkpoint.h). */
 #include "run/checkpoint.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,9 @@ void ckpt_get_f32(const Checkpoint *ck, const char *name, int ndims, const int *
         sn_die(SN_EXIT_USAGE, "%s: entry '%s' has shape %s, expected %s", ck->path, name, have, want);
     }
     memcpy(out, e->data, e->count * sizeof(float));
+    for (size_t i = 0; i < e->count; i++)
+        if (!isfinite(out[i])) sn_die(SN_EXIT_USAGE, "%s: entry '%s' holds %g at position %zu: no state of a run is "
+                                      "infinite or NaN", ck->path, name, out[i], i);
 }
 
 static void get_vector(const Checkpoint *ck, const char *name, CkptType type, size_t n, void *out) {
@@ -232,8 +236,15 @@ static void get_vector(const Checkpoint *ck, const char *name, CkptType type, si
     memcpy(out, e->data, n * type_size(type));
 }
 
-void ckpt_get_f64(const Checkpoint *ck, const char *name, size_t n, double *out) { get_vector(ck, name, CKPT_F64, n, out); }
+void ckpt_get_f64(const Checkpoint *ck, const char *name, size_t n, double *out) {
+    get_vector(ck, name, CKPT_F64, n, out);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(out[i])) sn_die(SN_EXIT_USAGE, "%s: entry '%s' holds %g at position %zu: no state of a run is "
+                                      "infinite or NaN", ck->path, name, out[i], i);
+}
 void ckpt_get_u64(const Checkpoint *ck, const char *name, size_t n, uint64_t *out) { get_vector(ck, name, CKPT_U64, n, out); }
+
+const char *ckpt_path(const Checkpoint *ck) { return ck->path; }
 
 const char *ckpt_get_text(const Checkpoint *ck, const char *name) {
     const CkptEntry *e = need(ck, name, CKPT_TEXT);

@@ -37,6 +37,7 @@ void ckpt_get_f32(const Checkpoint *ck, const char *name, int ndims, const int *
 void ckpt_get_f64(const Checkpoint *ck, const char *name, size_t n, double *out);
 void ckpt_get_u64(const Checkpoint *ck, const char *name, size_t n, uint64_t *out);
 const char *ckpt_get_text(const Checkpoint *ck, const char *name); /* owned by ck */
+const char *ckpt_path(const Checkpoint *ck); /* the file it was read from, for messages */
 int ckpt_has(const Checkpoint *ck, const char *name);
 
 /* Every tensor of the network (weights and running statistics) as "<prefix>.<tensor name>", in

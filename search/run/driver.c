@@ -176,6 +176,17 @@ static void save_checkpoint(Run *r, int epochs_done) {
     free(config);
 }
 
+/* progress = {epochs done, the loader's epoch and step, SGD steps}: values the run could have reached. */
+static void check_progress(const Run *r, const Checkpoint *ck, const uint64_t progress[4]) {
+    const SearchConfig *c = &r->config.c;
+    uint64_t steps = (uint64_t)loader_steps(r->search), most_steps = (uint64_t)c->epochs * steps * 2;
+    if (progress[0] > (uint64_t)c->epochs || progress[1] > (uint64_t)c->epochs || progress[2] >= steps || progress[3] > most_steps)
+        sn_die(SN_EXIT_USAGE, "%s: entry 'progress' (%llu epochs done, loader at epoch %llu step %llu, %llu SGD steps) is not a "
+               "state a run of %d epochs of %llu steps reaches", ckpt_path(ck), (unsigned long long)progress[0],
+               (unsigned long long)progress[1], (unsigned long long)progress[2], (unsigned long long)progress[3], c->epochs,
+               (unsigned long long)steps);
+}
+
 static void load_checkpoint(Run *r, const Checkpoint *ck) {
     uint64_t progress[4], ranks = 1; /* a checkpoint without the entry comes from one process */
     if (ckpt_has(ck, "ranks")) ckpt_get_u64(ck, "ranks", 1, &ranks);
@@ -183,7 +194,9 @@ static void load_checkpoint(Run *r, const Checkpoint *ck) {
         sn_die(SN_EXIT_USAGE, "%s: the run was made by %llu MPI rank(s); resume it with the same number, not %d", r->dir,
                (unsigned long long)ranks, dist_size());
     ckpt_get_u64(ck, "progress", 4, progress);
+    check_progress(r, ck, progress);
     ckpt_get_f64(ck, "seconds", 1, &r->seconds);
+    if (r->seconds < 0) sn_die(SN_EXIT_USAGE, "%s: entry 'seconds' is %g, a negative search time", ckpt_path(ck), r->seconds);
     ckpt_get_supernet(ck, r->net, "net", NULL);
     ckpt_get_supernet(ck, r->net, "sgd_momentum", r->ctx.momentum);
     r->strategy.iface->load(r->strategy.state, ck);

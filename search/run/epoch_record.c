@@ -160,9 +160,14 @@ void epochs_jsonl_write_record(FILE *f, const EpochRecord *r) {
 /* ---------------------------------------------------------------------------------------------
  * Reading */
 
-/* An empty field is NaN; anything else must be a whole finite number within the kind's range. */
+/* An empty field is NaN, except for the epoch and its time, which every record has; anything else must be
+ * a whole finite number within the kind's range. */
 static int parse_number(const Column *c, const char *text, double *out, char *why, size_t why_len) {
     *out = NAN;
+    if (text[0] == '\0' && (c->kind == KIND_EPOCH || c->kind == KIND_SECONDS)) {
+        snprintf(why, why_len, "column '%s' is empty (every epoch has one)", c->name);
+        return -1;
+    }
     if (text[0] == '\0') return 0;
     char *end;
     errno = 0;

@@ -144,12 +144,14 @@ void epochs_csv_header(char *buf, size_t len) {
     snprintf(buf + strlen(buf), len - strlen(buf), "\n");
 }
 
-int write_text_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
+int write_bytes_file(const char *path, const void *bytes, size_t len) {
+    FILE *f = fopen(path, "wb");
     if (!f) return -1;
-    int ok = fputs(text, f) >= 0;
+    int ok = fwrite(bytes, 1, len, f) == len;
     return fclose(f) == 0 && ok ? 0 : -1;
 }
+
+int write_text_file(const char *path, const char *text) { return write_bytes_file(path, text, strlen(text)); }
 
 const char *read_text_file(const char *path) {
     static char buf[1 << 16];

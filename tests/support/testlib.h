@@ -55,6 +55,7 @@ void append_probability_columns(char *buf, size_t len);
 
 /* Writes text to path; 0 on success, -1 if the file cannot be written. */
 int write_text_file(const char *path, const char *text);
+int write_bytes_file(const char *path, const void *bytes, size_t len);
 /* The file's text in a static buffer ("" if it cannot be read or is 64 KiB or more). */
 const char *read_text_file(const char *path);
 
